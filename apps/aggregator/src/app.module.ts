@@ -1,0 +1,29 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { QueueName } from '@ioc/contracts';
+import { PersistenceModule } from '@ioc/persistence';
+import { loggingModule } from '@ioc/platform';
+import { QueuesModule, RedisModule } from '@ioc/queues';
+import { AggregatorConfig } from './config/aggregator-config';
+
+/** Consumes event batches, computes live indicators and evaluates alert rules. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AggregatorConfig): DynamicModule {
+    return {
+      module: AppModule,
+      global: true,
+      imports: [
+        loggingModule({ app: 'aggregator', level: config.LOG_LEVEL }),
+        PersistenceModule.forRoot({ databaseUrl: config.DATABASE_URL }),
+        RedisModule.forRoot(config.REDIS_URL),
+        QueuesModule.forRoot({
+          redisUrl: config.REDIS_URL,
+          prefix: config.REDIS_PREFIX,
+          queues: [QueueName.Events, QueueName.DeadLetter],
+        }),
+      ],
+      providers: [{ provide: AggregatorConfig, useValue: config }],
+      exports: [AggregatorConfig],
+    };
+  }
+}

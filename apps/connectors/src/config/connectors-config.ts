@@ -1,0 +1,4 @@
+import { BaseConfig } from '@ioc/config';
+
+/** Environment of the connectors worker. */
+export class ConnectorsConfig extends BaseConfig {}

@@ -1,0 +1,12 @@
+import 'reflect-metadata';
+import { loadConfig } from '@ioc/config';
+import { exitOnStartupError, startHttpApp } from '@ioc/platform';
+import { AppModule } from './app.module';
+import { GatewayConfig } from './config/gateway-config';
+
+try {
+  const config = loadConfig(GatewayConfig);
+  startHttpApp({ name: 'gateway', module: AppModule.forRoot(config), config, port: config.PORT, host: config.HOST });
+} catch (error) {
+  exitOnStartupError('gateway', error);
+}

@@ -1,0 +1,5 @@
+export * from './events';
+export * from './health';
+export * from './indicators';
+export * from './queues';
+export * from './socket-events';

@@ -1,0 +1,38 @@
+import type { IndicatorUpdate } from './indicators';
+import type { SourceHealthUpdate } from './health';
+
+/** socket.io namespace for live data. */
+export const LIVE_NAMESPACE = '/live';
+
+export interface SubscriptionRequest {
+  indicators: string[];
+  units: string[];
+  /** When true, each unit stands for its whole subtree. */
+  subtree?: boolean;
+  dashboard?: string;
+  /** Last seen position per stream ("indicator:unit" → { epoch, seq }) for gap-free resume. */
+  positions?: Record<string, { epoch: string; seq: number }>;
+}
+
+export interface SnapshotMessage {
+  updates: IndicatorUpdate[];
+  /** True when the client's positions were too old or the epoch changed. */
+  reset: boolean;
+}
+
+export interface SocketErrorMessage {
+  code: 'unauthenticated' | 'forbidden' | 'invalid' | 'rate_limited' | 'internal';
+  message: string;
+}
+
+export interface ServerToClientEvents {
+  snapshot: (message: SnapshotMessage) => void;
+  update: (update: IndicatorUpdate) => void;
+  'source-health': (update: SourceHealthUpdate) => void;
+  error: (error: SocketErrorMessage) => void;
+}
+
+export interface ClientToServerEvents {
+  subscribe: (request: SubscriptionRequest, ack: (result: { ok: boolean; error?: SocketErrorMessage }) => void) => void;
+  unsubscribe: (request: Pick<SubscriptionRequest, 'indicators' | 'units'>) => void;
+}

@@ -1,0 +1,6 @@
+export * from './generated/prisma/client';
+export * from './migrations';
+export * from './persistence.module';
+export * from './prisma.service';
+export * from './seed/seed';
+export * from './ensure-database';

@@ -1,0 +1,169 @@
+import type { Formula, IndicatorWindow, Term, UnitTierName } from '@ioc/contracts';
+
+export interface SeedIndicator {
+  id: string;
+  nameVi: string;
+  nameEn: string;
+  description: string;
+  unitOfMeasure: string;
+  formula: Formula;
+  window: IndicatorWindow;
+  tiers: UnitTierName[];
+}
+
+const count = (kind: string, where?: Record<string, string | boolean>): Term => ({ op: 'count', filter: { kind, where } });
+const latest = (kind: string, field: string): Term => ({ op: 'latest', filter: { kind }, field });
+const percent = (numerator: Term[], denominator: Term[]): Formula => ({ op: 'ratio', numerator, denominator, scale: 100 });
+const MONTH: IndicatorWindow = { type: 'month_to_date' };
+const TODAY: IndicatorWindow = { type: 'today' };
+const ALL_TIERS: UnitTierName[] = [];
+
+/** The indicator set of the wall displays (../shared/domain.md), as data. */
+export const INDICATOR_CATALOG: SeedIndicator[] = [
+  {
+    id: 'doc.processed_online_pct',
+    nameVi: 'Tỷ lệ hồ sơ công việc xử lý trên môi trường mạng',
+    nameEn: 'Work files processed on the network',
+    description: 'Documents processed on the network / all documents processed (Nghị quyết 13-NQ/TU: 90/80/70 %).',
+    unitOfMeasure: '%',
+    formula: percent([count('document.processed', { onNetwork: true })], [count('document.processed')]),
+    window: MONTH,
+    tiers: ALL_TIERS,
+  },
+  {
+    id: 'doc.on_time_pct',
+    nameVi: 'Tỷ lệ văn bản xử lý đúng hạn',
+    nameEn: 'Documents processed on time',
+    description: 'Documents processed by their due date / all documents processed.',
+    unitOfMeasure: '%',
+    formula: percent([count('document.processed', { onTime: true })], [count('document.processed')]),
+    window: MONTH,
+    tiers: ALL_TIERS,
+  },
+  {
+    id: 'doc.overdue',
+    nameVi: 'Văn bản quá hạn',
+    nameEn: 'Overdue documents',
+    description: 'Documents past their due date and still open (latest count reported by each unit).',
+    unitOfMeasure: 'văn bản',
+    formula: latest('documents.overdue', 'count'),
+    window: TODAY,
+    tiers: ALL_TIERS,
+  },
+  {
+    id: 'doc.signed_pct',
+    nameVi: 'Tỷ lệ văn bản đi được ký số',
+    nameEn: 'Outgoing documents digitally signed',
+    description: 'Outgoing documents with a digital signature / all outgoing documents.',
+    unitOfMeasure: '%',
+    formula: percent([count('document.issued', { signed: true })], [count('document.issued')]),
+    window: MONTH,
+    tiers: ALL_TIERS,
+  },
+  {
+    id: 'dossier.online_pct',
+    nameVi: 'Tỷ lệ hồ sơ TTHC nộp trực tuyến',
+    nameEn: 'Dossiers submitted online',
+    description: 'Dossiers received through the online channel / all dossiers received (QĐ 766).',
+    unitOfMeasure: '%',
+    formula: percent([count('dossier.received', { channel: 'online' })], [count('dossier.received')]),
+    window: MONTH,
+    tiers: ALL_TIERS,
+  },
+  {
+    id: 'dossier.on_time_pct',
+    nameVi: 'Tỷ lệ hồ sơ TTHC giải quyết đúng hạn',
+    nameEn: 'Dossiers resolved on time',
+    description: 'Dossiers finished by their appointment date / all dossiers resolved (QĐ 766).',
+    unitOfMeasure: '%',
+    formula: percent([count('dossier.resolved', { onTime: true })], [count('dossier.resolved')]),
+    window: MONTH,
+    tiers: ALL_TIERS,
+  },
+  {
+    id: 'dossier.late',
+    nameVi: 'Hồ sơ TTHC giải quyết trễ hạn',
+    nameEn: 'Dossiers resolved late',
+    description: 'Dossiers finished after their appointment date.',
+    unitOfMeasure: 'hồ sơ',
+    formula: count('dossier.resolved', { onTime: false }),
+    window: MONTH,
+    tiers: ALL_TIERS,
+  },
+  {
+    id: 'dossier.online_payment_pct',
+    nameVi: 'Tỷ lệ hồ sơ thanh toán trực tuyến',
+    nameEn: 'Fee-bearing dossiers paid online',
+    description: 'Fee-bearing dossiers paid online / all fee-bearing dossiers paid (QĐ 766).',
+    unitOfMeasure: '%',
+    formula: percent([count('dossier.paid', { channel: 'online' })], [count('dossier.paid')]),
+    window: MONTH,
+    tiers: ALL_TIERS,
+  },
+  {
+    id: 'procedure.fully_online_pct',
+    nameVi: 'Tỷ lệ TTHC cung cấp dịch vụ công trực tuyến toàn trình',
+    nameEn: 'Procedures offered as fully online public services',
+    description: 'Eligible procedures offered fully online / eligible procedures (latest catalogue figures).',
+    unitOfMeasure: '%',
+    formula: percent([latest('procedures.catalog', 'fullyOnline')], [latest('procedures.catalog', 'eligible')]),
+    window: TODAY,
+    tiers: ALL_TIERS,
+  },
+  {
+    id: 'dossier.satisfaction_766',
+    nameVi: 'Mức độ hài lòng (theo QĐ 766)',
+    nameEn: 'Satisfaction (Decision 766 style)',
+    description: '100 % − (share of dossiers resolved late + share with complaints).',
+    unitOfMeasure: '%',
+    formula: {
+      op: 'ratio',
+      numerator: [count('dossier.resolved', { onTime: false }), count('feedback.complaint')],
+      denominator: [count('dossier.resolved')],
+      scale: 100,
+      complement: true,
+    },
+    window: MONTH,
+    tiers: ALL_TIERS,
+  },
+  {
+    id: 'health.bed_occupancy_pct',
+    nameVi: 'Công suất sử dụng giường bệnh',
+    nameEn: 'Hospital bed occupancy',
+    description: 'Inpatients / staffed beds (latest figures of each facility).',
+    unitOfMeasure: '%',
+    formula: percent([latest('beds.occupancy', 'occupied')], [latest('beds.occupancy', 'beds')]),
+    window: TODAY,
+    tiers: ALL_TIERS,
+  },
+  {
+    id: 'health.visits_today',
+    nameVi: 'Lượt khám bệnh trong ngày',
+    nameEn: 'Patient visits today',
+    description: 'Outpatient and emergency visits since local midnight.',
+    unitOfMeasure: 'lượt',
+    formula: { op: 'sum', filter: { kind: 'visits.recorded' }, field: 'count' },
+    window: TODAY,
+    tiers: ALL_TIERS,
+  },
+  {
+    id: 'edu.attendance_pct',
+    nameVi: 'Tỷ lệ học sinh đi học trong ngày',
+    nameEn: 'School attendance today',
+    description: 'Pupils present / pupils enrolled (latest daily figures of each school).',
+    unitOfMeasure: '%',
+    formula: percent([latest('attendance.daily', 'present')], [latest('attendance.daily', 'enrolled')]),
+    window: TODAY,
+    tiers: ALL_TIERS,
+  },
+  {
+    id: 'source.freshness',
+    nameVi: 'Độ mới dữ liệu nguồn',
+    nameEn: 'Source data freshness',
+    description: 'Seconds since the last successful read of the sources feeding the unit.',
+    unitOfMeasure: 'giây',
+    formula: { op: 'freshness' },
+    window: { type: 'rolling', minutes: 60 },
+    tiers: ALL_TIERS,
+  },
+];

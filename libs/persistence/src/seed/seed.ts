@@ -1,0 +1,186 @@
+import type { DashboardLayout } from '@ioc/contracts';
+import { fromApiKey, hashPassword, issueApiKey, type IssuedApiKey } from '@ioc/security';
+import type { PrismaClient } from '../generated/prisma/client';
+import type { Role } from '../generated/prisma/enums';
+import { INDICATOR_CATALOG } from './indicator-catalog';
+import { QUANG_NGAI_UNITS } from './quang-ngai-units';
+
+export interface SeedOptions {
+  /** Admin password; when absent on first run, one is generated and returned. */
+  adminPassword?: string;
+  /** Whole API keys ("ioc_<prefix>_<secret>") to register; generated when absent on first run. */
+  provinceViewerApiKey?: string;
+  districtViewerApiKey?: string;
+}
+
+export interface SeedReport {
+  created: number;
+  updated: number;
+  /** Secrets created by this run, to hand to the operator once; empty on later runs. */
+  generatedSecrets: Record<string, string>;
+}
+
+const RESOLUTION_13 = {
+  code: '13-NQ/TU',
+  title: 'Nghị quyết của Tỉnh ủy Quảng Ngãi về chuyển đổi số: mục tiêu đến năm 2025',
+  issuedBy: 'Tỉnh ủy Quảng Ngãi',
+};
+const DEADLINE_2025 = new Date('2025-12-31T00:00:00Z');
+
+/** Targets quoted in ../shared/domain.md (Quảng Ngãi, Nghị quyết 13-NQ/TU, by 2025). */
+const TARGETS_13: { indicatorId: string; tier: 'PROVINCE' | 'DISTRICT' | 'COMMUNE'; value: number; note: string }[] = [
+  { indicatorId: 'doc.processed_online_pct', tier: 'PROVINCE', value: 90, note: 'Trên 90 % hồ sơ công việc cấp tỉnh được xử lý trên môi trường mạng' },
+  { indicatorId: 'doc.processed_online_pct', tier: 'DISTRICT', value: 80, note: 'Trên 80 % hồ sơ công việc cấp huyện được xử lý trên môi trường mạng' },
+  { indicatorId: 'doc.processed_online_pct', tier: 'COMMUNE', value: 70, note: 'Trên 70 % hồ sơ công việc cấp xã được xử lý trên môi trường mạng' },
+  { indicatorId: 'procedure.fully_online_pct', tier: 'PROVINCE', value: 100, note: '100 % TTHC đủ điều kiện được cung cấp dịch vụ công trực tuyến toàn trình' },
+];
+
+const PROVINCE_DASHBOARD: DashboardLayout = {
+  columns: 4,
+  tiles: [
+    'doc.processed_online_pct', 'doc.on_time_pct', 'doc.overdue', 'doc.signed_pct',
+    'dossier.online_pct', 'dossier.on_time_pct', 'dossier.late', 'dossier.online_payment_pct',
+    'procedure.fully_online_pct', 'dossier.satisfaction_766', 'health.bed_occupancy_pct', 'health.visits_today',
+    'edu.attendance_pct', 'source.freshness',
+  ].map((indicatorId) => ({ indicatorId, unitCode: '51' })),
+};
+
+/** True when any field of `desired` differs from the stored row (dates, decimals and JSON compared by value). */
+function differs(existing: Record<string, unknown>, desired: Record<string, unknown>): boolean {
+  const normalise = (value: unknown): string =>
+    value instanceof Date ? value.toISOString() : typeof value === 'object' && value !== null && 'toFixed' in value ? String(value) : JSON.stringify(value ?? null);
+  return Object.entries(desired).some(([key, value]) => {
+    const stored = existing[key];
+    if (typeof value === 'number' && stored !== null && typeof stored === 'object') return Number(stored) !== value;
+    return normalise(stored) !== normalise(value);
+  });
+}
+
+/**
+ * Loads the reference province, indicators, targets, users and keys. Idempotent: every row
+ * is looked up by its natural key and written only when missing or different, so a second
+ * run changes nothing (not even updated_at).
+ */
+export async function seedDatabase(prisma: PrismaClient, options: SeedOptions = {}): Promise<SeedReport> {
+  const report: SeedReport = { created: 0, updated: 0, generatedSecrets: {} };
+  const count = (created: boolean, updated: boolean): void => {
+    if (created) report.created += 1;
+    else if (updated) report.updated += 1;
+  };
+
+  // Units, parents first (the list is ordered so), with the materialised path.
+  const unitIds = new Map<string, { id: string; path: string; depth: number }>();
+  for (const unit of QUANG_NGAI_UNITS) {
+    const parent = unit.parentCode ? unitIds.get(unit.parentCode) : undefined;
+    if (unit.parentCode && !parent) throw new Error(`Seed unit ${unit.code} lists parent ${unit.parentCode} before it exists`);
+    const path = `${parent?.path ?? '/'}${unit.code}/`;
+    const desired = {
+      name: unit.name,
+      nameEn: unit.nameEn ?? null,
+      kind: unit.kind,
+      tier: unit.tier,
+      parentId: parent?.id ?? null,
+      path,
+      depth: parent ? parent.depth + 1 : 0,
+      validFrom: new Date(unit.validFrom),
+      validTo: unit.validTo ? new Date(unit.validTo) : null,
+    };
+    const existing = await prisma.administrativeUnit.findUnique({ where: { code: unit.code } });
+    const row = existing
+      ? differs(existing, desired)
+        ? await prisma.administrativeUnit.update({ where: { id: existing.id }, data: desired })
+        : existing
+      : await prisma.administrativeUnit.create({ data: { code: unit.code, ...desired } });
+    count(!existing, existing !== row);
+    unitIds.set(unit.code, { id: row.id, path, depth: desired.depth });
+  }
+  for (const unit of QUANG_NGAI_UNITS.filter((u) => u.successorCode)) {
+    const id = unitIds.get(unit.code)!.id;
+    const successorId = unitIds.get(unit.successorCode!)!.id;
+    const existing = await prisma.administrativeUnit.findUniqueOrThrow({ where: { id } });
+    if (existing.successorId !== successorId) {
+      await prisma.administrativeUnit.update({ where: { id }, data: { successorId } });
+      report.updated += 1;
+    }
+  }
+
+  for (const indicator of INDICATOR_CATALOG) {
+    const desired = {
+      nameVi: indicator.nameVi,
+      nameEn: indicator.nameEn,
+      description: indicator.description,
+      unitOfMeasure: indicator.unitOfMeasure,
+      formula: indicator.formula as object,
+      window: indicator.window as object,
+      tiers: indicator.tiers,
+    };
+    const existing = await prisma.indicatorDefinition.findUnique({ where: { id: indicator.id } });
+    if (!existing) await prisma.indicatorDefinition.create({ data: { id: indicator.id, ...desired } });
+    else if (differs(existing, desired)) {
+      await prisma.indicatorDefinition.update({ where: { id: indicator.id }, data: { ...desired, version: { increment: 1 } } });
+    }
+    count(!existing, !!existing && differs(existing, desired));
+  }
+
+  let resolution = await prisma.resolution.findUnique({ where: { code: RESOLUTION_13.code } });
+  if (!resolution) {
+    resolution = await prisma.resolution.create({ data: RESOLUTION_13 });
+    report.created += 1;
+  }
+  for (const target of TARGETS_13) {
+    const desired = { comparator: 'GTE' as const, value: target.value, deadline: DEADLINE_2025, note: target.note };
+    const existing = await prisma.target.findFirst({
+      where: { indicatorId: target.indicatorId, tier: target.tier, unitId: null, resolutionId: resolution.id },
+    });
+    if (!existing) {
+      await prisma.target.create({
+        data: { indicatorId: target.indicatorId, tier: target.tier, resolutionId: resolution.id, ...desired },
+      });
+    } else if (differs(existing, desired)) {
+      await prisma.target.update({ where: { id: existing.id }, data: desired });
+    }
+    count(!existing, !!existing && differs(existing, desired));
+  }
+
+  const province = unitIds.get('51')!.id;
+  const existingAdmin = await prisma.user.findUnique({ where: { username: 'admin' } });
+  if (!existingAdmin) {
+    const password = options.adminPassword ?? issueApiKey().key.slice(-20);
+    if (!options.adminPassword) report.generatedSecrets.adminPassword = password;
+    await prisma.user.create({
+      data: {
+        username: 'admin',
+        displayName: 'Quản trị hệ thống IOC',
+        role: 'ADMIN',
+        unitId: province,
+        passwordHash: await hashPassword(password),
+      },
+    });
+    report.created += 1;
+  }
+
+  const keys: { name: string; role: Role; unitCode: string; supplied?: string; secretName: string }[] = [
+    { name: 'Màn hình IOC tỉnh (province viewer)', role: 'VIEWER', unitCode: '51', supplied: options.provinceViewerApiKey, secretName: 'provinceViewerApiKey' },
+    { name: 'Màn hình TP Quảng Ngãi (district viewer)', role: 'VIEWER', unitCode: '522', supplied: options.districtViewerApiKey, secretName: 'districtViewerApiKey' },
+  ];
+  for (const key of keys) {
+    const existing = await prisma.apiKey.findFirst({ where: { name: key.name, revokedAt: null } });
+    if (existing) continue;
+    const issued: IssuedApiKey = key.supplied ? fromApiKey(key.supplied) : issueApiKey();
+    if (!key.supplied) report.generatedSecrets[key.secretName] = issued.key;
+    await prisma.apiKey.create({
+      data: { name: key.name, prefix: issued.prefix, hash: issued.hash, role: key.role, unitId: unitIds.get(key.unitCode)!.id },
+    });
+    report.created += 1;
+  }
+
+  const dashboard = { title: 'Tổng quan tỉnh Quảng Ngãi', unitId: province, layout: PROVINCE_DASHBOARD as unknown as object };
+  const existingDashboard = await prisma.dashboard.findUnique({ where: { slug: 'province-overview' } });
+  if (!existingDashboard) await prisma.dashboard.create({ data: { slug: 'province-overview', ...dashboard } });
+  else if (differs(existingDashboard, dashboard)) {
+    await prisma.dashboard.update({ where: { id: existingDashboard.id }, data: { ...dashboard, version: { increment: 1 } } });
+  }
+  count(!existingDashboard, !!existingDashboard && differs(existingDashboard, dashboard));
+
+  return report;
+}

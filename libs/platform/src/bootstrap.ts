@@ -1,0 +1,50 @@
+import type { DynamicModule, INestApplication, INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
+import type { BaseConfig } from '@ioc/config';
+import { checkDependencies } from './dependency-check';
+import { exitOnStartupError } from './fail-fast';
+import { forceExitAfter } from './shutdown';
+
+async function prepare<T extends INestApplicationContext>(app: T, config: BaseConfig): Promise<T> {
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  forceExitAfter(config.SHUTDOWN_TIMEOUT_S);
+  return app;
+}
+
+export interface HttpAppOptions {
+  name: string;
+  module: DynamicModule;
+  config: BaseConfig;
+  port: number;
+  host: string;
+  /** App-specific set-up before listening: pipes, filters, socket adapter, OpenAPI. */
+  configure?: (app: INestApplication) => void | Promise<void>;
+  /** False for apps that use neither Postgres nor Redis (the simulator). */
+  needsBackingServices?: boolean;
+}
+
+/**
+ * Starts an HTTP app: checks Postgres and Redis first (one clear line and exit 1 when one
+ * is unreachable), JSON logs, graceful shutdown bounded by SHUTDOWN_TIMEOUT_S.
+ */
+export function startHttpApp(options: HttpAppOptions): void {
+  const { name, module, config, port, host, configure, needsBackingServices = true } = options;
+  (async () => {
+    if (needsBackingServices) await checkDependencies({ databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL });
+    const app = await prepare(await NestFactory.create(module, { bufferLogs: true }), config);
+    await configure?.(app);
+    await app.listen(port, host);
+    app.get(Logger).log(`${name} listening on ${host}:${port}`, 'Bootstrap');
+  })().catch((error: unknown) => exitOnStartupError(name, error));
+}
+
+/** Starts a worker (no HTTP server) with the same checks, logging and shutdown as startHttpApp. */
+export function startWorker(name: string, module: DynamicModule, config: BaseConfig): void {
+  (async () => {
+    await checkDependencies({ databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL });
+    const app = await prepare(await NestFactory.createApplicationContext(module, { bufferLogs: true }), config);
+    app.get(Logger).log(`${name} started`, 'Bootstrap');
+  })().catch((error: unknown) => exitOnStartupError(name, error));
+}

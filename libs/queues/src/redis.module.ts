@@ -1,0 +1,27 @@
+import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { createRedisConnection } from './redis-connection';
+
+/** Injection token of the app's shared ioredis client (commands, pub/sub publishing, health). */
+export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
+
+@Injectable()
+class RedisLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+@Module({})
+export class RedisModule {
+  static forRoot(redisUrl: string): DynamicModule {
+    return {
+      module: RedisModule,
+      global: true,
+      providers: [{ provide: REDIS_CLIENT, useFactory: () => createRedisConnection(redisUrl) }, RedisLifecycle],
+      exports: [REDIS_CLIENT],
+    };
+  }
+}
