@@ -1,0 +1,3 @@
+export * from './processes';
+export * from './test-database';
+export * from './test-redis';

@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
+
+export const TEST_REDIS_URL = 'redis://127.0.0.1:6379';
+
+export interface TestRedis {
+  /** Use as REDIS_PREFIX / BullMQ prefix: every key of the test lives under it. */
+  prefix: string;
+  url: string;
+  client: Redis;
+  /** Deletes every key under the prefix and closes the client. */
+  cleanup(): Promise<void>;
+}
+
+export async function createTestRedis(): Promise<TestRedis> {
+  const prefix = `ioc-test-${randomBytes(6).toString('hex')}`;
+  const client = new Redis(TEST_REDIS_URL);
+  return {
+    prefix,
+    url: TEST_REDIS_URL,
+    client,
+    cleanup: async () => {
+      let cursor = '0';
+      do {
+        const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+        if (keys.length > 0) await client.unlink(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+      await client.quit();
+    },
+  };
+}
