@@ -1,0 +1,198 @@
+import type { NormalizedEvent } from '@ioc/contracts';
+import { evaluateIndicator, type IndicatorDefinitionData } from './evaluate';
+import { localDay, startOfLocalDay } from './local-time';
+import { MemoryState } from './memory-state';
+import { projectToDeadline, scorecards, targetFor, targetStatus, type TargetData } from './targets';
+import { collectTerms } from './terms';
+import { UnitTree, type UnitNode } from './unit-tree';
+import { validateEvent } from './validate-event';
+
+const SINCE = new Date('2020-01-01T00:00:00Z');
+const node = (code: string, parentCode: string | null, tier: UnitNode['tier']): UnitNode => ({ code, parentCode, tier, validFrom: SINCE, validTo: null });
+// Province P with district D (communes C1, C2) and a department S with a facility F: four levels.
+const tree = new UnitTree([
+  node('P', null, 'PROVINCE'),
+  node('D', 'P', 'DISTRICT'),
+  node('C1', 'D', 'COMMUNE'),
+  node('C2', 'D', 'COMMUNE'),
+  node('S', 'P', 'PROVINCE'),
+  node('F', 'S', 'PROVINCE'),
+]);
+
+const ONLINE_PCT: IndicatorDefinitionData = {
+  id: 'online_pct',
+  formula: {
+    op: 'ratio',
+    numerator: [{ op: 'count', filter: { kind: 'doc', where: { online: true } } }],
+    denominator: [{ op: 'count', filter: { kind: 'doc' } }],
+    scale: 100,
+  },
+  window: { type: 'month_to_date' },
+  tiers: [],
+};
+const VISITS_TODAY: IndicatorDefinitionData = { id: 'visits', formula: { op: 'sum', filter: { kind: 'visit' }, field: 'count' }, window: { type: 'today' }, tiers: [] };
+const BEDS_PCT: IndicatorDefinitionData = {
+  id: 'beds',
+  formula: {
+    op: 'ratio',
+    numerator: [{ op: 'latest', filter: { kind: 'beds' }, field: 'occupied' }],
+    denominator: [{ op: 'latest', filter: { kind: 'beds' }, field: 'beds' }],
+    scale: 100,
+  },
+  window: { type: 'today' },
+  tiers: [],
+};
+const SATISFACTION: IndicatorDefinitionData = {
+  id: 'sat',
+  formula: {
+    op: 'ratio',
+    numerator: [{ op: 'count', filter: { kind: 'doc', where: { online: false } } }, { op: 'count', filter: { kind: 'complaint' } }],
+    denominator: [{ op: 'count', filter: { kind: 'doc' } }],
+    scale: 100,
+    complement: true,
+  },
+  window: { type: 'year_to_date' },
+  tiers: [],
+};
+const DEFINITIONS = [ONLINE_PCT, VISITS_TODAY, BEDS_PCT, SATISFACTION];
+const TERMS = collectTerms(DEFINITIONS);
+
+let n = 0;
+const event = (unitCode: string, occurredAt: string, kind: string, values: Record<string, number> = {}, attributes: NormalizedEvent['attributes'] = {}): NormalizedEvent => ({
+  idempotencyKey: `k${(n += 1)}`,
+  sourceId: 's1',
+  stream: 'x',
+  unitCode,
+  occurredAt,
+  kind,
+  kindClass: 'fact',
+  values,
+  attributes,
+});
+const valueAt = (definition: IndicatorDefinitionData, state: MemoryState, now: string, unit: string) =>
+  evaluateIndicator(definition, tree, state, new Date(now)).find((v) => v.unitCode === unit)!;
+
+describe('local time (Asia/Ho_Chi_Minh, UTC+7)', () => {
+  it('starts the day at local midnight, not UTC midnight', () => {
+    expect(localDay(new Date('2026-11-22T16:59:59Z'))).toBe('2026-11-22');
+    expect(localDay(new Date('2026-11-22T17:00:00Z'))).toBe('2026-11-23');
+    expect(startOfLocalDay(new Date('2026-11-23T01:00:00Z')).toISOString()).toBe('2026-11-22T17:00:00.000Z');
+  });
+});
+
+describe('evaluateIndicator', () => {
+  it('rolls a ratio up as Σ numerators / Σ denominators, never an average of percentages', () => {
+    const state = new MemoryState(TERMS);
+    // C1: 1 of 1 online (100 %); C2: 1 of 4 online (25 %). D: 2/5 = 40 %, not (100+25)/2.
+    state.apply(
+      [
+        event('C1', '2026-11-10T08:00:00+07:00', 'doc', {}, { online: true }),
+        ...[true, false, false, false].map((online) => event('C2', '2026-11-10T08:00:00+07:00', 'doc', {}, { online })),
+      ],
+      0,
+    );
+    const now = '2026-11-20T00:00:00Z';
+    expect(valueAt(ONLINE_PCT, state, now, 'C1').value).toBe(100);
+    expect(valueAt(ONLINE_PCT, state, now, 'C2').value).toBe(25);
+    expect(valueAt(ONLINE_PCT, state, now, 'D')).toMatchObject({ value: 40, numerator: 2, denominator: 5 });
+    expect(valueAt(ONLINE_PCT, state, now, 'P')).toMatchObject({ value: 40, numerator: 2, denominator: 5 });
+    // Zero denominator is N/A, not 0 %.
+    expect(valueAt(ONLINE_PCT, state, now, 'S')).toMatchObject({ value: null, denominator: 0 });
+  });
+
+  it('counts an idempotency key once', () => {
+    const state = new MemoryState(TERMS);
+    const once = event('C1', '2026-11-10T08:00:00+07:00', 'visit', { count: 3 });
+    state.apply([once, once], 0);
+    state.apply([once], 0);
+    expect(valueAt(VISITS_TODAY, state, '2026-11-10T05:00:00Z', 'P').value).toBe(3);
+  });
+
+  it('resets "today" at local midnight and month-to-date on the first of the month', () => {
+    const state = new MemoryState(TERMS);
+    state.apply(
+      [
+        event('C1', '2026-11-30T23:59:00+07:00', 'visit', { count: 5 }),
+        event('C1', '2026-12-01T00:01:00+07:00', 'visit', { count: 2 }),
+        event('C1', '2026-11-30T23:59:00+07:00', 'doc', {}, { online: true }),
+        event('C1', '2026-12-01T00:01:00+07:00', 'doc', {}, { online: false }),
+      ],
+      0,
+    );
+    // 16:59 UTC on 30 Nov is still 30 Nov locally; 17:30 UTC is 1 Dec.
+    expect(valueAt(VISITS_TODAY, state, '2026-11-30T16:59:30Z', 'C1').value).toBe(5);
+    expect(valueAt(VISITS_TODAY, state, '2026-11-30T17:30:00Z', 'C1').value).toBe(2);
+    expect(valueAt(ONLINE_PCT, state, '2026-11-30T16:59:30Z', 'C1').value).toBe(100);
+    expect(valueAt(ONLINE_PCT, state, '2026-11-30T17:30:00Z', 'C1').value).toBe(0);
+    // Both days are in the year: 1 of 2 late → 100 − 50.
+    expect(valueAt(SATISFACTION, state, '2026-11-30T17:30:00Z', 'P').value).toBe(50);
+  });
+
+  it('keeps the newest gauge reading per unit and sums units up the tree; no reading is N/A', () => {
+    const state = new MemoryState(TERMS);
+    state.apply(
+      [
+        event('F', '2026-11-10T09:00:00+07:00', 'beds', { occupied: 90, beds: 100 }),
+        event('F', '2026-11-10T08:00:00+07:00', 'beds', { occupied: 10, beds: 100 }),
+        event('C1', '2026-11-10T08:00:00+07:00', 'beds', { occupied: 30, beds: 100 }),
+      ],
+      0,
+    );
+    const now = '2026-11-10T05:00:00Z';
+    expect(valueAt(BEDS_PCT, state, now, 'F').value).toBe(90);
+    expect(valueAt(BEDS_PCT, state, now, 'P')).toMatchObject({ value: 60, numerator: 120, denominator: 200 });
+    expect(valueAt(BEDS_PCT, state, now, 'C2').value).toBeNull();
+    // Yesterday's readings are not today's.
+    expect(valueAt(BEDS_PCT, state, '2026-11-11T05:00:00Z', 'P').value).toBeNull();
+  });
+});
+
+describe('targets', () => {
+  const target: TargetData = { id: 't1', indicatorId: 'online_pct', tier: 'DISTRICT', unitCode: null, comparator: 'GTE', value: 80, deadline: new Date('2026-12-31'), resolutionCode: 'R' };
+  const now = new Date('2026-11-23T00:00:00Z');
+
+  it('picks the unit target over the tier target', () => {
+    const own: TargetData = { ...target, id: 't2', tier: null, unitCode: 'D', value: 50 };
+    expect(targetFor([target, own], 'online_pct', { code: 'D', tier: 'DISTRICT' })?.id).toBe('t2');
+    expect(targetFor([target, own], 'online_pct', { code: 'X', tier: 'DISTRICT' })?.id).toBe('t1');
+    expect(targetFor([target], 'online_pct', { code: 'C1', tier: 'COMMUNE' })).toBeNull();
+  });
+
+  it('gives met / on_track / at_risk / missed / no_target / no_data', () => {
+    expect(targetStatus(85, target, now)).toBe('met');
+    expect(targetStatus(70, target, now, 82)).toBe('on_track');
+    expect(targetStatus(70, target, now, 75)).toBe('at_risk');
+    expect(targetStatus(70, target, new Date('2027-01-01T00:00:00Z'))).toBe('missed');
+    expect(targetStatus(70, null, now)).toBe('no_target');
+    expect(targetStatus(null, target, now)).toBe('no_data');
+  });
+
+  it('projects the recent trend to the deadline', () => {
+    const points = [0, 1, 2].map((day) => ({ at: new Date(Date.UTC(2026, 10, 1 + day)), value: 60 + day * 2 }));
+    expect(projectToDeadline(points, new Date(Date.UTC(2026, 10, 11)))).toBeCloseTo(80, 9);
+    expect(projectToDeadline(points.slice(0, 1), new Date(Date.UTC(2026, 10, 11)))).toBeNull();
+  });
+
+  it('scores a resolution: a tier target is met when every unit of the tier with a value meets it', () => {
+    const province: TargetData = { ...target, id: 't3', tier: 'PROVINCE', value: 90 };
+    const values: Record<string, number | null> = { D: 85, P: 70, S: 95, F: null };
+    const [card] = scorecards([target, province], (_id, unit) => values[unit] ?? null, tree, now);
+    expect(card).toMatchObject({ resolutionCode: 'R', met: 1, total: 2 });
+    expect(card.entries.find((e) => e.targetId === 't3')).toMatchObject({ unitsEvaluated: 2, unitsMet: 1, met: false });
+  });
+});
+
+describe('validateEvent', () => {
+  const context = { tree, terms: TERMS, now: new Date('2026-11-23T00:00:00Z'), maxFutureMs: 300_000 };
+  it('accepts a well-formed event', () => {
+    expect(validateEvent(event('C1', '2026-11-22T08:00:00+07:00', 'visit', { count: 1 }), context)).toBeNull();
+  });
+  it('names every problem and field', () => {
+    const problem = validateEvent({ ...event('ZZ', '2027-01-01T00:00:00+07:00', 'visit', { count: -1 }) }, context);
+    expect(problem?.fields).toEqual(['occurredAt', 'unitCode', 'values.count']);
+    expect(problem?.reason).toContain('unknown unit "ZZ"');
+    expect(validateEvent(event('C1', '2026-11-22T08:00:00+07:00', 'nope'), context)?.fields).toEqual(['kind']);
+    expect(validateEvent(event('C1', '2026-11-22T08:00:00', 'visit', { count: 1 }), context)?.fields).toEqual(['occurredAt']);
+    expect(validateEvent(event('C1', '2026-11-22T08:00:00+07:00', 'visit', {}), context)?.fields).toEqual(['values.count']);
+  });
+});

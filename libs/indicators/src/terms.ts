@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import type { EventFilter, Formula, IndicatorWindow, NormalizedEvent, Term } from '@ioc/contracts';
+
+/** Granularity of a stored counter bucket; windows read one bucket (or several minutes). */
+export type Granularity = 'minute' | 'day' | 'month' | 'year';
+
+/**
+ * A term the state keeps: additive ("add": count or sum of a field, summed over events) or a
+ * gauge ("latest": the newest reading per reporting unit). Average formulas become a sum and a count.
+ */
+export interface TermSpec {
+  id: string;
+  kind: 'add' | 'latest';
+  filter: EventFilter;
+  /** Field of event.values; absent for a count (each event adds 1). */
+  field?: string;
+  granularities: Granularity[];
+}
+
+const canonical = (value: unknown): string =>
+  value === null || typeof value !== 'object'
+    ? JSON.stringify(value ?? null)
+    : Array.isArray(value)
+      ? `[${value.map(canonical).join(',')}]`
+      : `{${Object.keys(value as object)
+          .sort()
+          .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
+          .join(',')}}`;
+
+/** Stable short id of a term: equal terms in different indicators share one counter. */
+export function termId(kind: TermSpec['kind'], filter: EventFilter, field?: string): string {
+  const where = filter.where && Object.keys(filter.where).length > 0 ? filter.where : undefined;
+  return createHash('sha1').update(canonical({ kind, event: filter.kind, where, field: field ?? null })).digest('hex').slice(0, 12);
+}
+
+export const granularityOf = (window: IndicatorWindow): Granularity =>
+  window.type === 'today' ? 'day' : window.type === 'month_to_date' ? 'month' : window.type === 'year_to_date' ? 'year' : 'minute';
+
+export interface FormulaTerms {
+  numerator: TermSpec[];
+  denominator: TermSpec[];
+}
+
+function fromTerm(term: Term, granularity: Granularity): TermSpec {
+  const kind = term.op === 'latest' ? 'latest' : 'add';
+  const field = term.op === 'count' ? undefined : term.field;
+  return { id: termId(kind, term.filter, field), kind, filter: term.filter, field, granularities: [granularity] };
+}
+
+/** The terms of a formula, split into numerator and denominator (a plain term has no denominator). */
+export function formulaTerms(formula: Formula, window: IndicatorWindow): FormulaTerms {
+  const granularity = granularityOf(window);
+  switch (formula.op) {
+    case 'count':
+    case 'sum':
+    case 'latest':
+      return { numerator: [fromTerm(formula, granularity)], denominator: [] };
+    case 'ratio':
+      return {
+        numerator: formula.numerator.map((term) => fromTerm(term, granularity)),
+        denominator: formula.denominator.map((term) => fromTerm(term, granularity)),
+      };
+    case 'average':
+      return {
+        numerator: [fromTerm({ op: 'sum', filter: formula.filter, field: formula.field }, granularity)],
+        denominator: [fromTerm({ op: 'count', filter: formula.filter }, granularity)],
+      };
+    case 'freshness':
+      return { numerator: [], denominator: [] };
+  }
+}
+
+/** Every distinct term the definitions need, each with the granularities its windows read. */
+export function collectTerms(definitions: { formula: Formula; window: IndicatorWindow }[]): TermSpec[] {
+  const byId = new Map<string, TermSpec>();
+  for (const definition of definitions) {
+    const { numerator, denominator } = formulaTerms(definition.formula, definition.window);
+    for (const term of [...numerator, ...denominator]) {
+      const known = byId.get(term.id);
+      if (!known) byId.set(term.id, { ...term, granularities: [...term.granularities] });
+      else for (const g of term.granularities) if (!known.granularities.includes(g)) known.granularities.push(g);
+    }
+  }
+  return [...byId.values()];
+}
+
+export function matchesFilter(filter: EventFilter, event: Pick<NormalizedEvent, 'kind' | 'attributes'>): boolean {
+  if (filter.kind !== event.kind) return false;
+  for (const [key, expected] of Object.entries(filter.where ?? {})) {
+    if ((event.attributes[key] ?? null) !== expected) return false;
+  }
+  return true;
+}

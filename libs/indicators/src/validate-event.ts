@@ -1,0 +1,59 @@
+import type { NormalizedEvent } from '@ioc/contracts';
+import type { TermSpec } from './terms';
+import type { UnitTree } from './unit-tree';
+
+export interface EventProblem {
+  reason: string;
+  fields: string[];
+}
+
+export interface ValidationContext {
+  tree: UnitTree;
+  terms: readonly TermSpec[];
+  now: Date;
+  /** Clock skew tolerated for occurredAt in the future. */
+  maxFutureMs: number;
+}
+
+const OFFSET_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Why an event cannot be aggregated, or null when it can: unknown unit or kind, a unit that no
+ * longer (or not yet) existed, a bad or future instant, a negative or non-finite measure, a
+ * measure an indicator needs that is missing.
+ */
+export function validateEvent(event: unknown, context: ValidationContext): EventProblem | null {
+  if (typeof event !== 'object' || event === null) return { reason: 'event is not an object', fields: [] };
+  const e = event as Partial<NormalizedEvent>;
+  const problems: string[] = [];
+  const fields: string[] = [];
+  const fail = (field: string, reason: string): void => {
+    fields.push(field);
+    problems.push(`${field}: ${reason}`);
+  };
+  if (typeof e.idempotencyKey !== 'string' || e.idempotencyKey.length === 0 || e.idempotencyKey.length > 255) {
+    fail('idempotencyKey', 'must be a string of 1-255 characters');
+  }
+  if (typeof e.sourceId !== 'string' || e.sourceId.length === 0) fail('sourceId', 'must be a non-empty string');
+  const at = typeof e.occurredAt === 'string' && OFFSET_INSTANT.test(e.occurredAt) ? new Date(e.occurredAt) : null;
+  if (!at || Number.isNaN(at.getTime())) fail('occurredAt', 'must be an ISO-8601 instant with an offset');
+  else if (at.getTime() > context.now.getTime() + context.maxFutureMs) fail('occurredAt', `is in the future (${e.occurredAt})`);
+  const unit = typeof e.unitCode === 'string' ? context.tree.get(e.unitCode) : undefined;
+  if (!unit) fail('unitCode', `unknown unit ${JSON.stringify(e.unitCode)}`);
+  else if (at && !Number.isNaN(at.getTime()) && (at < unit.validFrom || (unit.validTo !== null && at >= unit.validTo))) {
+    fail('unitCode', `unit ${unit.code} did not exist at ${e.occurredAt}`);
+  }
+  const termsOfKind = context.terms.filter((term) => term.filter.kind === e.kind);
+  if (typeof e.kind !== 'string' || termsOfKind.length === 0) fail('kind', `unknown event kind ${JSON.stringify(e.kind)}`);
+  if (typeof e.attributes !== 'object' || e.attributes === null || Array.isArray(e.attributes)) fail('attributes', 'must be an object');
+  if (typeof e.values !== 'object' || e.values === null || Array.isArray(e.values)) fail('values', 'must be an object');
+  else {
+    for (const [name, amount] of Object.entries(e.values)) {
+      if (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0) fail(`values.${name}`, `must be a finite number ≥ 0, got ${JSON.stringify(amount)}`);
+    }
+    for (const field of new Set(termsOfKind.map((term) => term.field).filter((f): f is string => f !== undefined))) {
+      if (!(field in e.values)) fail(`values.${field}`, `is required for ${e.kind} events`);
+    }
+  }
+  return problems.length === 0 ? null : { reason: problems.join('; '), fields };
+}
