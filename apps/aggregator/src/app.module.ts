@@ -3,7 +3,11 @@ import { QueueName } from '@ioc/contracts';
 import { PersistenceModule } from '@ioc/persistence';
 import { loggingModule } from '@ioc/platform';
 import { QueuesModule, RedisModule } from '@ioc/queues';
+import { AggregationModule } from './aggregation/aggregation.module';
+import { CLOCK, systemClock } from './clock/clock';
 import { AggregatorConfig } from './config/aggregator-config';
+import { HistoryModule } from './history/history.module';
+import { PublishingModule } from './publishing/publishing.module';
 
 /** Consumes event batches, computes live indicators and evaluates alert rules. */
 @Module({})
@@ -21,9 +25,15 @@ export class AppModule {
           prefix: config.REDIS_PREFIX,
           queues: [QueueName.Events, QueueName.DeadLetter],
         }),
+        AggregationModule,
+        PublishingModule,
+        HistoryModule,
       ],
-      providers: [{ provide: AggregatorConfig, useValue: config }],
-      exports: [AggregatorConfig],
+      providers: [
+        { provide: AggregatorConfig, useValue: config },
+        { provide: CLOCK, useValue: systemClock },
+      ],
+      exports: [AggregatorConfig, CLOCK],
     };
   }
 }

@@ -1,5 +1,5 @@
 import type { IndicatorWindow } from '@ioc/contracts';
-import { localDay, localMinute, localMonth, localYear, rollingMinutes } from './local-time';
+import { localDay, localMinute, localMonth, localYear, rollingMinutes, startOfLocalDay, startOfLocalMonth, startOfLocalYear } from './local-time';
 import type { Granularity } from './terms';
 
 /** Bucket name of an instant at a granularity: "d:2026-11-23", "m:2026-11", "y:2026", "n:2026-11-23T07:05". */
@@ -27,5 +27,19 @@ export function bucketsOfWindow(window: IndicatorWindow, now: Date | number): st
       return [bucketOf('year', now)];
     case 'rolling':
       return rollingMinutes(now, window.minutes).map((minute) => `n:${minute}`);
+  }
+}
+
+/** First instant a window covers when read at `now`. */
+export function windowStart(window: IndicatorWindow, now: Date): Date {
+  switch (window.type) {
+    case 'today':
+      return startOfLocalDay(now);
+    case 'month_to_date':
+      return startOfLocalMonth(now);
+    case 'year_to_date':
+      return startOfLocalYear(now);
+    case 'rolling':
+      return new Date(now.getTime() - window.minutes * 60_000);
   }
 }

@@ -28,3 +28,8 @@ export function rollingMinutes(now: Date | number, minutes: number): string[] {
   for (let i = minutes - 1; i >= 0; i -= 1) result.push(localMinute(end - i * 60_000));
   return result;
 }
+
+/** Local midnight starting the month that contains `at`. */
+export const startOfLocalMonth = (at: Date | number): Date => new Date(`${localMonth(at)}-01T00:00:00+07:00`);
+/** Local midnight starting the year that contains `at`. */
+export const startOfLocalYear = (at: Date | number): Date => new Date(`${localYear(at)}-01-01T00:00:00+07:00`);

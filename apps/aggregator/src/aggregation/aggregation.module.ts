@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { CatalogModule } from '../catalog/catalog.module';
+import { AggregationProcessor } from './aggregation.processor';
+import { DeadLetterService } from './dead-letter.service';
+import { LiveValuesService } from './live-values.service';
+import { StateStoreService } from './state-store.service';
+import { TrendService } from './trend.service';
+
+@Module({
+  imports: [CatalogModule],
+  providers: [AggregationProcessor, StateStoreService, DeadLetterService, LiveValuesService, TrendService],
+  exports: [StateStoreService, DeadLetterService, LiveValuesService, TrendService, CatalogModule],
+})
+export class AggregationModule {}

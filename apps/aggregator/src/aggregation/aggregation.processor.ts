@@ -1,0 +1,83 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Worker, type Job } from 'bullmq';
+import type Redis from 'ioredis';
+import { QueueName, type DeadLetterEntry, type EventBatchJob, type NormalizedEvent } from '@ioc/contracts';
+import { validateEvent } from '@ioc/indicators';
+import { createRedisConnection } from '@ioc/queues';
+import { CatalogService } from '../catalog/catalog.service';
+import { CLOCK, type Clock } from '../clock/clock';
+import { AggregatorConfig } from '../config/aggregator-config';
+import { DeadLetterService } from './dead-letter.service';
+import { StateStoreService } from './state-store.service';
+
+/**
+ * Consumes event batches: refuses invalid events to the dead-letter queue, applies the rest to
+ * the Redis state exactly once (idempotency keys checked in the same atomic script). Safe to
+ * redeliver, safe to run in several processes. The BullMQ worker is built here rather than by
+ * @Processor so its lock and stall settings come from the validated config.
+ */
+@Injectable()
+export class AggregationProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(AggregationProcessor.name);
+  private worker?: Worker<EventBatchJob>;
+  private connection?: Redis;
+
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly store: StateStoreService,
+    private readonly deadLetters: DeadLetterService,
+    private readonly config: AggregatorConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const { REDIS_URL, REDIS_PREFIX, AGGREGATOR_CONCURRENCY, AGGREGATOR_JOB_LOCK_MS } = this.config;
+    this.connection = createRedisConnection(REDIS_URL);
+    this.worker = new Worker<EventBatchJob>(QueueName.Events, (job) => this.process(job), {
+      connection: this.connection,
+      prefix: REDIS_PREFIX,
+      concurrency: AGGREGATOR_CONCURRENCY,
+      // A crashed process's batches come back after one lock period; re-processing them is harmless.
+      lockDuration: AGGREGATOR_JOB_LOCK_MS,
+      stalledInterval: AGGREGATOR_JOB_LOCK_MS,
+      maxStalledCount: 100,
+    });
+    this.worker.on('failed', (job, error) => this.logger.error({ jobId: job?.id, attempts: job?.attemptsMade }, `Batch failed: ${error.message}`));
+    this.worker.on('error', (error) => this.logger.error(`Worker error: ${error.message}`));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+    await this.connection?.quit();
+  }
+
+  async process(job: Job<EventBatchJob>): Promise<{ applied: number; refused: number }> {
+    const { tree, terms } = this.catalog.current();
+    const now = this.clock.now();
+    const events = Array.isArray(job.data?.events) ? (job.data.events as unknown[]) : [];
+    const valid: NormalizedEvent[] = [];
+    const refused: DeadLetterEntry[] = [];
+    for (const [index, event] of events.entries()) {
+      const problem = validateEvent(event, { tree, terms, now, maxFutureMs: this.config.AGGREGATOR_MAX_FUTURE_SKEW_MS });
+      if (!problem) valid.push(event as NormalizedEvent);
+      else {
+        refused.push({
+          reason: `events[${index}]: ${problem.reason}`,
+          fields: problem.fields,
+          sourceId: job.data.sourceId ?? null,
+          stream: job.data.stream ?? null,
+          stage: 'aggregator',
+          raw: event,
+          at: now.toISOString(),
+        });
+      }
+    }
+    if (!Array.isArray(job.data?.events)) {
+      refused.push({ reason: 'job data has no events array', fields: ['events'], sourceId: null, stream: null, stage: 'aggregator', raw: job.data, at: now.toISOString() });
+    }
+    await this.deadLetters.refuse(refused, job.id);
+    const applied = valid.length > 0 ? await this.store.apply(valid, terms, now.getTime()) : 0;
+    this.logger.debug({ jobId: job.id, sourceId: job.data.sourceId, events: events.length, applied, refused: refused.length }, 'Batch aggregated');
+    return { applied, refused: refused.length };
+  }
+}

@@ -1,0 +1,47 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import type { Queue } from 'bullmq';
+import type Redis from 'ioredis';
+import { QueueName, type DeadLetterEntry } from '@ioc/contracts';
+import { REDIS_CLIENT } from '@ioc/queues';
+import { AggregatorConfig } from '../config/aggregator-config';
+import { COUNT_DEAD_LETTERS_LUA } from './state-scripts';
+
+type CountCommand = (seenKey: string, countsKey: string, ...args: string[]) => Promise<number>;
+
+/** Refused events go to the dead-letter queue with their reasons, once each, and are counted per source. */
+@Injectable()
+export class DeadLetterService {
+  private readonly logger = new Logger(DeadLetterService.name);
+  readonly countsKey: string;
+  private readonly seenKey: string;
+
+  constructor(
+    @InjectQueue(QueueName.DeadLetter) private readonly queue: Queue<DeadLetterEntry>,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    config: AggregatorConfig,
+  ) {
+    this.countsKey = `${config.REDIS_PREFIX}:agg:dead-letters`;
+    this.seenKey = `${config.REDIS_PREFIX}:agg:dead-letters-seen`;
+    if (!('countDeadLetters' in redis)) redis.defineCommand('countDeadLetters', { numberOfKeys: 2, lua: COUNT_DEAD_LETTERS_LUA });
+  }
+
+  async refuse(entries: DeadLetterEntry[], jobId: string | undefined): Promise<void> {
+    if (entries.length === 0) return;
+    // Same refused record, same job id: a redelivered batch adds no second dead letter.
+    const ids = entries.map((entry) => `aggregator-${createHash('sha1').update(JSON.stringify(entry.raw)).digest('hex')}`);
+    await this.queue.addBulk(entries.map((data, index) => ({ name: 'aggregator', data, opts: { jobId: ids[index] } })));
+    const counted = await (this.redis as unknown as { countDeadLetters: CountCommand }).countDeadLetters(
+      this.seenKey,
+      this.countsKey,
+      ...ids.flatMap((id, index) => [id, entries[index].sourceId ?? 'unknown']),
+    );
+    if (counted > 0) this.logger.warn({ jobId, refused: counted, firstReason: entries[0].reason }, 'Events refused to the dead-letter queue');
+  }
+
+  async counts(): Promise<Record<string, number>> {
+    const raw = await this.redis.hgetall(this.countsKey);
+    return Object.fromEntries(Object.entries(raw).map(([key, value]) => [key, Number(value)]));
+  }
+}

@@ -1,0 +1,165 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import type { IndicatorWindow, NormalizedEvent } from '@ioc/contracts';
+import { bucketsOfWindow, contributionsOf, formulaTerms, localDay, type IndicatorDefinitionData, type IndicatorState, type TermSpec } from '@ioc/indicators';
+import { REDIS_CLIENT } from '@ioc/queues';
+import { AggregatorConfig } from '../config/aggregator-config';
+import { APPLY_BATCH_LUA } from './state-scripts';
+
+const DAY_S = 86_400;
+/** How long counter buckets are kept: long enough for the windows that read them. */
+const BUCKET_TTL_S: Record<string, number> = { n: 2 * DAY_S, d: 3 * DAY_S, m: 400 * DAY_S, y: 800 * DAY_S };
+
+type ApplyCommand = (...args: (string | number)[]) => Promise<number>;
+
+/**
+ * The aggregation state in Redis: counters per (bucket, term, reporting unit), newest gauge
+ * readings, idempotency keys and source deliveries. Nothing lives only in process memory, so a
+ * restart loses nothing and any number of aggregator processes can apply batches concurrently.
+ */
+@Injectable()
+export class StateStoreService {
+  private readonly prefix: string;
+
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    private readonly config: AggregatorConfig,
+  ) {
+    this.prefix = `${config.REDIS_PREFIX}:agg:`;
+    if (!('applyBatch' in redis)) redis.defineCommand('applyBatch', { numberOfKeys: 0, lua: APPLY_BATCH_LUA });
+  }
+
+  /**
+   * Pre-aggregates the batch (events with identical contributions form one group; gauges keep
+   * only their newest reading per key) and applies it in one script call, so Redis work grows
+   * with distinct (term, unit, bucket) keys rather than with events. Returns events applied
+   * for the first time; the rest were duplicates.
+   */
+  async apply(events: readonly NormalizedEvent[], terms: readonly TermSpec[], receivedAt: number): Promise<number> {
+    const groups = new Map<string, { seen: string[]; ops: string[] }>();
+    const gauges = new Map<string, { bucket: string; field: string; value: number; order: string }>();
+    const fresh = new Map<string, number>();
+    const buckets = new Set<string>();
+    for (const event of events) {
+      const contributions = contributionsOf(event, terms);
+      const ops: string[] = [];
+      for (const c of contributions) {
+        const field = `${c.termId}|${c.unitCode}`;
+        buckets.add(c.bucket);
+        if (c.op === 'add') ops.push(c.bucket, field, String(c.amount));
+        else {
+          const key = `${c.bucket}\u001f${field}`;
+          const current = gauges.get(key);
+          if (!current || current.order < c.order) gauges.set(key, { bucket: c.bucket, field, value: c.amount, order: c.order });
+        }
+      }
+      fresh.set(`${event.unitCode}|${event.sourceId}`, receivedAt);
+      if (ops.length === 0) continue;
+      const signature = ops.join('\u001f');
+      const group = groups.get(signature) ?? { seen: [], ops };
+      group.seen.push(localDay(Date.parse(event.occurredAt)), event.idempotencyKey);
+      groups.set(signature, group);
+    }
+    const args: (string | number)[] = [this.prefix, this.config.AGGREGATOR_DEDUPE_TTL_DAYS * DAY_S, groups.size];
+    for (const { seen, ops } of groups.values()) args.push(seen.length / 2, ...seen, ops.length / 3, ...ops);
+    args.push(gauges.size);
+    for (const g of gauges.values()) args.push(g.bucket, g.field, String(g.value), g.order);
+    args.push(fresh.size);
+    for (const [field, at] of fresh) args.push(field, at);
+    const expiring = [...buckets].flatMap((bucket) => {
+      const ttl = BUCKET_TTL_S[bucket[0]];
+      return [`c:${bucket}`, ttl, `g:${bucket}`, ttl, `go:${bucket}`, ttl];
+    });
+    args.push(expiring.length / 2, ...expiring);
+    return (this.redis as unknown as { applyBatch: ApplyCommand }).applyBatch(...args);
+  }
+
+  /** A consistent-enough read of everything the definitions need at `now` (one pipelined round trip). */
+  async read(definitions: readonly IndicatorDefinitionData[], now: Date): Promise<IndicatorState> {
+    const buckets = new Set<string>();
+    for (const definition of definitions) {
+      const terms = formulaTerms(definition.formula, definition.window as IndicatorWindow);
+      if (terms.numerator.length + terms.denominator.length > 0) for (const b of bucketsOfWindow(definition.window, now)) buckets.add(b);
+    }
+    const list = [...buckets];
+    const pipeline = this.redis.pipeline();
+    for (const bucket of list) {
+      pipeline.hgetall(`${this.prefix}c:${bucket}`);
+      pipeline.hgetall(`${this.prefix}g:${bucket}`);
+      pipeline.hgetall(`${this.prefix}go:${bucket}`);
+    }
+    pipeline.hgetall(`${this.prefix}fresh`);
+    const results = (await pipeline.exec()) ?? [];
+    const hashes = results.map(([error, value]) => {
+      if (error) throw error;
+      return value as Record<string, string>;
+    });
+    const state = new RedisStateSnapshot();
+    list.forEach((bucket, index) => state.addBucket(bucket, hashes[index * 3], hashes[index * 3 + 1], hashes[index * 3 + 2]));
+    state.addSources(hashes[hashes.length - 1]);
+    return state;
+  }
+}
+
+/** Parsed hashes, indexed bucket → term → unit. */
+class RedisStateSnapshot implements IndicatorState {
+  private readonly counters = new Map<string, Map<string, Map<string, number>>>();
+  private readonly gauges = new Map<string, Map<string, Map<string, { value: number; order: string }>>>();
+  private readonly lastSeen = new Map<string, Map<string, number>>();
+
+  addBucket(bucket: string, counters: Record<string, string>, gauges: Record<string, string>, orders: Record<string, string>): void {
+    const byTerm = new Map<string, Map<string, number>>();
+    for (const [field, amount] of Object.entries(counters)) {
+      const [term, unit] = splitField(field);
+      const units = byTerm.get(term) ?? new Map<string, number>();
+      units.set(unit, Number(amount));
+      byTerm.set(term, units);
+    }
+    this.counters.set(bucket, byTerm);
+    const gaugeByTerm = new Map<string, Map<string, { value: number; order: string }>>();
+    for (const [field, value] of Object.entries(gauges)) {
+      const [term, unit] = splitField(field);
+      const units = gaugeByTerm.get(term) ?? new Map<string, { value: number; order: string }>();
+      units.set(unit, { value: Number(value), order: orders[field] ?? '' });
+      gaugeByTerm.set(term, units);
+    }
+    this.gauges.set(bucket, gaugeByTerm);
+  }
+
+  addSources(fresh: Record<string, string>): void {
+    for (const [field, at] of Object.entries(fresh)) {
+      const [unit, source] = splitField(field);
+      const bySource = this.lastSeen.get(unit) ?? new Map<string, number>();
+      bySource.set(source, Number(at));
+      this.lastSeen.set(unit, bySource);
+    }
+  }
+
+  term(term: TermSpec, buckets: string[]): ReadonlyMap<string, number> {
+    const result = new Map<string, number>();
+    if (term.kind === 'add') {
+      for (const bucket of buckets) {
+        for (const [unit, amount] of this.counters.get(bucket)?.get(term.id) ?? []) result.set(unit, (result.get(unit) ?? 0) + amount);
+      }
+      return result;
+    }
+    const newest = new Map<string, { value: number; order: string }>();
+    for (const bucket of buckets) {
+      for (const [unit, reading] of this.gauges.get(bucket)?.get(term.id) ?? []) {
+        const current = newest.get(unit);
+        if (!current || current.order < reading.order) newest.set(unit, reading);
+      }
+    }
+    for (const [unit, reading] of newest) result.set(unit, reading.value);
+    return result;
+  }
+
+  sources(): ReadonlyMap<string, ReadonlyMap<string, number>> {
+    return this.lastSeen;
+  }
+}
+
+const splitField = (field: string): [string, string] => {
+  const at = field.indexOf('|');
+  return [field.slice(0, at), field.slice(at + 1)];
+};

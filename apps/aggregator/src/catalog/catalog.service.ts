@@ -1,0 +1,76 @@
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { Formula, IndicatorWindow, UnitTierName } from '@ioc/contracts';
+import { collectTerms, UnitTree, type IndicatorDefinitionData, type TargetData, type TermSpec } from '@ioc/indicators';
+import { PrismaService } from '@ioc/persistence';
+import { AggregatorConfig } from '../config/aggregator-config';
+
+/** What the aggregator computes, loaded from Postgres: enabled definitions, the unit tree, targets. */
+export interface Catalog {
+  definitions: IndicatorDefinitionData[];
+  terms: TermSpec[];
+  tree: UnitTree;
+  unitIds: Map<string, string>;
+  targets: TargetData[];
+}
+
+@Injectable()
+export class CatalogService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(CatalogService.name);
+  private catalog?: Catalog;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly config: AggregatorConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.reload();
+    this.timer = setInterval(() => {
+      this.reload().catch((error: unknown) => this.logger.error(`Catalog reload failed, keeping the previous one: ${String(error)}`));
+    }, this.config.AGGREGATOR_CATALOG_REFRESH_MS);
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  current(): Catalog {
+    if (!this.catalog) throw new Error('Indicator catalog not loaded yet');
+    return this.catalog;
+  }
+
+  async reload(): Promise<Catalog> {
+    const [definitions, units, targets] = await Promise.all([
+      this.prisma.indicatorDefinition.findMany({ where: { enabled: true }, orderBy: { id: 'asc' } }),
+      this.prisma.administrativeUnit.findMany({ include: { parent: { select: { code: true } } } }),
+      this.prisma.target.findMany({ include: { unit: { select: { code: true } }, resolution: { select: { code: true } } } }),
+    ]);
+    const data: IndicatorDefinitionData[] = definitions.map((d) => ({
+      id: d.id,
+      formula: d.formula as unknown as Formula,
+      window: d.window as unknown as IndicatorWindow,
+      tiers: d.tiers as UnitTierName[],
+    }));
+    this.catalog = {
+      definitions: data,
+      terms: collectTerms(data),
+      tree: new UnitTree(
+        units.map((u) => ({ code: u.code, parentCode: u.parent?.code ?? null, tier: u.tier, validFrom: u.validFrom, validTo: u.validTo })),
+      ),
+      unitIds: new Map(units.map((u) => [u.code, u.id])),
+      targets: targets.map((t) => ({
+        id: t.id,
+        indicatorId: t.indicatorId,
+        tier: t.tier,
+        unitCode: t.unit?.code ?? null,
+        comparator: t.comparator,
+        value: Number(t.value),
+        deadline: t.deadline,
+        resolutionCode: t.resolution?.code ?? null,
+      })),
+    };
+    this.logger.debug(`Catalog loaded: ${data.length} indicators, ${units.length} units, ${targets.length} targets`);
+    return this.catalog;
+  }
+}

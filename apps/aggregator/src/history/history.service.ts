@@ -1,0 +1,148 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type Redis from 'ioredis';
+import type { NormalizedEvent } from '@ioc/contracts';
+import { evaluateIndicator, formulaTerms, MemoryState, startOfLocalDay, windowStart, type IndicatorValue } from '@ioc/indicators';
+import { PrismaService, type SnapshotResolution } from '@ioc/persistence';
+import { REDIS_CLIENT } from '@ioc/queues';
+import { LiveValuesService } from '../aggregation/live-values.service';
+import { CatalogService } from '../catalog/catalog.service';
+import { CLOCK, type Clock } from '../clock/clock';
+import { AggregatorConfig } from '../config/aggregator-config';
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+export interface HistoryPoint {
+  bucketStart: Date;
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  asOf: Date;
+}
+
+/**
+ * History in indicator_snapshots: every interval the live values are written as the current
+ * minute's row and as the current hour's and local day's rows (upserted, so an hour or a day
+ * keeps the value as of its end: the natural rollup of window-to-date indicators). Old rows
+ * are pruned per resolution. One process per minute does it (a Redis gate).
+ */
+@Injectable()
+export class HistoryService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(HistoryService.name);
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly catalog: CatalogService,
+    private readonly values: LiveValuesService,
+    private readonly config: AggregatorConfig,
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.snapshotOncePerMinute().catch((error: unknown) => this.logger.error(`Snapshot failed: ${String(error)}`));
+    }, this.config.AGGREGATOR_SNAPSHOT_INTERVAL_MS);
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  private async snapshotOncePerMinute(): Promise<void> {
+    const now = this.clock.now();
+    const minute = Math.floor(now.getTime() / MINUTE_MS);
+    const gate = await this.redis.set(`${this.config.REDIS_PREFIX}:agg:snapshot-gate:${minute}`, '1', 'EX', 120, 'NX');
+    if (gate !== 'OK') return;
+    await this.snapshot(now);
+    await this.prune(now);
+  }
+
+  /** Writes the values as of `now` into the minute, hour and day buckets. Returns rows written. */
+  async snapshot(now: Date): Promise<number> {
+    const live = await this.values.compute(now);
+    const { unitIds } = this.catalog.current();
+    const buckets: [SnapshotResolution, Date][] = [
+      ['MINUTE', new Date(Math.floor(now.getTime() / MINUTE_MS) * MINUTE_MS)],
+      ['HOUR', new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS)],
+      ['DAY', startOfLocalDay(now)],
+    ];
+    const rows = live.flatMap((v) => buckets.map(([resolution, start]) => ({ v, resolution, start, unitId: unitIds.get(v.unitCode)! })));
+    if (rows.length === 0) return 0;
+    return this.prisma.$executeRawUnsafe(
+      `INSERT INTO indicator_snapshots (indicator_id, unit_id, resolution, bucket_start, value, numerator, denominator, as_of)
+       SELECT i, u, r::"SnapshotResolution", b, v, n, d, $8
+       FROM unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[], $5::float8[], $6::float8[], $7::float8[]) AS t(i, u, r, b, v, n, d)
+       ON CONFLICT (indicator_id, unit_id, resolution, bucket_start)
+       DO UPDATE SET value = EXCLUDED.value, numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator, as_of = EXCLUDED.as_of`,
+      rows.map((r) => r.v.indicatorId),
+      rows.map((r) => r.unitId),
+      rows.map((r) => r.resolution),
+      rows.map((r) => r.start),
+      rows.map((r) => r.v.value),
+      rows.map((r) => r.v.numerator),
+      rows.map((r) => r.v.denominator),
+      now,
+    );
+  }
+
+  /** Deletes rows older than each resolution's retention. Returns rows deleted. */
+  async prune(now: Date): Promise<number> {
+    const cutoffs: [SnapshotResolution, number][] = [
+      ['MINUTE', this.config.AGGREGATOR_RETAIN_MINUTE_HOURS * HOUR_MS],
+      ['HOUR', this.config.AGGREGATOR_RETAIN_HOUR_DAYS * DAY_MS],
+      ['DAY', this.config.AGGREGATOR_RETAIN_DAY_DAYS * DAY_MS],
+    ];
+    let deleted = 0;
+    for (const [resolution, retention] of cutoffs) {
+      const { count } = await this.prisma.indicatorSnapshot.deleteMany({ where: { resolution, bucketStart: { lt: new Date(now.getTime() - retention) } } });
+      deleted += count;
+    }
+    return deleted;
+  }
+
+  /** Stored values of one indicator for one unit at a resolution, bucket_start in [from, to). */
+  async range(indicatorId: string, unitCode: string, resolution: SnapshotResolution, from: Date, to: Date): Promise<HistoryPoint[]> {
+    const rows = await this.prisma.indicatorSnapshot.findMany({
+      where: { indicatorId, unit: { code: unitCode }, resolution, bucketStart: { gte: from, lt: to } },
+      orderBy: { bucketStart: 'asc' },
+    });
+    return rows.map(({ bucketStart, value, numerator, denominator, asOf }) => ({ bucketStart, value, numerator, denominator, asOf }));
+  }
+
+  /**
+   * Recomputes an indicator as of a past instant from the events stored in source_events
+   * (those its window covers at that instant), for every unit: the same core as the live path.
+   */
+  async recompute(indicatorId: string, at: Date): Promise<IndicatorValue[]> {
+    const { definitions, tree } = this.catalog.current();
+    const definition = definitions.find((d) => d.id === indicatorId);
+    if (!definition) throw new Error(`Unknown indicator ${indicatorId}`);
+    const terms = formulaTerms(definition.formula, definition.window);
+    const kinds = [...new Set([...terms.numerator, ...terms.denominator].map((t) => t.filter.kind))];
+    const rows = await this.prisma.sourceEvent.findMany({
+      where: { kind: { in: kinds }, occurredAt: { gte: windowStart(definition.window, at), lte: at } },
+      orderBy: { id: 'asc' },
+    });
+    const state = new MemoryState([...terms.numerator, ...terms.denominator]);
+    state.apply(
+      rows.map(
+        (row): NormalizedEvent => ({
+          idempotencyKey: row.idempotencyKey,
+          sourceId: row.sourceId,
+          stream: row.stream,
+          unitCode: row.unitCode,
+          occurredAt: row.occurredAt.toISOString(),
+          kind: row.kind,
+          kindClass: 'fact',
+          values: row.values as Record<string, number>,
+          attributes: row.attributes as NormalizedEvent['attributes'],
+        }),
+      ),
+      at.getTime(),
+    );
+    return evaluateIndicator(definition, tree, state, at);
+  }
+}

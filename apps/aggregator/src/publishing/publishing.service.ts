@@ -1,0 +1,118 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type Redis from 'ioredis';
+import { SharedRedisKey, sharedRedisKey, streamKey, type IndicatorUpdate } from '@ioc/contracts';
+import { REDIS_CLIENT } from '@ioc/queues';
+import { LiveValuesService, type LiveValue } from '../aggregation/live-values.service';
+import { CLOCK, type Clock } from '../clock/clock';
+import { AggregatorConfig } from '../config/aggregator-config';
+import { PUBLISH_UPDATES_LUA } from '../aggregation/state-scripts';
+
+type PublishCommand = (updates: string, latest: string, signatures: string, seqs: string, ...args: (string | number)[]) => Promise<number>;
+
+/** What makes an update worth sending: everything but the as-of time and the ever-growing lags. */
+const signatureOf = (v: LiveValue): string =>
+  JSON.stringify([v.value, v.numerator, v.denominator, v.target, v.status, v.freshness.map((f) => [f.sourceId, f.lastSuccessAt])]);
+
+/**
+ * Publishes IndicatorUpdates for the gateways. Each tick (AGGREGATOR_PUBLISH_INTERVAL_MS) one
+ * aggregator process, the holder of a Redis gate that expires with the interval, recomputes every
+ * stream and sends those whose value changed: bursts coalesce to one update per stream per interval,
+ * unchanged values are not re-sent, and the sequence numbers are assigned inside one script.
+ */
+@Injectable()
+export class PublishingService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(PublishingService.name);
+  private readonly keys: { updates: string; latest: string; epoch: string; signatures: string; seqs: string; gate: string };
+  private readonly instance = randomUUID();
+  private epoch = '';
+  private timer?: NodeJS.Timeout;
+  private running = false;
+  /** Signatures this process last published; dropped when another process may have published since. */
+  private sent = new Map<string, string>();
+
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    private readonly values: LiveValuesService,
+    private readonly config: AggregatorConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    const prefix = config.REDIS_PREFIX;
+    this.keys = {
+      updates: sharedRedisKey(prefix, SharedRedisKey.IndicatorUpdates),
+      latest: sharedRedisKey(prefix, SharedRedisKey.IndicatorLatest),
+      epoch: sharedRedisKey(prefix, SharedRedisKey.IndicatorEpoch),
+      signatures: `${prefix}:agg:published`,
+      seqs: `${prefix}:agg:seq`,
+      gate: `${prefix}:agg:publish-gate`,
+    };
+    if (!('publishUpdates' in redis)) redis.defineCommand('publishUpdates', { numberOfKeys: 4, lua: PUBLISH_UPDATES_LUA });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    // A new epoch only when none exists: Redis lost the sequences (or never had them).
+    await this.redis.set(this.keys.epoch, randomUUID(), 'NX');
+    this.epoch = (await this.redis.get(this.keys.epoch))!;
+    this.timer = setInterval(() => void this.tick(), this.config.AGGREGATOR_PUBLISH_INTERVAL_MS);
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      await this.publishIfGateHeld();
+    } catch (error) {
+      this.logger.error(`Publishing failed: ${String(error)}`);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** Publishes changed streams when this process holds the gate for the current interval. Returns how many. */
+  async publishIfGateHeld(): Promise<number> {
+    const held = await this.redis.set(this.keys.gate, this.instance, 'PX', this.config.AGGREGATOR_PUBLISH_INTERVAL_MS, 'NX');
+    if (held !== 'OK') {
+      this.sent.clear();
+      return 0;
+    }
+    return this.publish();
+  }
+
+  /** Recomputes every stream and publishes those whose signature changed. */
+  async publish(): Promise<number> {
+    const now = this.clock.now();
+    const values = await this.values.compute(now);
+    const asOf = now.toISOString();
+    const args: (string | number)[] = [this.epoch, this.config.AGGREGATOR_UPDATES_MAXLEN];
+    const pending = new Map<string, string>();
+    for (const value of values) {
+      const key = streamKey(value.indicatorId, value.unitCode);
+      const signature = signatureOf(value);
+      if (this.sent.get(key) === signature) continue;
+      const update: Omit<IndicatorUpdate, 'seq' | 'epoch'> = {
+        indicatorId: value.indicatorId,
+        unitCode: value.unitCode,
+        value: value.value,
+        numerator: value.numerator,
+        denominator: value.denominator,
+        target: value.target,
+        status: value.status,
+        asOf,
+        freshness: value.freshness,
+      };
+      // The script appends seq and epoch before the closing brace.
+      args.push(key, signature, JSON.stringify(update).slice(0, -1));
+      pending.set(key, signature);
+    }
+    if (pending.size === 0) return 0;
+    const { updates, latest, signatures, seqs } = this.keys;
+    const published = await (this.redis as unknown as { publishUpdates: PublishCommand }).publishUpdates(updates, latest, signatures, seqs, ...args);
+    for (const [key, signature] of pending) this.sent.set(key, signature);
+    if (published > 0) this.logger.debug({ published }, 'Indicator updates published');
+    return published;
+  }
+}
