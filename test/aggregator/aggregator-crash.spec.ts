@@ -1,0 +1,115 @@
+import { Queue } from 'bullmq';
+import { QueueName, SharedRedisKey, sharedRedisKey, streamKey, type EventBatchJob, type IndicatorUpdate, type NormalizedEvent } from '@ioc/contracts';
+import { createPrismaClient, seedDatabase, type PrismaClient } from '@ioc/persistence';
+import { eventMix } from '../../bench/support/event-mix';
+import { createTestDatabase, createTestRedis, runCompiled, waitFor, type RunningProcess, type TestDatabase, type TestRedis } from '../support';
+import { distinct, expectedValue, loadWorld, type SeededWorld } from './expected-values';
+
+const ENTRY = 'apps/aggregator/src/main.js';
+
+/** Runs `npm run build` first: it starts the compiled aggregator and SIGKILLs it mid-stream. */
+describe('aggregator process killed mid-stream (compiled, real Redis and Postgres)', () => {
+  let db: TestDatabase;
+  let redis: TestRedis;
+  let prisma: PrismaClient;
+  let queue: Queue<EventBatchJob>;
+  let world: SeededWorld;
+  let processes: RunningProcess[] = [];
+
+  const start = (): RunningProcess => {
+    const running = runCompiled(ENTRY, {
+      DATABASE_URL: db.url,
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: redis.prefix,
+      LOG_LEVEL: 'warn',
+      AGGREGATOR_CONCURRENCY: '2',
+      // Batches of a killed process come back after one second instead of thirty.
+      AGGREGATOR_JOB_LOCK_MS: '1000',
+      AGGREGATOR_PUBLISH_INTERVAL_MS: '100',
+    });
+    processes.push(running);
+    return running;
+  };
+
+  beforeAll(async () => {
+    [db, redis] = await Promise.all([createTestDatabase(), createTestRedis()]);
+    prisma = createPrismaClient(db.url);
+    await seedDatabase(prisma, { adminPassword: 'test-password-123' });
+    world = await loadWorld(prisma);
+    queue = new Queue<EventBatchJob>(QueueName.Events, { connection: { url: redis.url }, prefix: redis.prefix });
+  }, 30_000);
+
+  afterAll(async () => {
+    await Promise.all(processes.map((p) => p.stop('SIGKILL')));
+    await queue?.close();
+    await prisma?.$disconnect();
+    await Promise.all([redis?.cleanup(), db?.drop()]);
+  });
+
+  it('ends with exactly the expected values after several SIGKILLs and redeliveries', async () => {
+    const now = Date.now();
+    // Today's events (local day), so every window of the catalog sees them.
+    const startOfDay = new Date(new Date(now + 7 * 3600_000).toISOString().slice(0, 10) + 'T00:00:00+07:00').getTime();
+    const leaves = world.units.filter((u) => u.leaf && u.validTo === null);
+    const events = eventMix({ units: leaves, count: 12_000, fromMs: startOfDay, toMs: now - 1000, seed: 42, sourceId: 'src-crash', keyPrefix: 'crash' });
+    const batches: NormalizedEvent[][] = [];
+    for (let i = 0; i < events.length; i += 200) batches.push(events.slice(i, i + 200));
+    const completed = async () => (await queue.getJobCounts('completed')).completed;
+
+    let running = start();
+    let added = 0;
+    for (let kill = 0; kill < 4; kill += 1) {
+      const chunk = batches.slice(added, added + 15);
+      // Replays under new job ids (a connector re-reading a page) ride along with fresh batches.
+      const replays = added > 0 ? [batches[added - 1], batches[Math.floor(added / 2)]] : [];
+      await queue.addBulk([...chunk, ...replays].map((batch, i) => ({ name: 'batch', data: { sourceId: 'src-crash', stream: 'mixed', events: batch }, opts: { jobId: `k${kill}-${i}` } })));
+      added += chunk.length;
+      const before = await completed();
+      await waitFor(async () => ((await completed()) >= before + 3 ? true : undefined), 30_000, 'the aggregator to make progress');
+      await running.stop('SIGKILL');
+      running = start();
+    }
+    await queue.addBulk(batches.slice(added).map((batch, i) => ({ name: 'batch', data: { sourceId: 'src-crash', stream: 'mixed', events: batch }, opts: { jobId: `tail-${i}` } })));
+
+    await waitFor(async () => {
+      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
+      if (counts.failed > 0) throw new Error(`${counts.failed} batches failed`);
+      return counts.waiting + counts.active + counts.delayed === 0 ? true : undefined;
+    }, 60_000, 'every batch to be processed');
+
+    const unique = distinct(events);
+    const latestKey = sharedRedisKey(redis.prefix, SharedRedisKey.IndicatorLatest);
+    const active = world.units.filter((u) => u.validTo === null);
+    const definitions = world.definitions.filter((d) => d.formula.op !== 'freshness');
+    const mismatches = async (): Promise<string[]> => {
+      const latest = await redis.client.hgetall(latestKey);
+      const evaluatedAt = new Date();
+      const wrong: string[] = [];
+      for (const definition of definitions) {
+        for (const unit of active) {
+          const raw = latest[streamKey(definition.id, unit.code)];
+          const update = raw ? (JSON.parse(raw) as IndicatorUpdate) : undefined;
+          const expected = expectedValue(world, definition, unit.code, unique, evaluatedAt, evaluatedAt);
+          const same =
+            update !== undefined &&
+            update.numerator === expected.numerator &&
+            update.denominator === expected.denominator &&
+            (expected.value === null ? update.value === null : update.value !== null && Math.abs(update.value - expected.value) < 1e-9);
+          if (!same) wrong.push(`${definition.id}@${unit.code}: got ${raw ?? 'nothing'}, expected ${JSON.stringify(expected)}`);
+        }
+      }
+      return wrong;
+    };
+    // The surviving process publishes the final state within a few intervals.
+    await waitFor(async () => ((await mismatches()).length === 0 ? true : undefined), 20_000, 'published values to equal the expected ones').catch(async (error: unknown) => {
+      throw new Error(`${String(error)}\n${(await mismatches()).slice(0, 5).join('\n')}`);
+    });
+    expect(await mismatches()).toEqual([]);
+    expect(processes.filter((p) => p.child.signalCode === 'SIGKILL')).toHaveLength(4);
+
+    // The survivor stops gracefully (Nest re-raises SIGTERM after its shutdown hooks), within its timeout.
+    await running.stop('SIGTERM');
+    expect(running.child.signalCode).toBe('SIGTERM');
+    expect(running.output()).not.toContain('shutdown took longer');
+  }, 120_000);
+});
