@@ -14,7 +14,7 @@ describe('aggregator process killed mid-stream (compiled, real Redis and Postgre
   let prisma: PrismaClient;
   let queue: Queue<EventBatchJob>;
   let world: SeededWorld;
-  let processes: RunningProcess[] = [];
+  const processes: RunningProcess[] = [];
 
   const start = (): RunningProcess => {
     const running = runCompiled(ENTRY, {
