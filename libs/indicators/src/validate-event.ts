@@ -1,4 +1,5 @@
 import type { NormalizedEvent } from '@ioc/contracts';
+import { termsByKind } from './contributions';
 import type { TermSpec } from './terms';
 import type { UnitTree } from './unit-tree';
 
@@ -43,16 +44,17 @@ export function validateEvent(event: unknown, context: ValidationContext): Event
   else if (at && !Number.isNaN(at.getTime()) && (at < unit.validFrom || (unit.validTo !== null && at >= unit.validTo))) {
     fail('unitCode', `unit ${unit.code} did not exist at ${e.occurredAt}`);
   }
-  const termsOfKind = context.terms.filter((term) => term.filter.kind === e.kind);
-  if (typeof e.kind !== 'string' || termsOfKind.length === 0) fail('kind', `unknown event kind ${JSON.stringify(e.kind)}`);
+  const termsOfKind = typeof e.kind === 'string' ? (termsByKind(context.terms).get(e.kind) ?? []) : [];
+  if (termsOfKind.length === 0) fail('kind', `unknown event kind ${JSON.stringify(e.kind)}`);
   if (typeof e.attributes !== 'object' || e.attributes === null || Array.isArray(e.attributes)) fail('attributes', 'must be an object');
   if (typeof e.values !== 'object' || e.values === null || Array.isArray(e.values)) fail('values', 'must be an object');
   else {
     for (const [name, amount] of Object.entries(e.values)) {
       if (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0) fail(`values.${name}`, `must be a finite number ≥ 0, got ${JSON.stringify(amount)}`);
     }
-    for (const field of new Set(termsOfKind.map((term) => term.field).filter((f): f is string => f !== undefined))) {
-      if (!(field in e.values)) fail(`values.${field}`, `is required for ${e.kind} events`);
+    for (const term of termsOfKind) {
+      const field = term.field;
+      if (field !== undefined && !(field in e.values) && !fields.includes(`values.${field}`)) fail(`values.${field}`, `is required for ${e.kind} events`);
     }
   }
   return problems.length === 0 ? null : { reason: problems.join('; '), fields };

@@ -1,68 +1,64 @@
 /**
- * Applies one batch atomically: per group of events with identical contributions, marks each
- * idempotency key seen (HSETNX) and adds the group's increments once per key seen for the first
- * time; offers gauge readings (kept only when newer); records source deliveries; refreshes TTLs.
- * Atomic, so a crash before it changes nothing and a redelivery after it adds nothing, and
- * concurrent workers never interleave on a counter.
+ * Applies one batch atomically. The batch comes pre-aggregated: the distinct counters it
+ * touches, and groups of events with identical contributions (and local day). Each idempotency
+ * key is marked seen (HSETNX); a group's increments count once per key seen for the first time;
+ * the totals are written with one increment per distinct counter. Gauge readings are kept only
+ * when newer; source deliveries recorded; TTLs refreshed. Atomic, so a crash before it changes
+ * nothing, a redelivery after it adds nothing, and concurrent workers never interleave.
  *
- * ARGV: prefix, dedupeTtlSeconds,
- *   groupCount, per group: eventCount, (seenDay, idempotencyKey)*, opCount, (bucket, field, amount)*,
- *   gaugeCount, (bucket, field, value, order)*,
- *   freshCount, (field, ms)*,
- *   expireCount, (key suffix, seconds)*
+ * ARGV: prefix, dedupeTtlSeconds, JSON (one argument: cheaper to send than thousands):
+ *   c: [bucket, field, ...] distinct counters; g: [[seenDay, [idempotencyKey...], [counterIndex, amount, ...]], ...];
+ *   q: [[bucket, field, value, order], ...] gauges; f: [field, ms, ...] deliveries; x: [key suffix, seconds, ...] TTLs.
  * Returns the number of events applied for the first time.
  */
 export const APPLY_BATCH_LUA = `
 local p = ARGV[1]
-local dedupeTtl = tonumber(ARGV[2])
-local i = 3
+local batch = cjson.decode(ARGV[3])
+local c = batch.c
+local totals = {}
 local applied = 0
 local seenKeys = {}
-local groups = tonumber(ARGV[i]); i = i + 1
-for g = 1, groups do
-  local n = tonumber(ARGV[i]); i = i + 1
+for _, group in ipairs(batch.g) do
+  local seenKey = p .. 'seen:' .. group[1]
+  seenKeys[seenKey] = true
   local firstTime = 0
-  for e = 1, n do
-    local seenKey = p .. 'seen:' .. ARGV[i]
-    seenKeys[seenKey] = true
-    firstTime = firstTime + redis.call('HSETNX', seenKey, ARGV[i + 1], '1')
-    i = i + 2
-  end
+  for _, key in ipairs(group[2]) do firstTime = firstTime + redis.call('HSETNX', seenKey, key, '1') end
   applied = applied + firstTime
-  local ops = tonumber(ARGV[i]); i = i + 1
   if firstTime > 0 then
-    for o = 1, ops do
-      local amount = ARGV[i + 2]
-      if firstTime > 1 then amount = tostring(tonumber(amount) * firstTime) end
-      redis.call('HINCRBYFLOAT', p .. 'c:' .. ARGV[i], ARGV[i + 1], amount)
-      i = i + 3
+    local refs = group[3]
+    for r = 1, #refs, 2 do
+      local index = refs[r]
+      totals[index] = (totals[index] or 0) + refs[r + 1] * firstTime
     end
-  else
-    i = i + ops * 3
   end
 end
-local gauges = tonumber(ARGV[i]); i = i + 1
-for k = 1, gauges do
-  local orderKey = p .. 'go:' .. ARGV[i]
-  local current = redis.call('HGET', orderKey, ARGV[i + 1])
-  if (not current) or current < ARGV[i + 3] then
-    redis.call('HSET', orderKey, ARGV[i + 1], ARGV[i + 3])
-    redis.call('HSET', p .. 'g:' .. ARGV[i], ARGV[i + 1], ARGV[i + 2])
+for index, total in pairs(totals) do
+  local key = p .. 'c:' .. c[index * 2 + 1]
+  local field = c[index * 2 + 2]
+  -- Integer totals take the cheap HINCRBY; a field already holding a fraction needs HINCRBYFLOAT.
+  local done = false
+  if total == math.floor(total) and math.abs(total) < 1e15 then
+    local reply = redis.pcall('HINCRBY', key, field, string.format('%d', total))
+    done = type(reply) == 'number'
   end
-  i = i + 4
+  if not done then redis.call('HINCRBYFLOAT', key, field, string.format('%.17g', total)) end
 end
-local fresh = tonumber(ARGV[i]); i = i + 1
-for k = 1, fresh do
-  local current = redis.call('HGET', p .. 'fresh', ARGV[i])
-  if (not current) or tonumber(current) < tonumber(ARGV[i + 1]) then redis.call('HSET', p .. 'fresh', ARGV[i], ARGV[i + 1]) end
-  i = i + 2
+for _, g in ipairs(batch.q) do
+  local orderKey = p .. 'go:' .. g[1]
+  local current = redis.call('HGET', orderKey, g[2])
+  if (not current) or current < g[4] then
+    redis.call('HSET', orderKey, g[2], g[4])
+    redis.call('HSET', p .. 'g:' .. g[1], g[2], g[3])
+  end
 end
-local expires = tonumber(ARGV[i]); i = i + 1
-for k = 1, expires do
-  redis.call('EXPIRE', p .. ARGV[i], ARGV[i + 1])
-  i = i + 2
+local f = batch.f
+for k = 1, #f, 2 do
+  local current = redis.call('HGET', p .. 'fresh', f[k])
+  if (not current) or tonumber(current) < f[k + 1] then redis.call('HSET', p .. 'fresh', f[k], string.format('%d', f[k + 1])) end
 end
-for key in pairs(seenKeys) do redis.call('EXPIRE', key, dedupeTtl) end
+local x = batch.x
+for k = 1, #x, 2 do redis.call('EXPIRE', p .. x[k], x[k + 1]) end
+for key in pairs(seenKeys) do redis.call('EXPIRE', key, ARGV[2]) end
 return applied
 `;
 

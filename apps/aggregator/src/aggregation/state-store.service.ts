@@ -36,41 +36,50 @@ export class StateStoreService {
    * for the first time; the rest were duplicates.
    */
   async apply(events: readonly NormalizedEvent[], terms: readonly TermSpec[], receivedAt: number): Promise<number> {
-    const groups = new Map<string, { seen: string[]; ops: string[] }>();
+    const counters = new Map<string, number>();
+    const counterArgs: string[] = [];
+    const groups = new Map<string, { day: string; keys: string[]; refs: (number | string)[] }>();
     const gauges = new Map<string, { bucket: string; field: string; value: number; order: string }>();
     const fresh = new Map<string, number>();
     const buckets = new Set<string>();
     for (const event of events) {
-      const contributions = contributionsOf(event, terms);
-      const ops: string[] = [];
-      for (const c of contributions) {
+      fresh.set(`${event.unitCode}|${event.sourceId}`, receivedAt);
+      const refs: (number | string)[] = [];
+      for (const c of contributionsOf(event, terms)) {
         const field = `${c.termId}|${c.unitCode}`;
+        const key = `${c.bucket}|${field}`;
         buckets.add(c.bucket);
-        if (c.op === 'add') ops.push(c.bucket, field, String(c.amount));
-        else {
-          const key = `${c.bucket}\u001f${field}`;
+        if (c.op === 'add') {
+          let index = counters.get(key);
+          if (index === undefined) {
+            index = counters.size;
+            counters.set(key, index);
+            counterArgs.push(c.bucket, field);
+          }
+          refs.push(index, c.amount);
+        } else {
           const current = gauges.get(key);
           if (!current || current.order < c.order) gauges.set(key, { bucket: c.bucket, field, value: c.amount, order: c.order });
         }
       }
-      fresh.set(`${event.unitCode}|${event.sourceId}`, receivedAt);
-      if (ops.length === 0) continue;
-      const signature = ops.join('\u001f');
-      const group = groups.get(signature) ?? { seen: [], ops };
-      group.seen.push(localDay(Date.parse(event.occurredAt)), event.idempotencyKey);
-      groups.set(signature, group);
+      if (refs.length === 0) continue;
+      const day = localDay(Date.parse(event.occurredAt));
+      const signature = `${day}|${refs.join(',')}`;
+      const group = groups.get(signature);
+      if (group) group.keys.push(event.idempotencyKey);
+      else groups.set(signature, { day, keys: [event.idempotencyKey], refs });
     }
-    const args: (string | number)[] = [this.prefix, this.config.AGGREGATOR_DEDUPE_TTL_DAYS * DAY_S, groups.size];
-    for (const { seen, ops } of groups.values()) args.push(seen.length / 2, ...seen, ops.length / 3, ...ops);
-    args.push(gauges.size);
-    for (const g of gauges.values()) args.push(g.bucket, g.field, String(g.value), g.order);
-    args.push(fresh.size);
-    for (const [field, at] of fresh) args.push(field, at);
-    const expiring = [...buckets].flatMap((bucket) => {
-      const ttl = BUCKET_TTL_S[bucket[0]];
-      return [`c:${bucket}`, ttl, `g:${bucket}`, ttl, `go:${bucket}`, ttl];
-    });
-    args.push(expiring.length / 2, ...expiring);
+    const batch = {
+      c: counterArgs,
+      g: [...groups.values()].map(({ day, keys, refs }) => [day, keys, refs]),
+      q: [...gauges.values()].map((g) => [g.bucket, g.field, String(g.value), g.order]),
+      f: [...fresh].flat(),
+      x: [...buckets].flatMap((bucket) => {
+        const ttl = BUCKET_TTL_S[bucket[0]];
+        return [`c:${bucket}`, ttl, `g:${bucket}`, ttl, `go:${bucket}`, ttl];
+      }),
+    };
+    const args = [this.prefix, this.config.AGGREGATOR_DEDUPE_TTL_DAYS * DAY_S, JSON.stringify(batch)];
     return (this.redis as unknown as { applyBatch: ApplyCommand }).applyBatch(...args);
   }
 
