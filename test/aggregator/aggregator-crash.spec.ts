@@ -8,7 +8,7 @@ import { distinct, expectedValue, loadWorld, type SeededWorld } from './expected
 const ENTRY = 'apps/aggregator/src/main.js';
 
 /** Runs `npm run build` first: it starts the compiled aggregator and SIGKILLs it mid-stream. */
-describe('aggregator process killed mid-stream (compiled, real Redis and Postgres)', () => {
+describe('two aggregator processes, killed mid-stream (compiled, real Redis and Postgres)', () => {
   let db: TestDatabase;
   let redis: TestRedis;
   let prisma: PrismaClient;
@@ -56,7 +56,8 @@ describe('aggregator process killed mid-stream (compiled, real Redis and Postgre
     for (let i = 0; i < events.length; i += 200) batches.push(events.slice(i, i + 200));
     const completed = async () => (await queue.getJobCounts('completed')).completed;
 
-    let running = start();
+    // Two processes share the queue; each cycle one of them is SIGKILLed and replaced.
+    const running = [start(), start()];
     let added = 0;
     for (let kill = 0; kill < 4; kill += 1) {
       const chunk = batches.slice(added, added + 15);
@@ -66,8 +67,8 @@ describe('aggregator process killed mid-stream (compiled, real Redis and Postgre
       added += chunk.length;
       const before = await completed();
       await waitFor(async () => ((await completed()) >= before + 3 ? true : undefined), 30_000, 'the aggregator to make progress');
-      await running.stop('SIGKILL');
-      running = start();
+      await running[kill % 2].stop('SIGKILL');
+      running[kill % 2] = start();
     }
     await queue.addBulk(batches.slice(added).map((batch, i) => ({ name: 'batch', data: { sourceId: 'src-crash', stream: 'mixed', events: batch }, opts: { jobId: `tail-${i}` } })));
 
@@ -100,16 +101,18 @@ describe('aggregator process killed mid-stream (compiled, real Redis and Postgre
       }
       return wrong;
     };
-    // The surviving process publishes the final state within a few intervals.
+    // The surviving processes publish the final state within a few intervals.
     await waitFor(async () => ((await mismatches()).length === 0 ? true : undefined), 20_000, 'published values to equal the expected ones').catch(async (error: unknown) => {
       throw new Error(`${String(error)}\n${(await mismatches()).slice(0, 5).join('\n')}`);
     });
     expect(await mismatches()).toEqual([]);
     expect(processes.filter((p) => p.child.signalCode === 'SIGKILL')).toHaveLength(4);
 
-    // The survivor stops gracefully (Nest re-raises SIGTERM after its shutdown hooks), within its timeout.
-    await running.stop('SIGTERM');
-    expect(running.child.signalCode).toBe('SIGTERM');
-    expect(running.output()).not.toContain('shutdown took longer');
+    // The survivors stop gracefully (Nest re-raises SIGTERM after its shutdown hooks), within their timeout.
+    await Promise.all(running.map((p) => p.stop('SIGTERM')));
+    for (const p of running) {
+      expect(p.child.signalCode).toBe('SIGTERM');
+      expect(p.output()).not.toContain('shutdown took longer');
+    }
   }, 120_000);
 });

@@ -63,7 +63,7 @@ export function expectedValue(
   const formula = definition.formula;
   if (formula.op === 'freshness') {
     const value = mine.length === 0 ? null : Math.max(0, Math.floor((now.getTime() - receivedAt.getTime()) / 1000));
-    return { value, numerator: value, denominator: null };
+    return { value, numerator: null, denominator: null };
   }
   const windowed = mine.filter((e) => inWindow(definition.window, new Date(e.occurredAt), now));
   const matching = (term: Term) =>

@@ -26,6 +26,8 @@ export interface IndicatorValue {
   value: number | null;
   numerator: number | null;
   denominator: number | null;
+  /** The value is an age that grows by itself (freshness); it changes only meaningfully with its sources. */
+  ageSeconds?: true;
 }
 
 const appliesTo = (definition: IndicatorDefinitionData, tier: UnitTierName): boolean =>
@@ -55,7 +57,7 @@ export function evaluateIndicator(definition: IndicatorDefinitionData, tree: Uni
     return units.map((unit) => {
       const last = freshest.get(unit.code);
       const value = last === undefined ? null : Math.max(0, Math.floor((now.getTime() - last) / 1000));
-      return { indicatorId: definition.id, unitCode: unit.code, value, numerator: value, denominator: null };
+      return { indicatorId: definition.id, unitCode: unit.code, value, numerator: null, denominator: null, ageSeconds: true };
     });
   }
   const buckets = bucketsOfWindow(definition.window, now);

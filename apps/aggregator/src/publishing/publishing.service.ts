@@ -10,9 +10,12 @@ import { PUBLISH_UPDATES_LUA } from '../aggregation/state-scripts';
 
 type PublishCommand = (updates: string, latest: string, signatures: string, seqs: string, ...args: (string | number)[]) => Promise<number>;
 
-/** What makes an update worth sending: everything but the as-of time and the ever-growing lags. */
+/**
+ * What makes an update worth sending: everything but the as-of time and ages that grow by
+ * themselves (lags, the freshness indicator), which displays derive from lastSuccessAt.
+ */
 const signatureOf = (v: LiveValue): string =>
-  JSON.stringify([v.value, v.numerator, v.denominator, v.target, v.status, v.freshness.map((f) => [f.sourceId, f.lastSuccessAt])]);
+  JSON.stringify([v.ageSeconds ? null : v.value, v.numerator, v.denominator, v.target, v.status, v.freshness.map((f) => [f.sourceId, f.lastSuccessAt])]);
 
 /**
  * Publishes IndicatorUpdates for the gateways. Each tick (AGGREGATOR_PUBLISH_INTERVAL_MS) one
