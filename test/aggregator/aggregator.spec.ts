@@ -140,6 +140,14 @@ describe('aggregator (real Redis and Postgres)', () => {
     const entries = await redis.client.xrange(sharedRedisKey(redis.prefix, SharedRedisKey.IndicatorUpdates), '-', '+');
     expect(entries.length).toBeGreaterThan(live.length);
     expect(JSON.parse(entries.at(-1)![1][1]) as IndicatorUpdate).toMatchObject({ epoch });
+
+    // Redis loses the epoch and sequences: everything is re-sent from seq 1 under a new epoch.
+    await redis.client.del(sharedRedisKey(redis.prefix, SharedRedisKey.IndicatorEpoch), `${redis.prefix}:agg:seq`);
+    expect(await publishing.publish()).toBe(live.length);
+    const newEpoch = await redis.client.get(sharedRedisKey(redis.prefix, SharedRedisKey.IndicatorEpoch));
+    expect(newEpoch).not.toBe(epoch);
+    const renewed = JSON.parse((await redis.client.hget(latestKey, streamKey('dossier.on_time_pct', '51')))!) as IndicatorUpdate;
+    expect(renewed).toMatchObject({ seq: 1, epoch: newEpoch, denominator: expected.denominator! + 1 });
   });
 
   it('refuses malformed events to the dead-letter queue with reasons, counts them, and applies the valid ones', async () => {

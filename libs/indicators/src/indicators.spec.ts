@@ -147,6 +147,28 @@ describe('evaluateIndicator', () => {
   });
 });
 
+describe('averages and rolling windows', () => {
+  const WAIT: IndicatorDefinitionData = { id: 'wait', formula: { op: 'average', filter: { kind: 'visit' }, field: 'count' }, window: { type: 'rolling', minutes: 30 }, tiers: ['DISTRICT', 'PROVINCE'] };
+  const terms = collectTerms([WAIT]);
+
+  it('averages over the subtree as Σ / count, only inside the rolling window, only for its tiers', () => {
+    const state = new MemoryState(terms);
+    state.apply(
+      [
+        event('C1', '2026-11-10T07:59:59+07:00', 'visit', { count: 10 }),
+        event('C1', '2026-11-10T08:20:00+07:00', 'visit', { count: 2 }),
+        event('C2', '2026-11-10T08:25:00+07:00', 'visit', { count: 6 }),
+      ],
+      0,
+    );
+    const values = evaluateIndicator(WAIT, tree, state, new Date('2026-11-10T08:29:30+07:00'));
+    expect(values.map((v) => v.unitCode).sort()).toEqual(['D', 'F', 'P', 'S']);
+    // The window is the current minute and the 29 before it (08:00-08:29): 07:59:59 is out, (2 + 6) / 2.
+    expect(values.find((v) => v.unitCode === 'D')).toMatchObject({ value: 4, numerator: 8, denominator: 2 });
+    expect(values.find((v) => v.unitCode === 'S')).toMatchObject({ value: null, denominator: 0 });
+  });
+});
+
 describe('targets', () => {
   const target: TargetData = { id: 't1', indicatorId: 'online_pct', tier: 'DISTRICT', unitCode: null, comparator: 'GTE', value: 80, deadline: new Date('2026-12-31'), resolutionCode: 'R' };
   const now = new Date('2026-11-23T00:00:00Z');

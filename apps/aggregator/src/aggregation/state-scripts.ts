@@ -65,14 +65,22 @@ return applied
 /**
  * Publishes candidate updates atomically: a candidate whose signature equals the last published
  * one is skipped; otherwise its stream's sequence number is incremented, the JSON completed with
- * seq and epoch, stored as the stream's latest and appended to the updates stream.
+ * seq and epoch, stored as the stream's latest and appended to the updates stream. When the epoch
+ * key is gone (Redis lost its data, sequences included) the caller's fresh epoch starts a new one.
  *
- * KEYS: updates stream, latest hash, signatures hash, sequences hash.
- * ARGV: epoch, maxlen, (streamKey, signature, jsonWithoutClosingBrace)*
- * Returns the number of updates published.
+ * KEYS: updates stream, latest hash, signatures hash, sequences hash, epoch string.
+ * ARGV: freshEpoch, maxlen, (streamKey, signature, jsonWithoutClosingBrace)*
+ * Returns [updates published, 1 when a new epoch was started].
  */
 export const PUBLISH_UPDATES_LUA = `
-local epoch = ARGV[1]
+local epoch = redis.call('GET', KEYS[5])
+local renewed = 0
+if not epoch then
+  renewed = 1
+  epoch = ARGV[1]
+  redis.call('SET', KEYS[5], epoch)
+  redis.call('DEL', KEYS[3], KEYS[4])
+end
 local maxlen = ARGV[2]
 local published = 0
 for i = 3, #ARGV, 3 do
@@ -86,7 +94,7 @@ for i = 3, #ARGV, 3 do
     published = published + 1
   end
 end
-return published
+return {published, renewed}
 `;
 
 /**

@@ -8,7 +8,7 @@ import { CLOCK, type Clock } from '../clock/clock';
 import { AggregatorConfig } from '../config/aggregator-config';
 import { PUBLISH_UPDATES_LUA } from '../aggregation/state-scripts';
 
-type PublishCommand = (updates: string, latest: string, signatures: string, seqs: string, ...args: (string | number)[]) => Promise<number>;
+type PublishCommand = (updates: string, latest: string, signatures: string, seqs: string, epoch: string, ...args: (string | number)[]) => Promise<[number, number]>;
 
 /**
  * What makes an update worth sending: everything but the as-of time and ages that grow by
@@ -28,7 +28,6 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
   private readonly logger = new Logger(PublishingService.name);
   private readonly keys: { updates: string; latest: string; epoch: string; signatures: string; seqs: string; gate: string };
   private readonly instance = randomUUID();
-  private epoch = '';
   private timer?: NodeJS.Timeout;
   private running = false;
   /** Signatures this process last published; dropped when another process may have published since. */
@@ -49,13 +48,10 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
       seqs: `${prefix}:agg:seq`,
       gate: `${prefix}:agg:publish-gate`,
     };
-    if (!('publishUpdates' in redis)) redis.defineCommand('publishUpdates', { numberOfKeys: 4, lua: PUBLISH_UPDATES_LUA });
+    if (!('publishUpdates' in redis)) redis.defineCommand('publishUpdates', { numberOfKeys: 5, lua: PUBLISH_UPDATES_LUA });
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    // A new epoch only when none exists: Redis lost the sequences (or never had them).
-    await this.redis.set(this.keys.epoch, randomUUID(), 'NX');
-    this.epoch = (await this.redis.get(this.keys.epoch))!;
+  onApplicationBootstrap(): void {
     this.timer = setInterval(() => void this.tick(), this.config.AGGREGATOR_PUBLISH_INTERVAL_MS);
   }
 
@@ -90,7 +86,8 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
     const now = this.clock.now();
     const values = await this.values.compute(now);
     const asOf = now.toISOString();
-    const args: (string | number)[] = [this.epoch, this.config.AGGREGATOR_UPDATES_MAXLEN];
+    // A fresh epoch is offered each time; the script keeps the existing one unless Redis lost it.
+    const args: (string | number)[] = [randomUUID(), this.config.AGGREGATOR_UPDATES_MAXLEN];
     const pending = new Map<string, string>();
     for (const value of values) {
       const key = streamKey(value.indicatorId, value.unitCode);
@@ -111,9 +108,14 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
       args.push(key, signature, JSON.stringify(update).slice(0, -1));
       pending.set(key, signature);
     }
-    if (pending.size === 0) return 0;
-    const { updates, latest, signatures, seqs } = this.keys;
-    const published = await (this.redis as unknown as { publishUpdates: PublishCommand }).publishUpdates(updates, latest, signatures, seqs, ...args);
+    // Called even with nothing pending: the script is also what notices a lost epoch.
+    const { updates, latest, signatures, seqs, epoch } = this.keys;
+    const [published, renewed] = await (this.redis as unknown as { publishUpdates: PublishCommand }).publishUpdates(updates, latest, signatures, seqs, epoch, ...args);
+    if (renewed && pending.size < values.length) {
+      // New epoch: the streams skipped on this process's memory must go out again too.
+      this.sent.clear();
+      return published + (await this.publish());
+    }
     for (const [key, signature] of pending) this.sent.set(key, signature);
     if (published > 0) this.logger.debug({ published }, 'Indicator updates published');
     return published;
