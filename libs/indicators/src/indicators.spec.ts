@@ -216,5 +216,8 @@ describe('validateEvent', () => {
     expect(validateEvent(event('C1', '2026-11-22T08:00:00+07:00', 'nope'), context)?.fields).toEqual(['kind']);
     expect(validateEvent(event('C1', '2026-11-22T08:00:00', 'visit', { count: 1 }), context)?.fields).toEqual(['occurredAt']);
     expect(validateEvent(event('C1', '2026-11-22T08:00:00+07:00', 'visit', {}), context)?.fields).toEqual(['values.count']);
+    const horizon = { ...context, maxAgeMs: 30 * 86_400_000 };
+    expect(validateEvent(event('C1', '2026-10-01T08:00:00+07:00', 'visit', { count: 1 }), horizon)?.reason).toContain('older than the deduplication horizon');
+    expect(validateEvent(event('C1', '2026-11-01T08:00:00+07:00', 'visit', { count: 1 }), horizon)).toBeNull();
   });
 });

@@ -14,13 +14,15 @@ export interface ValidationContext {
   now: Date;
   /** Clock skew tolerated for occurredAt in the future. */
   maxFutureMs: number;
+  /** Oldest occurredAt accepted: idempotency keys are remembered this long, so an older replay could count twice. */
+  maxAgeMs?: number;
 }
 
 const OFFSET_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /**
  * Why an event cannot be aggregated, or null when it can: unknown unit or kind, a unit that no
- * longer (or not yet) existed, a bad or future instant, a negative or non-finite measure, a
+ * longer (or not yet) existed, a bad, future or too old instant, a negative or non-finite measure, a
  * measure an indicator needs that is missing.
  */
 export function validateEvent(event: unknown, context: ValidationContext): EventProblem | null {
@@ -39,6 +41,9 @@ export function validateEvent(event: unknown, context: ValidationContext): Event
   const at = typeof e.occurredAt === 'string' && OFFSET_INSTANT.test(e.occurredAt) ? new Date(e.occurredAt) : null;
   if (!at || Number.isNaN(at.getTime())) fail('occurredAt', 'must be an ISO-8601 instant with an offset');
   else if (at.getTime() > context.now.getTime() + context.maxFutureMs) fail('occurredAt', `is in the future (${e.occurredAt})`);
+  else if (context.maxAgeMs !== undefined && at.getTime() < context.now.getTime() - context.maxAgeMs) {
+    fail('occurredAt', `is older than the deduplication horizon (${e.occurredAt}); recompute that period from stored events instead`);
+  }
   const unit = typeof e.unitCode === 'string' ? context.tree.get(e.unitCode) : undefined;
   if (!unit) fail('unitCode', `unknown unit ${JSON.stringify(e.unitCode)}`);
   else if (at && !Number.isNaN(at.getTime()) && (at < unit.validFrom || (unit.validTo !== null && at >= unit.validTo))) {

@@ -54,18 +54,19 @@ export class AggregationProcessor implements OnApplicationBootstrap, OnApplicati
   async process(job: Job<EventBatchJob>): Promise<{ applied: number; refused: number }> {
     const { tree, terms } = this.catalog.current();
     const now = this.clock.now();
+    const rules = { tree, terms, now, maxFutureMs: this.config.AGGREGATOR_MAX_FUTURE_SKEW_MS, maxAgeMs: this.config.AGGREGATOR_DEDUPE_TTL_DAYS * 86_400_000 };
     const events = Array.isArray(job.data?.events) ? (job.data.events as unknown[]) : [];
     const valid: NormalizedEvent[] = [];
     const refused: DeadLetterEntry[] = [];
     for (const [index, event] of events.entries()) {
-      const problem = validateEvent(event, { tree, terms, now, maxFutureMs: this.config.AGGREGATOR_MAX_FUTURE_SKEW_MS });
+      const problem = validateEvent(event, rules);
       if (!problem) valid.push(event as NormalizedEvent);
       else {
         refused.push({
           reason: `events[${index}]: ${problem.reason}`,
           fields: problem.fields,
-          sourceId: job.data.sourceId ?? null,
-          stream: job.data.stream ?? null,
+          sourceId: job.data?.sourceId ?? null,
+          stream: job.data?.stream ?? null,
           stage: 'aggregator',
           raw: event,
           at: now.toISOString(),
@@ -77,7 +78,7 @@ export class AggregationProcessor implements OnApplicationBootstrap, OnApplicati
     }
     await this.deadLetters.refuse(refused, job.id);
     const applied = valid.length > 0 ? await this.store.apply(valid, terms, now.getTime()) : 0;
-    this.logger.debug({ jobId: job.id, sourceId: job.data.sourceId, events: events.length, applied, refused: refused.length }, 'Batch aggregated');
+    this.logger.debug({ jobId: job.id, sourceId: job.data?.sourceId, events: events.length, applied, refused: refused.length }, 'Batch aggregated');
     return { applied, refused: refused.length };
   }
 }

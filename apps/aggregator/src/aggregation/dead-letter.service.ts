@@ -30,7 +30,7 @@ export class DeadLetterService {
   async refuse(entries: DeadLetterEntry[], jobId: string | undefined): Promise<void> {
     if (entries.length === 0) return;
     // Same refused record, same job id: a redelivered batch adds no second dead letter.
-    const ids = entries.map((entry) => `aggregator-${createHash('sha1').update(JSON.stringify(entry.raw)).digest('hex')}`);
+    const ids = entries.map((entry) => `aggregator-${createHash('sha1').update(JSON.stringify(entry.raw) ?? 'undefined').digest('hex')}`);
     await this.queue.addBulk(entries.map((data, index) => ({ name: 'aggregator', data, opts: { jobId: ids[index] } })));
     const counted = await (this.redis as unknown as { countDeadLetters: CountCommand }).countDeadLetters(
       this.seenKey,

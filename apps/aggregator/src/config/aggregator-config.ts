@@ -24,7 +24,7 @@ export class AggregatorConfig extends BaseConfig {
   @Min(1000)
   AGGREGATOR_CATALOG_REFRESH_MS: number = 30_000;
 
-  /** Days an idempotency key is remembered (covers year-to-date windows and late replays). */
+  /** Days an idempotency key is remembered (covers year-to-date windows); older events are dead-lettered. */
   @IsInt()
   @Min(1)
   AGGREGATOR_DEDUPE_TTL_DAYS: number = 400;
