@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Queue } from 'bullmq';
-import { QueueName, SharedRedisKey, sharedRedisKey, streamKey, type DeadLetterEntry, type EventBatchJob, type IndicatorUpdate, type NormalizedEvent } from '@ioc/contracts';
+import { QueueName, scorecardsRedisKey, SharedRedisKey, sharedRedisKey, streamKey, type DeadLetterEntry, type EventBatchJob, type IndicatorUpdate, type NormalizedEvent, type ResolutionScorecard } from '@ioc/contracts';
 import { loadConfig } from '@ioc/config';
 import { createPrismaClient, seedDatabase, type PrismaClient } from '@ioc/persistence';
 import { AppModule } from '../../apps/aggregator/src/app.module';
@@ -124,6 +124,21 @@ describe('aggregator (real Redis and Postgres)', () => {
     const stored = JSON.parse((await redis.client.hget(latestKey, streamKey('dossier.on_time_pct', '51')))!) as IndicatorUpdate;
     const expected = live.find((v) => v.indicatorId === 'dossier.on_time_pct' && v.unitCode === '51')!;
     expect(stored).toMatchObject({ value: expected.value, numerator: expected.numerator, denominator: expected.denominator, seq: 1, epoch, status: 'no_target' });
+
+    // Scorecard of Nghị quyết 13-NQ/TU: a tier target is met when every unit of the tier with a value meets it.
+    const card = JSON.parse((await redis.client.hget(scorecardsRedisKey(redis.prefix), '13-NQ/TU'))!) as ResolutionScorecard;
+    const unique = distinct(events);
+    const targets = await prisma.target.findMany();
+    const metByTarget = targets.map((target) => {
+      const definition = world.definitions.find((d) => d.id === target.indicatorId)!;
+      const values = world.units
+        .filter((u) => u.validTo === null && u.tier === target.tier)
+        .map((u) => expectedValue(world, definition, u.code, unique, PROCESSED_AT, PROCESSED_AT).value)
+        .filter((v): v is number => v !== null);
+      return values.length > 0 && values.every((v) => v >= Number(target.value));
+    });
+    expect(card).toMatchObject({ resolutionCode: '13-NQ/TU', total: targets.length, met: metByTarget.filter(Boolean).length });
+    expect(card.entries.map((e) => e.met).sort()).toEqual([...metByTarget].sort());
 
     // One more late dossier in commune 21001 changes it, its district 522 and the province, nothing else.
     const late: NormalizedEvent = { ...events[0], idempotencyKey: 'late-1', unitCode: '21001', kind: 'dossier.resolved', kindClass: 'fact', values: {}, attributes: { onTime: false }, occurredAt: localIso(at('2026-12-01T00:40:00').getTime()) };

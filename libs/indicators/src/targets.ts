@@ -1,4 +1,4 @@
-import type { TargetStatus, UnitTierName } from '@ioc/contracts';
+import type { ResolutionScorecard, ScorecardEntry, TargetStatus, UnitTierName } from '@ioc/contracts';
 import { startOfLocalDay } from './local-time';
 import type { UnitTree } from './unit-tree';
 
@@ -65,25 +65,6 @@ export function targetStatus(value: number | null, target: TargetData | null, no
   return projection !== null && meets(projection, target) ? 'on_track' : 'at_risk';
 }
 
-export interface ScorecardEntry {
-  targetId: string;
-  indicatorId: string;
-  tier: UnitTierName | null;
-  unitCode: string | null;
-  target: number;
-  comparator: 'GTE' | 'LTE';
-  unitsEvaluated: number;
-  unitsMet: number;
-  met: boolean;
-}
-
-export interface Scorecard {
-  resolutionCode: string;
-  met: number;
-  total: number;
-  entries: ScorecardEntry[];
-}
-
 /**
  * "n of m targets met" per resolution. A tier target is met when every active unit of the
  * tier that has a value meets it (and at least one has a value); a unit target, by that unit.
@@ -93,7 +74,7 @@ export function scorecards(
   valueOf: (indicatorId: string, unitCode: string) => number | null,
   tree: UnitTree,
   now: Date,
-): Scorecard[] {
+): ResolutionScorecard[] {
   const byResolution = new Map<string, TargetData[]>();
   for (const target of targets) {
     if (!target.resolutionCode) continue;
@@ -117,6 +98,6 @@ export function scorecards(
         met: values.length > 0 && unitsMet === values.length,
       };
     });
-    return { resolutionCode, met: entries.filter((e) => e.met).length, total: entries.length, entries };
+    return { resolutionCode, met: entries.filter((e) => e.met).length, total: entries.length, entries, asOf: now.toISOString() };
   });
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { streamKey, type SourceFreshness, type TargetStatus } from '@ioc/contracts';
-import { evaluateAll, projectToDeadline, sourceFreshnessByUnit, targetFor, targetStatus, type IndicatorValue } from '@ioc/indicators';
+import { streamKey, type ResolutionScorecard, type SourceFreshness, type TargetStatus } from '@ioc/contracts';
+import { evaluateAll, projectToDeadline, scorecards, sourceFreshnessByUnit, targetFor, targetStatus, type IndicatorValue } from '@ioc/indicators';
 import { CatalogService } from '../catalog/catalog.service';
 import { TrendService } from './trend.service';
 import { StateStoreService } from './state-store.service';
@@ -38,5 +38,12 @@ export class LiveValuesService {
         freshness: freshness.get(value.unitCode) ?? [],
       };
     });
+  }
+
+  /** The scorecard of every resolution with targets, from values computed at `now`. */
+  scorecards(values: readonly LiveValue[], now: Date): ResolutionScorecard[] {
+    const { tree, targets } = this.catalog.current();
+    const byStream = new Map(values.map((v) => [streamKey(v.indicatorId, v.unitCode), v.value]));
+    return scorecards(targets, (indicatorId, unitCode) => byStream.get(streamKey(indicatorId, unitCode)) ?? null, tree, now);
   }
 }

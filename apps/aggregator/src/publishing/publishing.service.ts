@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
-import { SharedRedisKey, sharedRedisKey, streamKey, type IndicatorUpdate } from '@ioc/contracts';
+import { scorecardsRedisKey, SharedRedisKey, sharedRedisKey, streamKey, type IndicatorUpdate } from '@ioc/contracts';
 import { REDIS_CLIENT } from '@ioc/queues';
 import { LiveValuesService, type LiveValue } from '../aggregation/live-values.service';
 import { CLOCK, type Clock } from '../clock/clock';
@@ -26,7 +26,7 @@ const signatureOf = (v: LiveValue): string =>
 @Injectable()
 export class PublishingService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(PublishingService.name);
-  private readonly keys: { updates: string; latest: string; epoch: string; signatures: string; seqs: string; gate: string };
+  private readonly keys: { updates: string; latest: string; epoch: string; signatures: string; seqs: string; gate: string; scorecards: string };
   private readonly instance = randomUUID();
   private timer?: NodeJS.Timeout;
   private running = false;
@@ -47,6 +47,7 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
       signatures: `${prefix}:agg:published`,
       seqs: `${prefix}:agg:seq`,
       gate: `${prefix}:agg:publish-gate`,
+      scorecards: scorecardsRedisKey(prefix),
     };
     if (!('publishUpdates' in redis)) redis.defineCommand('publishUpdates', { numberOfKeys: 5, lua: PUBLISH_UPDATES_LUA });
   }
@@ -81,10 +82,12 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
     return this.publish();
   }
 
-  /** Recomputes every stream and publishes those whose signature changed. */
+  /** Recomputes every stream, publishes those whose signature changed, and rewrites the resolution scorecards. */
   async publish(): Promise<number> {
     const now = this.clock.now();
     const values = await this.values.compute(now);
+    const cards = this.values.scorecards(values, now);
+    if (cards.length > 0) await this.redis.hset(this.keys.scorecards, Object.fromEntries(cards.map((card) => [card.resolutionCode, JSON.stringify(card)])));
     const asOf = now.toISOString();
     // A fresh epoch is offered each time; the script keeps the existing one unless Redis lost it.
     const args: (string | number)[] = [randomUUID(), this.config.AGGREGATOR_UPDATES_MAXLEN];
