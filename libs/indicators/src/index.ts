@@ -1,4 +1,5 @@
 export * from './buckets';
+export * from './check-definition';
 export * from './contributions';
 export * from './evaluate';
 export * from './local-time';

@@ -1,4 +1,5 @@
 import type { NormalizedEvent } from '@ioc/contracts';
+import { checkDefinition } from './check-definition';
 import { evaluateIndicator, type IndicatorDefinitionData } from './evaluate';
 import { localDay, startOfLocalDay } from './local-time';
 import { MemoryState } from './memory-state';
@@ -219,5 +220,31 @@ describe('validateEvent', () => {
     const horizon = { ...context, maxAgeMs: 30 * 86_400_000 };
     expect(validateEvent(event('C1', '2026-10-01T08:00:00+07:00', 'visit', { count: 1 }), horizon)?.reason).toContain('older than the deduplication horizon');
     expect(validateEvent(event('C1', '2026-11-01T08:00:00+07:00', 'visit', { count: 1 }), horizon)).toBeNull();
+  });
+});
+
+describe('checkDefinition', () => {
+  it('accepts every definition of this file', () => {
+    for (const definition of DEFINITIONS) expect(checkDefinition(definition)).toEqual([]);
+  });
+  it('names each problem with its path', () => {
+    expect(
+      checkDefinition({
+        formula: { op: 'ratio', numerator: [{ op: 'sum', filter: { kind: '' } }], denominator: [], scale: 0 },
+        window: { type: 'rolling', minutes: 0 },
+        tiers: ['WARD'],
+      }),
+    ).toEqual([
+      'formula.numerator[0].filter.kind: must be a non-empty string',
+      'formula.numerator[0].field: required for sum',
+      'formula.denominator: must be a non-empty list of terms',
+      'formula.scale: must be a positive number',
+      'window.minutes: must be an integer from 1 to 1440',
+      'tiers: must be a list of PROVINCE, DISTRICT, COMMUNE',
+    ]);
+    expect(checkDefinition({ formula: { op: 'median' }, window: { type: 'week' }, tiers: [] })).toEqual([
+      'formula.op: must be count, sum, latest, ratio, average or freshness',
+      'window.type: must be today, month_to_date, year_to_date or rolling',
+    ]);
   });
 });

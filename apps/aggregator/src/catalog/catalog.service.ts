@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Formula, IndicatorWindow, UnitTierName } from '@ioc/contracts';
-import { collectTerms, UnitTree, type IndicatorDefinitionData, type TargetData, type TermSpec } from '@ioc/indicators';
+import { checkDefinition, collectTerms, UnitTree, type IndicatorDefinitionData, type TargetData, type TermSpec } from '@ioc/indicators';
 import { PrismaService } from '@ioc/persistence';
 import { AggregatorConfig } from '../config/aggregator-config';
 
@@ -46,7 +46,13 @@ export class CatalogService implements OnModuleInit, OnModuleDestroy {
       this.prisma.administrativeUnit.findMany({ include: { parent: { select: { code: true } } } }),
       this.prisma.target.findMany({ include: { unit: { select: { code: true } }, resolution: { select: { code: true } } } }),
     ]);
-    const data: IndicatorDefinitionData[] = definitions.map((d) => ({
+    // A definition edited into an unusable shape is left out (and said so) rather than breaking every other one.
+    const usable = definitions.filter((d) => {
+      const problems = checkDefinition(d);
+      if (problems.length > 0) this.logger.error({ indicatorId: d.id, problems }, `Indicator ${d.id} skipped: ${problems.join('; ')}`);
+      return problems.length === 0;
+    });
+    const data: IndicatorDefinitionData[] = usable.map((d) => ({
       id: d.id,
       formula: d.formula as unknown as Formula,
       window: d.window as unknown as IndicatorWindow,

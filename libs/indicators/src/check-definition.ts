@@ -1,0 +1,73 @@
+/**
+ * Validation of formulas and windows as data (they arrive as JSON from the database or an API):
+ * every problem with the path where it was found, e.g. "formula.numerator[0].filter.kind: required".
+ */
+const TIERS = ['PROVINCE', 'DISTRICT', 'COMMUNE'];
+
+type Problems = string[];
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const nonEmptyString = (value: unknown): boolean => typeof value === 'string' && value.length > 0;
+
+function checkFilter(filter: unknown, path: string, problems: Problems): void {
+  if (!isObject(filter)) return void problems.push(`${path}: must be an object { kind, where? }`);
+  if (!nonEmptyString(filter.kind)) problems.push(`${path}.kind: must be a non-empty string`);
+  if (filter.where === undefined) return;
+  if (!isObject(filter.where)) return void problems.push(`${path}.where: must be an object of attribute values`);
+  for (const [key, value] of Object.entries(filter.where)) {
+    if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) problems.push(`${path}.where.${key}: must be a string, number, boolean or null`);
+  }
+}
+
+function checkTerm(term: unknown, path: string, problems: Problems): void {
+  if (!isObject(term)) return void problems.push(`${path}: must be a term { op, filter, field? }`);
+  if (!['count', 'sum', 'latest'].includes(term.op as string)) return void problems.push(`${path}.op: must be count, sum or latest`);
+  checkFilter(term.filter, `${path}.filter`, problems);
+  if (term.op !== 'count' && !nonEmptyString(term.field)) problems.push(`${path}.field: required for ${String(term.op)}`);
+}
+
+function checkTerms(terms: unknown, path: string, problems: Problems): void {
+  if (!Array.isArray(terms) || terms.length === 0) return void problems.push(`${path}: must be a non-empty list of terms`);
+  terms.forEach((term, index) => checkTerm(term, `${path}[${index}]`, problems));
+}
+
+export function checkFormula(formula: unknown, path = 'formula'): Problems {
+  const problems: Problems = [];
+  if (!isObject(formula)) return [`${path}: must be an object`];
+  switch (formula.op) {
+    case 'count':
+    case 'sum':
+    case 'latest':
+      checkTerm(formula, path, problems);
+      break;
+    case 'ratio':
+      checkTerms(formula.numerator, `${path}.numerator`, problems);
+      checkTerms(formula.denominator, `${path}.denominator`, problems);
+      if (typeof formula.scale !== 'number' || !Number.isFinite(formula.scale) || formula.scale <= 0) problems.push(`${path}.scale: must be a positive number`);
+      if (formula.complement !== undefined && typeof formula.complement !== 'boolean') problems.push(`${path}.complement: must be a boolean`);
+      break;
+    case 'average':
+      checkFilter(formula.filter, `${path}.filter`, problems);
+      if (!nonEmptyString(formula.field)) problems.push(`${path}.field: required for average`);
+      break;
+    case 'freshness':
+      break;
+    default:
+      problems.push(`${path}.op: must be count, sum, latest, ratio, average or freshness`);
+  }
+  return problems;
+}
+
+export function checkWindow(window: unknown, path = 'window'): Problems {
+  if (!isObject(window)) return [`${path}: must be an object`];
+  if (['today', 'month_to_date', 'year_to_date'].includes(window.type as string)) return [];
+  if (window.type !== 'rolling') return [`${path}.type: must be today, month_to_date, year_to_date or rolling`];
+  const minutes = window.minutes;
+  return typeof minutes === 'number' && Number.isInteger(minutes) && minutes >= 1 && minutes <= 1440 ? [] : [`${path}.minutes: must be an integer from 1 to 1440`];
+}
+
+/** Every problem of an indicator definition's formula, window and tiers; empty when it is usable. */
+export function checkDefinition(definition: { formula: unknown; window: unknown; tiers: unknown }): Problems {
+  const tiers = definition.tiers;
+  const tierProblems = Array.isArray(tiers) && tiers.every((t) => TIERS.includes(t as string)) ? [] : [`tiers: must be a list of ${TIERS.join(', ')}`];
+  return [...checkFormula(definition.formula), ...checkWindow(definition.window), ...tierProblems];
+}
