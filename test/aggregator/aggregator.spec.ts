@@ -6,6 +6,8 @@ import { loadConfig } from '@ioc/config';
 import { createPrismaClient, seedDatabase, type PrismaClient } from '@ioc/persistence';
 import { AppModule } from '../../apps/aggregator/src/app.module';
 import { LiveValuesService } from '../../apps/aggregator/src/aggregation/live-values.service';
+import { TrendService } from '../../apps/aggregator/src/aggregation/trend.service';
+import { CatalogService } from '../../apps/aggregator/src/catalog/catalog.service';
 import { DeadLetterService } from '../../apps/aggregator/src/aggregation/dead-letter.service';
 import { CLOCK } from '../../apps/aggregator/src/clock/clock';
 import { AggregatorConfig } from '../../apps/aggregator/src/config/aggregator-config';
@@ -231,5 +233,32 @@ describe('aggregator (real Redis and Postgres)', () => {
       expect({ unit: value.unitCode, numerator: value.numerator, denominator: value.denominator }).toEqual({ unit: value.unitCode, numerator: expected.numerator, denominator: expected.denominator });
     }
     expect(recomputed.find((v) => v.unitCode === '51')!.denominator).toBeGreaterThan(0);
+  });
+
+  it('projects dated targets from the daily trend: on track when the trend reaches the target by its deadline, else at risk', async () => {
+    const online = (unit: string) => live.find((v) => v.indicatorId === 'dossier.online_pct' && v.unitCode === unit)!;
+    let live = await app.get(LiveValuesService).compute(PROCESSED_AT);
+    const [rising, flat] = ['21001', '21004'];
+    const deadline = new Date(PROCESSED_AT.getTime() + 30 * 86_400_000);
+    const units = await prisma.administrativeUnit.findMany({ where: { code: { in: [rising, flat] } } });
+    const idOf = (code: string) => units.find((u) => u.code === code)!.id;
+    for (const code of [rising, flat]) {
+      const current = online(code).value!;
+      await prisma.target.create({ data: { indicatorId: 'dossier.online_pct', unitId: idOf(code), comparator: 'GTE', value: Math.min(100, current + 5), deadline } });
+      // Ten earlier days: +1 point a day for the rising unit (reaches the target in five), flat for the other.
+      await prisma.indicatorSnapshot.createMany({
+        data: Array.from({ length: 10 }, (_, k) => {
+          const day = new Date(PROCESSED_AT.getTime() - (10 - k) * 86_400_000);
+          return { indicatorId: 'dossier.online_pct', unitId: idOf(code), resolution: 'DAY' as const, bucketStart: day, asOf: day, value: code === rising ? current - (10 - k) : current };
+        }),
+      });
+    }
+    await app.get(CatalogService).reload();
+    await app.get(TrendService).reload();
+    live = await app.get(LiveValuesService).compute(PROCESSED_AT);
+    expect(online(rising)).toMatchObject({ status: 'on_track', target: expect.any(Number) });
+    expect(online(flat).status).toBe('at_risk');
+    // A unit target applies to that unit only; dossier.online_pct has no tier targets.
+    expect(online('21007').target).toBeNull();
   });
 });
