@@ -1,9 +1,14 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { PersistenceModule } from '@ioc/persistence';
 import { loggingModule } from '@ioc/platform';
 import { RedisModule } from '@ioc/queues';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
 import { GatewayConfig } from './config/gateway-config';
 import { HealthModule } from './health/health.module';
+import { LiveModule } from './live/live.module';
 
 @Module({})
 export class AppModule {
@@ -14,9 +19,14 @@ export class AppModule {
         loggingModule({ app: 'gateway', level: config.LOG_LEVEL }),
         PersistenceModule.forRoot({ databaseUrl: config.DATABASE_URL }),
         RedisModule.forRoot(config.REDIS_URL),
+        ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.HTTP_RATE_LIMIT_PER_MIN }]),
         HealthModule,
+        AuthModule,
+        AuditModule,
+        LiveModule,
       ],
-      providers: [{ provide: GatewayConfig, useValue: config }],
+      // The throttler runs before authentication, so floods of bad credentials are limited too.
+      providers: [{ provide: GatewayConfig, useValue: config }, { provide: APP_GUARD, useClass: ThrottlerGuard }],
       exports: [GatewayConfig],
       global: true,
     };

@@ -1,5 +1,6 @@
 import { BaseConfig } from '@ioc/config';
-import { IsInt, IsString, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsString, Max, Min, MinLength, ValidateIf } from 'class-validator';
 
 /** Environment of the gateway app (REST + socket.io). */
 export class GatewayConfig extends BaseConfig {
@@ -10,4 +11,54 @@ export class GatewayConfig extends BaseConfig {
 
   @IsString()
   HOST = '0.0.0.0';
+
+  /** "production" refuses to start without JWT_SECRET. */
+  @IsIn(['production', 'development', 'test'])
+  NODE_ENV: 'production' | 'development' | 'test' = 'production';
+
+  /** HMAC secret of the JWTs issued by POST /auth/login. Required unless JWT_SECRET_GENERATE is set outside production. */
+  @ValidateIf((config: GatewayConfig) => !config.JWT_SECRET_GENERATE || config.NODE_ENV === 'production')
+  @IsString({ message: 'JWT_SECRET is required (at least 32 characters); only development/test may set JWT_SECRET_GENERATE=true instead' })
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  /** Development/test only: sign tokens with a random per-process secret (tokens die with the process). */
+  @Transform(({ obj }: { obj: Record<string, unknown> }) => obj.JWT_SECRET_GENERATE === true || obj.JWT_SECRET_GENERATE === 'true')
+  @IsBoolean()
+  JWT_SECRET_GENERATE = false;
+
+  /** Lifetime of a login token, seconds. */
+  @IsInt()
+  @Min(60)
+  JWT_TTL_S = 8 * 3600;
+
+  /** Coalescing: at most this many updates per tile per second to a client (latest value wins). */
+  @IsInt()
+  @Min(1)
+  LIVE_MAX_UPDATES_PER_TILE_PER_S = 4;
+
+  /** Streams (indicator × unit) one socket may be subscribed to at once. */
+  @IsInt()
+  @Min(1)
+  LIVE_MAX_SUBSCRIPTIONS = 2000;
+
+  /** Largest socket.io message a client may send, bytes; larger closes the connection. */
+  @IsInt()
+  @Min(1024)
+  LIVE_MAX_MESSAGE_BYTES = 64 * 1024;
+
+  /** Messages per 10 s a client may send before it is disconnected as abusive. */
+  @IsInt()
+  @Min(1)
+  LIVE_MAX_MESSAGES_PER_10S = 100;
+
+  /** Engine.io packets queued for a client beyond which it counts as slow: its intermediate values are dropped. */
+  @IsInt()
+  @Min(1)
+  LIVE_SLOW_CLIENT_BUFFER = 200;
+
+  /** REST rate limit: requests per minute per client address. */
+  @IsInt()
+  @Min(1)
+  HTTP_RATE_LIMIT_PER_MIN = 600;
 }
