@@ -46,7 +46,7 @@ describe('live gateway (socket.io /live)', () => {
   beforeAll(async () => {
     backing = await createBacking();
     gateway = await startGateway(backing, { LIVE_MAX_UPDATES_PER_TILE_PER_S: '0', LIVE_MAX_MESSAGES_PER_10S: '20' });
-    second = await startGateway(backing, { LIVE_MAX_UPDATES_PER_TILE_PER_S: '2' });
+    second = await startGateway(backing, { LIVE_MAX_UPDATES_PER_TILE_PER_S: '2', LIVE_MAX_SUBSCRIPTIONS: '20' });
     adminToken = await login(gateway);
   });
 
@@ -204,6 +204,15 @@ describe('live gateway (socket.io /live)', () => {
     const seqs = seqsOf(log, 'doc.processed_online_pct:51');
     expect(seqs.length).toBeLessThan(50);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+  });
+
+  it('bounds the number of streams per connection', async () => {
+    const client = open(second, { apiKey: PROVINCE_KEY });
+    const log = record(client);
+    expect(await subscribe(client, { indicators: [], units: [], dashboard: 'province-overview' })).toMatchObject({ ok: true, streams: 14 });
+    const refused = await subscribe(client, { indicators: ['doc.overdue'], units: ['51'], subtree: true });
+    expect(refused).toEqual({ ok: false, error: { code: 'rate_limited', message: expect.stringContaining('at most 20 per connection') } });
+    expect(log.events.filter((event) => event.type === 'snapshot')).toHaveLength(1);
   });
 
   it('disconnects a client that floods messages, saying why', async () => {
