@@ -1,5 +1,7 @@
+import type { Socket as NetSocket } from 'node:net';
 import { JwtService } from '@nestjs/jwt';
 import type { IndicatorUpdate, SnapshotMessage, SocketErrorMessage, SubscriptionRequest } from '@ioc/contracts';
+import { LiveFanoutService } from '../../apps/gateway/src/live/live-fanout.service';
 import { waitFor } from '../support';
 import {
   type Backing,
@@ -45,7 +47,7 @@ describe('live gateway (socket.io /live)', () => {
 
   beforeAll(async () => {
     backing = await createBacking();
-    gateway = await startGateway(backing, { LIVE_MAX_UPDATES_PER_TILE_PER_S: '0', LIVE_MAX_MESSAGES_PER_10S: '20' });
+    gateway = await startGateway(backing, { LIVE_MAX_UPDATES_PER_TILE_PER_S: '0', LIVE_MAX_MESSAGES_PER_10S: '20', LIVE_SLOW_CLIENT_BYTES: '65536' });
     second = await startGateway(backing, { LIVE_MAX_UPDATES_PER_TILE_PER_S: '2', LIVE_MAX_SUBSCRIPTIONS: '20' });
     adminToken = await login(gateway);
   });
@@ -204,6 +206,42 @@ describe('live gateway (socket.io /live)', () => {
     const seqs = seqsOf(log, 'doc.processed_online_pct:51');
     expect(seqs.length).toBeLessThan(50);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+  });
+
+  it('gives a client that cannot keep up the latest value per tile instead of an ever-growing buffer', async () => {
+    const fanout = gateway.app.get(LiveFanoutService);
+    const client = open(gateway, { apiKey: PROVINCE_KEY });
+    const log = record(client);
+    const indicators = ['doc.overdue', 'doc.on_time_pct', 'dossier.late', 'dossier.online_pct', 'edu.attendance_pct'];
+    await subscribe(client, { indicators, units: ['524', '525'] });
+    const keys = indicators.flatMap((indicatorId) => ['524', '525'].map((unitCode) => ({ indicatorId, unitCode })));
+    // Large updates (many sources' freshness) fill the socket buffers quickly.
+    const big = (tile: { indicatorId: string; unitCode: string }, seq: number): IndicatorUpdate => ({
+      ...indicatorUpdate(tile.indicatorId, tile.unitCode, seq),
+      freshness: Array.from({ length: 30 }, (_, i) => ({ sourceId: `source-${i}`, lastSuccessAt: new Date().toISOString(), lagSeconds: i })),
+    });
+
+    // The display stops reading (its TCP socket is paused) while updates keep coming.
+    const tcp = (client.io.engine.transport as unknown as { ws: { _socket: NetSocket } }).ws._socket;
+    tcp.pause();
+    let seq = 0;
+    while (fanout.slowSockets === 0 && seq < 3000) {
+      seq += 1;
+      await publish(backing, keys.map((tile) => big(tile, seq)));
+    }
+    expect(fanout.slowSockets).toBe(1);
+    const final = seq + 50;
+    for (seq += 1; seq <= final; seq += 1) await publish(backing, keys.map((tile) => big(tile, seq)));
+
+    tcp.resume();
+    const lastOf = (tile: { indicatorId: string; unitCode: string }): number | undefined => seqsOf(log, `${tile.indicatorId}:${tile.unitCode}`).at(-1);
+    await waitFor(async () => (keys.every((tile) => lastOf(tile) === final) ? true : undefined), 20_000, 'the latest values');
+    for (const tile of keys) {
+      const seqs = seqsOf(log, `${tile.indicatorId}:${tile.unitCode}`);
+      expect([...new Set(seqs)].sort((a, b) => a - b)).toEqual(seqs);
+    }
+    expect(log.events.filter((event) => event.type === 'update').length).toBeLessThan(keys.length * final);
+    await waitFor(async () => (fanout.slowSockets === 0 ? true : undefined), 5000, 'the client to be caught up');
   });
 
   it('bounds the number of streams per connection', async () => {
