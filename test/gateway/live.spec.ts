@@ -1,6 +1,6 @@
 import type { Socket as NetSocket } from 'node:net';
 import { JwtService } from '@nestjs/jwt';
-import type { IndicatorUpdate, SnapshotMessage, SocketErrorMessage, SubscriptionRequest } from '@ioc/contracts';
+import { type IndicatorUpdate, SharedRedisKey, sharedRedisKey, type SnapshotMessage, type SocketErrorMessage, type SourceHealthUpdate, type SubscriptionRequest } from '@ioc/contracts';
 import { LiveFanoutService } from '../../apps/gateway/src/live/live-fanout.service';
 import { waitFor } from '../support';
 import {
@@ -185,6 +185,35 @@ describe('live gateway (socket.io /live)', () => {
       await waitFor(async () => (client.disconnected && log.events.length > 0 ? true : undefined), 5000, `refusal of ${message}`);
       expect(log.events).toEqual([{ type: 'error', payload: { code: 'unauthenticated', message: expect.stringContaining(message) } }]);
     }
+  });
+
+  it('tells a connection whose token expires why, then disconnects it', async () => {
+    const admin = await backing.prisma.user.findUniqueOrThrow({ where: { username: 'admin' } });
+    const shortLived = new JwtService({ secret: JWT_SECRET }).sign({ sub: admin.id, exp: Math.floor(Date.now() / 1000) + 2 });
+    const client = open(gateway, { token: shortLived });
+    const log = record(client);
+    expect(await subscribe(client, { indicators: ['doc.overdue'], units: ['51'] })).toMatchObject({ ok: true });
+    await waitFor(async () => (client.disconnected ? true : undefined), 10_000, 'the expiry');
+    expect(log.events.at(-1)).toEqual({ type: 'error', payload: { code: 'unauthenticated', message: expect.stringContaining('expired') } });
+  });
+
+  it('pushes source health from the connectors stream to authenticated connections', async () => {
+    const client = open(gateway, { apiKey: DISTRICT_KEY });
+    const health: SourceHealthUpdate[] = [];
+    client.on('source-health', (update) => health.push(update));
+    await subscribe(client, { indicators: ['doc.overdue'], units: ['522'] });
+    const update: SourceHealthUpdate = {
+      sourceId: 'ioffice-522',
+      status: 'DOWN',
+      lastSuccessAt: '2026-11-23T01:00:00.000Z',
+      lastErrorAt: '2026-11-23T01:05:00.000Z',
+      lastError: 'HTTP 503',
+      lagSeconds: 300,
+      deadLetterCount: 0,
+    };
+    await backing.redis.client.xadd(sharedRedisKey(backing.redis.prefix, SharedRedisKey.SourceHealth), '*', 'u', JSON.stringify(update));
+    await waitFor(async () => (health.length > 0 ? true : undefined), 5000, 'the source health');
+    expect(health).toEqual([update]);
   });
 
   it('delivers an update published once through both gateway processes', async () => {
