@@ -3,6 +3,7 @@ import type Redis from 'ioredis';
 import { type IndicatorUpdate, SharedRedisKey, sharedRedisKey, streamKey } from '@ioc/contracts';
 import { createRedisConnection } from '@ioc/queues';
 import { GatewayConfig } from '../config/gateway-config';
+import type { StreamPosition } from './resume-plan';
 import { entryPayload, type RawStreamEntry, StreamReader } from './stream-reader';
 
 export interface StreamEntry {
@@ -86,16 +87,28 @@ export class IndicatorStreamService implements OnApplicationBootstrap, OnApplica
     return { position: last[0]?.[0] ?? '0-0', latest };
   }
 
-  /** Every entry of the given streams up to `until` (inclusive), oldest first; bounded by the stream's MAXLEN. */
-  async entriesUntil(keys: Set<string>, until: string): Promise<StreamEntry[]> {
+  /**
+   * The entries of the resuming streams up to `until` (inclusive), oldest first, read backwards
+   * only as far as each stream's position (or the stream's start), so a mass reconnect after a
+   * short blip reads a little of the stream, not all of it.
+   */
+  async entriesSince(positions: Map<string, StreamPosition>, until: string): Promise<StreamEntry[]> {
     const found: StreamEntry[] = [];
-    let start = '-';
-    for (;;) {
-      const chunk = (await this.commands.xrange(this.streamKey, start, until, 'COUNT', SCAN_CHUNK)) as RawStreamEntry[];
-      found.push(...this.parse(chunk).filter(({ update }) => keys.has(streamKey(update.indicatorId, update.unitCode))));
-      if (chunk.length < SCAN_CHUNK) return found;
-      start = `(${chunk[chunk.length - 1][0]}`;
+    const remaining = new Set(positions.keys());
+    let end = until;
+    while (remaining.size > 0) {
+      const chunk = (await this.commands.xrevrange(this.streamKey, end, '-', 'COUNT', SCAN_CHUNK)) as RawStreamEntry[];
+      for (const entry of this.parse(chunk)) {
+        const key = streamKey(entry.update.indicatorId, entry.update.unitCode);
+        const position = positions.get(key);
+        if (!position || !remaining.has(key)) continue;
+        found.push(entry);
+        if (entry.update.epoch !== position.epoch || entry.update.seq <= position.seq) remaining.delete(key);
+      }
+      if (chunk.length < SCAN_CHUNK) break;
+      end = `(${chunk[chunk.length - 1][0]}`;
     }
+    return found.reverse();
   }
 
   /** Resolves once this process's reader has handed on every entry up to `id`. */

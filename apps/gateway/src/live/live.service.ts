@@ -62,8 +62,8 @@ export class LiveService {
     }
 
     const state = await this.stream.latest(added);
-    const resuming = new Set(added.filter((key) => positions.has(key)));
-    const entries = resuming.size > 0 ? await this.stream.entriesUntil(resuming, state.position) : [];
+    const resuming = new Map(added.flatMap((key) => (positions.has(key) ? [[key, positions.get(key)!] as const] : [])));
+    const entries = resuming.size > 0 ? await this.stream.entriesSince(resuming, state.position) : [];
     await this.stream.caughtUpTo(state.position);
     if (socket.disconnected) return { ok: true, streams: 0 };
 
