@@ -45,16 +45,21 @@ const PROVINCE_DASHBOARD: DashboardLayout = {
   ].map((indicatorId) => ({ indicatorId, unitCode: '51' })),
 };
 
-/** True when any field of `desired` differs from the stored row (dates, decimals and JSON compared by value). */
-function differs(existing: Record<string, unknown>, desired: Record<string, unknown>): boolean {
-  const normalise = (value: unknown): string =>
-    value instanceof Date ? value.toISOString() : typeof value === 'object' && value !== null && 'toFixed' in value ? String(value) : JSON.stringify(value ?? null);
-  return Object.entries(desired).some(([key, value]) => {
-    const stored = existing[key];
-    if (typeof value === 'number' && stored !== null && typeof stored === 'object') return Number(stored) !== value;
-    return normalise(stored) !== normalise(value);
-  });
+/** JSON text with object keys sorted: jsonb does not keep key order, so compare this. */
+function canonical(value: unknown): string {
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (typeof value === 'object' && value !== null && 'toFixed' in value) return JSON.stringify(Number(value));
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
 }
+
+/** True when any field of `desired` differs from the stored row (dates, decimals and JSON compared by value). */
+const differs = (existing: Record<string, unknown>, desired: Record<string, unknown>): boolean =>
+  Object.entries(desired).some(([key, value]) => canonical(existing[key]) !== canonical(value));
 
 /**
  * Loads the reference province, indicators, targets, users and keys. Idempotent: every row
