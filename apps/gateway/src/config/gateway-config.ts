@@ -3,8 +3,9 @@ import { IsInt, IsString, Max, Min } from 'class-validator';
 
 /** Environment of the gateway app (REST + socket.io). */
 export class GatewayConfig extends BaseConfig {
+  /** 0 picks a free port (tests). */
   @IsInt()
-  @Min(1)
+  @Min(0)
   @Max(65535)
   PORT = 3000;
 
