@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createTestDatabase, createTestRedis, runCompiled, waitFor, type TestDatabase, type TestRedis } from '../support';
 
@@ -62,6 +63,34 @@ describe('the stack as an operator runs it', () => {
     }
     expect(stack.output()).toContain('all apps stopped');
     expect(stack.output()).not.toContain('e2e admin password');
+  });
+
+  it('/health answers 503 naming Redis when Redis goes away, and ok again when it is back', async () => {
+    const [port, redisPort] = [await freePort(), await freePort()];
+    const startRedis = () =>
+      spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    let privateRedis = startRedis();
+    const gateway = runCompiled('apps/gateway/src/main.js', {
+      DATABASE_URL: db.url,
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+    });
+    const healthIs = (status: number) => async () => {
+      const result = await getJson(`http://127.0.0.1:${port}/health`);
+      return result?.status === status ? result : undefined;
+    };
+    try {
+      await waitFor(healthIs(200), 30_000, 'a healthy gateway');
+      privateRedis.kill('SIGKILL');
+      const down = await waitFor(healthIs(503), 15_000, '/health to report Redis down');
+      expect(down.body).toMatchObject({ status: 'error', details: { postgres: { status: 'up' }, redis: { status: 'down' } } });
+      privateRedis = startRedis();
+      await waitFor(healthIs(200), 30_000, '/health to recover');
+    } finally {
+      await gateway.stop();
+      privateRedis.kill('SIGKILL');
+    }
   });
 
   it.each([
