@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { DashboardLayout } from '@ioc/contracts';
 import { fromApiKey, hashPassword, issueApiKey, type IssuedApiKey } from '@ioc/security';
 import type { PrismaClient } from '../generated/prisma/client';
@@ -120,11 +121,12 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions = 
       tiers: indicator.tiers,
     };
     const existing = await prisma.indicatorDefinition.findUnique({ where: { id: indicator.id } });
+    const changed = !!existing && differs(existing, desired);
     if (!existing) await prisma.indicatorDefinition.create({ data: { id: indicator.id, ...desired } });
-    else if (differs(existing, desired)) {
+    else if (changed) {
       await prisma.indicatorDefinition.update({ where: { id: indicator.id }, data: { ...desired, version: { increment: 1 } } });
     }
-    count(!existing, !!existing && differs(existing, desired));
+    count(!existing, changed);
   }
 
   let resolution = await prisma.resolution.findUnique({ where: { code: RESOLUTION_13.code } });
@@ -137,20 +139,21 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions = 
     const existing = await prisma.target.findFirst({
       where: { indicatorId: target.indicatorId, tier: target.tier, unitId: null, resolutionId: resolution.id },
     });
+    const changed = !!existing && differs(existing, desired);
     if (!existing) {
       await prisma.target.create({
         data: { indicatorId: target.indicatorId, tier: target.tier, resolutionId: resolution.id, ...desired },
       });
-    } else if (differs(existing, desired)) {
+    } else if (changed) {
       await prisma.target.update({ where: { id: existing.id }, data: desired });
     }
-    count(!existing, !!existing && differs(existing, desired));
+    count(!existing, changed);
   }
 
   const province = unitIds.get('51')!.id;
   const existingAdmin = await prisma.user.findUnique({ where: { username: 'admin' } });
   if (!existingAdmin) {
-    const password = options.adminPassword ?? issueApiKey().key.slice(-20);
+    const password = options.adminPassword ?? randomBytes(18).toString('base64url');
     if (!options.adminPassword) report.generatedSecrets.adminPassword = password;
     await prisma.user.create({
       data: {
@@ -181,11 +184,12 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions = 
 
   const dashboard = { title: 'Tổng quan tỉnh Quảng Ngãi', unitId: province, layout: PROVINCE_DASHBOARD as unknown as object };
   const existingDashboard = await prisma.dashboard.findUnique({ where: { slug: 'province-overview' } });
+  const dashboardChanged = !!existingDashboard && differs(existingDashboard, dashboard);
   if (!existingDashboard) await prisma.dashboard.create({ data: { slug: 'province-overview', ...dashboard } });
-  else if (differs(existingDashboard, dashboard)) {
+  else if (dashboardChanged) {
     await prisma.dashboard.update({ where: { id: existingDashboard.id }, data: { ...dashboard, version: { increment: 1 } } });
   }
-  count(!existingDashboard, !!existingDashboard && differs(existingDashboard, dashboard));
+  count(!existingDashboard, dashboardChanged);
 
   return report;
 }
