@@ -4,8 +4,9 @@ import { IsBoolean, IsIn, IsInt, IsString, Max, Min, MinLength, ValidateIf } fro
 
 /** Environment of the gateway app (REST + socket.io). */
 export class GatewayConfig extends BaseConfig {
+  /** 0 picks a free port (tests). */
   @IsInt()
-  @Min(1)
+  @Min(0)
   @Max(65535)
   PORT: number = 3000;
 
