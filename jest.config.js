@@ -18,8 +18,9 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.spec.ts'],
       slowTestThreshold: 30,
-      // Generous: processes start and databases are created on a 2-core machine; waitFor bounds each wait.
-      testTimeout: 90_000,
     },
   ],
+  // Generous: processes start and databases are created on a 2-core machine; waitFor bounds each wait.
+  // Top level, because Jest ignores testTimeout inside `projects` entries (tests ran with the 5 s default).
+  testTimeout: 90_000,
 };

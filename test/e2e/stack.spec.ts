@@ -41,6 +41,8 @@ describe('the stack as an operator runs it', () => {
       PORT: String(port),
       HOST: '127.0.0.1',
       SIMULATOR_PORT: String(simulatorPort),
+      // The gateway signs login tokens; a test run asks for a throw-away secret explicitly.
+      JWT_SECRET_GENERATE: 'true',
       SEED_ADMIN_PASSWORD: 'e2e admin password',
       SEED_CREDENTIALS_FILE: `/tmp/${redis.prefix}-credentials.json`,
     });
@@ -75,6 +77,7 @@ describe('the stack as an operator runs it', () => {
       REDIS_URL: `redis://127.0.0.1:${redisPort}`,
       PORT: String(port),
       HOST: '127.0.0.1',
+      JWT_SECRET_GENERATE: 'true',
     });
     const healthIs = (status: number) => async () => {
       const result = await getJson(`http://127.0.0.1:${port}/health`);
@@ -97,7 +100,7 @@ describe('the stack as an operator runs it', () => {
     ['Postgres', { DATABASE_URL: 'postgresql://ioc:hunter2@127.0.0.1:1/ioc' }, /^gateway: Cannot reach Postgres at postgresql:\/\/ioc:\*\*\*@127\.0\.0\.1:1\/ioc \(ECONNREFUSED\)\. Start it .* or set DATABASE_URL\.$/],
     ['Redis', { REDIS_URL: 'redis://:hunter2@127.0.0.1:1' }, /^gateway: Cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1 \(ECONNREFUSED\)\. Start it .* or set REDIS_URL\.$/],
   ])('an unreachable %s gives one clear line and exit status 1', async (_service, env, line) => {
-    const gateway = runCompiled('apps/gateway/src/main.js', { DATABASE_URL: db.url, REDIS_URL: redis.url, PORT: '0', ...env });
+    const gateway = runCompiled('apps/gateway/src/main.js', { DATABASE_URL: db.url, REDIS_URL: redis.url, PORT: '0', JWT_SECRET_GENERATE: 'true', ...env });
     expect(await gateway.exited).toBe(1);
     const output = gateway.output().trim();
     expect(output.split('\n')).toHaveLength(1);

@@ -39,6 +39,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();
       const response = exception.getResponse();
+      // Bodies that are a result of their own (terminus health checks: status, info, error, details) pass through.
+      if (typeof response === 'object' && !('message' in response)) return { statusCode, ...(response as object) } as HttpErrorBody;
       const payload = typeof response === 'string' ? { message: response } : (response as Record<string, unknown>);
       const fields = Array.isArray(payload.fields) ? (payload.fields as HttpErrorBody['fields']) : undefined;
       const message = Array.isArray(payload.message) ? payload.message.join('; ') : String(payload.message ?? exception.message);
