@@ -61,4 +61,14 @@ export class GatewayConfig extends BaseConfig {
   @IsInt()
   @Min(1)
   HTTP_RATE_LIMIT_PER_MIN = 600;
+
+  /** Folder of the built web app (wall display, leader page), relative to the working directory. */
+  @IsString()
+  WEB_DIR = 'dist/web';
+
+  /** Hours of history the wall display's sparklines show. */
+  @IsInt()
+  @Min(1)
+  @Max(168)
+  WEB_HISTORY_HOURS = 6;
 }

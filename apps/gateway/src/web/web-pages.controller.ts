@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Controller, Get, Logger, Param, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public } from '../auth/auth.decorators';
+import { GatewayConfig } from '../config/gateway-config';
+
+/**
+ * Serves the built pages. They are public shells: every datum they show comes from the API and
+ * the /live namespace with the credential the operator supplies, so nothing secret is in them.
+ */
+@ApiExcludeController()
+@Public()
+@Controller()
+export class WebPagesController {
+  private readonly root: string;
+
+  constructor(config: GatewayConfig) {
+    this.root = resolve(config.WEB_DIR);
+    if (!existsSync(resolve(this.root, 'display.html'))) {
+      new Logger(WebPagesController.name).warn(`No built web app in ${this.root} (run "npm run build"): /display and /leader will answer 404`);
+    }
+  }
+
+  @Get('display/:dashboard')
+  display(@Res() response: Response): void {
+    this.page(response, 'display.html');
+  }
+
+  @Get('leader')
+  leader(@Res() response: Response): void {
+    this.page(response, 'leader.html');
+  }
+
+  /** Hashed bundles (cached for good) and the service worker (always revalidated, so updates reach leaders). */
+  @Get('app/*file')
+  asset(@Param('file') file: string[] | string, @Res() response: Response): void {
+    const relative = Array.isArray(file) ? file.join('/') : file;
+    const immutable = relative.startsWith('assets/');
+    // sendFile with `root` refuses paths that climb out of it, and dotfiles are denied.
+    response.sendFile(relative, { root: this.root, dotfiles: 'deny', immutable, maxAge: immutable ? '365d' : 0 }, (error) => {
+      if (error && !response.headersSent) response.status(404).json({ statusCode: 404, error: 'not_found', message: `No file app/${relative}` });
+    });
+  }
+
+  private page(response: Response, name: string): void {
+    response.setHeader('Cache-Control', 'no-cache');
+    response.sendFile(name, { root: this.root }, (error) => {
+      if (error && !response.headersSent) {
+        response.status(404).json({ statusCode: 404, error: 'not_found', message: `The web app is not built in ${this.root}; run "npm run build"` });
+      }
+    });
+  }
+}
