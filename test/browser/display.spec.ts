@@ -1,0 +1,146 @@
+import { resolve } from 'node:path';
+import type { DashboardLayout, IndicatorUpdate } from '@ioc/contracts';
+import type { Page } from 'playwright-core';
+import { PROJECT_ROOT } from '../support';
+import {
+  ADMIN_PASSWORD,
+  createStack,
+  indicatorUpdate,
+  launchBrowser,
+  PROVINCE_KEY,
+  publish,
+  type RunningGateway,
+  type Stack,
+  startGateway,
+} from './browser-harness';
+
+jest.setTimeout(120_000);
+
+const tileSelector = (indicatorId: string, unitCode: string): string => `[data-tile="${indicatorId}:${unitCode}"]`;
+
+async function tileValue(page: Page, indicatorId: string, unitCode: string, value: number): Promise<void> {
+  await page.waitForSelector(`${tileSelector(indicatorId, unitCode)} .tile-value[data-value="${value}"]`, { timeout: 20_000 });
+}
+
+async function tileFreshness(page: Page, indicatorId: string, unitCode: string, freshness: 'live' | 'stale' | 'offline'): Promise<void> {
+  await page.waitForSelector(`${tileSelector(indicatorId, unitCode)}[data-freshness="${freshness}"]`, { timeout: 20_000 });
+}
+
+describe('wall display and leader page in a real browser', () => {
+  let stack: Stack;
+  let gateway: RunningGateway;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let layout: DashboardLayout;
+  const initial: IndicatorUpdate[] = [];
+
+  beforeAll(async () => {
+    stack = await createStack();
+    layout = (await stack.prisma.dashboard.findUniqueOrThrow({ where: { slug: 'province-overview' } })).layout as unknown as DashboardLayout;
+    layout.tiles.forEach((tile, index) =>
+      initial.push(indicatorUpdate({ indicatorId: tile.indicatorId, unitCode: tile.unitCode, value: 40 + index * 3.5, seq: 1 })),
+    );
+    // Colours and freshness that the page must show: a target at risk, a target met, a value two hours old.
+    Object.assign(initial.find((u) => u.indicatorId === 'doc.processed_online_pct')!, { value: 87.5, target: 90, status: 'at_risk' });
+    Object.assign(initial.find((u) => u.indicatorId === 'procedure.fully_online_pct')!, { value: 100, target: 100, status: 'met' });
+    Object.assign(initial.find((u) => u.indicatorId === 'source.freshness')!, { value: 7200, asOf: new Date(Date.now() - 2 * 3600_000).toISOString() });
+    await publish(stack, [...initial, indicatorUpdate({ indicatorId: 'doc.processed_online_pct', unitCode: '522', value: 76.25, seq: 1 })]);
+
+    // An hour of per-minute history for the sparkline of one tile.
+    const province = await stack.prisma.administrativeUnit.findUniqueOrThrow({ where: { code: '51' } });
+    const now = Date.now();
+    await stack.prisma.indicatorSnapshot.createMany({
+      data: Array.from({ length: 60 }, (_, minute) => {
+        const bucketStart = new Date(Math.floor(now / 60_000) * 60_000 - (60 - minute) * 60_000);
+        return { indicatorId: 'doc.processed_online_pct', unitId: province.id, resolution: 'MINUTE' as const, bucketStart, value: 80 + (minute % 7), asOf: bucketStart };
+      }),
+    });
+
+    gateway = await startGateway(stack);
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.app.close();
+    await stack?.close();
+  });
+
+  it('renders the seeded dashboard with its values, live updates, the stale badge when the gateway stops, and recovers without reload', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${gateway.url}/display/province-overview?key=${encodeURIComponent(PROVINCE_KEY)}`);
+
+    // Every tile of the seeded layout, with the catalogue's Vietnamese name and unit and the published value.
+    const definitions = await stack.prisma.indicatorDefinition.findMany({ where: { id: { in: layout.tiles.map((tile) => tile.indicatorId) } } });
+    for (const update of initial) await tileValue(page, update.indicatorId, update.unitCode, update.value!);
+    expect(await page.locator('[data-tile]').count()).toBe(layout.tiles.length);
+    for (const definition of definitions) {
+      const tile = page.locator(tileSelector(definition.id, '51'));
+      expect(await tile.locator('.tile-name').textContent()).toBe(definition.nameVi);
+      expect(await tile.locator('.tile-unit').textContent()).toBe(definition.unitOfMeasure);
+    }
+    // The key leaves the address bar once stored for the tab.
+    expect(page.url()).not.toContain('key=');
+
+    const atRisk = page.locator(tileSelector('doc.processed_online_pct', '51'));
+    expect(await atRisk.getAttribute('data-tone')).toBe('warn');
+    expect(await atRisk.locator('.tile-target').textContent()).toBe('Chỉ tiêu 90 %');
+    expect(await atRisk.locator('.tile-value').textContent()).toBe('87,5');
+    expect(await page.locator(tileSelector('procedure.fully_online_pct', '51')).getAttribute('data-tone')).toBe('good');
+    // History from indicator_snapshots draws the sparkline (60 points).
+    const points = await atRisk.locator('.sparkline polyline').getAttribute('points');
+    expect(points!.trim().split(' ').length).toBeGreaterThanOrEqual(60);
+    await tileFreshness(page, 'doc.processed_online_pct', '51', 'live');
+    await tileFreshness(page, 'source.freshness', '51', 'stale');
+
+    await page.screenshot({ path: resolve(PROJECT_ROOT, 'docs', 'display.png') });
+
+    // A new value at the source reaches the tile.
+    await publish(stack, [indicatorUpdate({ indicatorId: 'doc.processed_online_pct', unitCode: '51', value: 91.25, seq: 2, target: 90, status: 'met' })]);
+    await tileValue(page, 'doc.processed_online_pct', '51', 91.25);
+    expect(await atRisk.getAttribute('data-tone')).toBe('good');
+
+    // The gateway goes away: every tile says so instead of showing its value as live.
+    await page.evaluate(() => ((globalThis as unknown as { sameDocument: boolean }).sameDocument = true));
+    const port = gateway.port;
+    await gateway.app.close();
+    await page.waitForSelector('#connection[data-state="offline"]', { timeout: 20_000 });
+    await tileFreshness(page, 'doc.processed_online_pct', '51', 'offline');
+    expect(await atRisk.locator('.badge').textContent()).toBe('MẤT KẾT NỐI');
+
+    // A value published while it was down arrives once it is back (resume from the page's positions), with no reload.
+    await publish(stack, [indicatorUpdate({ indicatorId: 'doc.processed_online_pct', unitCode: '51', value: 92.5, seq: 3, target: 90, status: 'met' })]);
+    gateway = await startGateway(stack, port);
+    await page.waitForSelector('#connection[data-state="online"]', { timeout: 30_000 });
+    await tileValue(page, 'doc.processed_online_pct', '51', 92.5);
+    await tileFreshness(page, 'doc.processed_online_pct', '51', 'live');
+    expect(await page.evaluate(() => (globalThis as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+
+    // Drill-down: province → one of its districts, same indicators for that unit.
+    await page.click('.children [data-unit="522"]');
+    await tileValue(page, 'doc.processed_online_pct', '522', 76.25);
+    expect(await page.locator('.trail-current').textContent()).toBe('Thành phố Quảng Ngãi');
+    await page.close();
+  });
+
+  it('the leader page signs in with a password and shows the user scope', async () => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(`${gateway.url}/leader`);
+    await page.fill('input[name="username"]', 'admin');
+    await page.fill('input[name="password"]', ADMIN_PASSWORD);
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('.who', { timeout: 20_000 });
+    expect(await page.locator('.who').textContent()).toBe('admin · ADMIN · đơn vị 51');
+    await page.waitForSelector('.alerts > li', { timeout: 20_000 });
+    await page.screenshot({ path: resolve(PROJECT_ROOT, 'docs', 'leader.png') });
+    await page.close();
+  });
+
+  it('keeps the API behind authentication', async () => {
+    const response = await fetch(`${gateway.url}/web/api/dashboards/province-overview`);
+    expect(response.status).toBe(401);
+    const page = await fetch(`${gateway.url}/display/province-overview`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).not.toContain(PROVINCE_KEY);
+  });
+});
