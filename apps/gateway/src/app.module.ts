@@ -4,11 +4,17 @@ import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { PersistenceModule } from '@ioc/persistence';
 import { loggingModule } from '@ioc/platform';
 import { RedisModule } from '@ioc/queues';
+import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { GatewayConfig } from './config/gateway-config';
+import { CatalogModule } from './catalog/catalog.module';
+import { DashboardsModule } from './dashboards/dashboards.module';
 import { HealthModule } from './health/health.module';
 import { LiveModule } from './live/live.module';
+import { SourcesModule } from './sources/sources.module';
+import { UnitsModule } from './units/units.module';
+import { ValuesModule } from './values/values.module';
 import { WebModule } from './web/web.module';
 
 @Module({})
@@ -25,6 +31,12 @@ export class AppModule {
         AuthModule,
         AuditModule,
         LiveModule,
+        ValuesModule,
+        UnitsModule,
+        CatalogModule,
+        SourcesModule,
+        DashboardsModule,
+        AdminModule,
         WebModule,
       ],
       // The throttler runs before authentication, so floods of bad credentials are limited too.

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Throttle } from '@nestjs/throttler';
 import { CurrentPrincipal, Public } from './auth.decorators';
 import { AuthService, type LoginResult } from './auth.service';
 import { LoginDto } from './dto/login.dto';
@@ -11,6 +12,8 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Public()
+  // Password guessing: far fewer attempts than the general limit.
+  @Throttle({ default: { limit: 10, ttl: 60_000 } })
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange username and password for a JWT' })

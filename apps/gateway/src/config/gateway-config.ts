@@ -7,7 +7,7 @@ export class GatewayConfig extends BaseConfig {
   @IsInt()
   @Min(1)
   @Max(65535)
-  PORT = 3000;
+  PORT: number = 3000;
 
   @IsString()
   HOST = '0.0.0.0';
@@ -25,50 +25,50 @@ export class GatewayConfig extends BaseConfig {
   /** Development/test only: sign tokens with a random per-process secret (tokens die with the process). */
   @Transform(({ obj }: { obj: Record<string, unknown> }) => obj.JWT_SECRET_GENERATE === true || obj.JWT_SECRET_GENERATE === 'true')
   @IsBoolean()
-  JWT_SECRET_GENERATE = false;
+  JWT_SECRET_GENERATE: boolean = false;
 
   /** Lifetime of a login token, seconds. */
   @IsInt()
   @Min(60)
-  JWT_TTL_S = 8 * 3600;
+  JWT_TTL_S: number = 8 * 3600;
 
-  /** Coalescing: at most this many updates per tile per second to a client (latest value wins). */
+  /** Coalescing: at most this many updates per tile per second to a client (latest value wins); 0 = every update. */
   @IsInt()
-  @Min(1)
-  LIVE_MAX_UPDATES_PER_TILE_PER_S = 4;
+  @Min(0)
+  LIVE_MAX_UPDATES_PER_TILE_PER_S: number = 4;
 
   /** Streams (indicator × unit) one socket may be subscribed to at once. */
   @IsInt()
   @Min(1)
-  LIVE_MAX_SUBSCRIPTIONS = 2000;
+  LIVE_MAX_SUBSCRIPTIONS: number = 2000;
 
   /** Largest socket.io message a client may send, bytes; larger closes the connection. */
   @IsInt()
   @Min(1024)
-  LIVE_MAX_MESSAGE_BYTES = 64 * 1024;
+  LIVE_MAX_MESSAGE_BYTES: number = 64 * 1024;
 
   /** Messages per 10 s a client may send before it is disconnected as abusive. */
   @IsInt()
   @Min(1)
-  LIVE_MAX_MESSAGES_PER_10S = 100;
+  LIVE_MAX_MESSAGES_PER_10S: number = 100;
 
   /** Engine.io packets queued for a client beyond which it counts as slow: its intermediate values are dropped. */
   @IsInt()
   @Min(1)
-  LIVE_SLOW_CLIENT_BUFFER = 200;
+  LIVE_SLOW_CLIENT_BUFFER: number = 200;
 
   /** REST rate limit: requests per minute per client address. */
   @IsInt()
   @Min(1)
-  HTTP_RATE_LIMIT_PER_MIN = 600;
+  HTTP_RATE_LIMIT_PER_MIN: number = 600;
 
   /** Folder of the built web app (wall display, leader page), relative to the working directory. */
   @IsString()
-  WEB_DIR = 'dist/web';
+  WEB_DIR: string = 'dist/web';
 
   /** Hours of history the wall display's sparklines show. */
   @IsInt()
   @Min(1)
   @Max(168)
-  WEB_HISTORY_HOURS = 6;
+  WEB_HISTORY_HOURS: number = 6;
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { type IndicatorUpdate, streamKey } from '@ioc/contracts';
+import { type DashboardChangeMessage, dashboardRoom, type IndicatorUpdate, streamKey } from '@ioc/contracts';
 import { GatewayConfig } from '../config/gateway-config';
 import { IndicatorStreamService, type StreamEntry } from './indicator-stream.service';
 import { type LiveNamespace, type LiveSocket, SLOW_ROOM, tileRoom } from './live-socket';
@@ -80,6 +80,11 @@ export class LiveFanoutService implements OnModuleInit, OnApplicationShutdown {
     socket.data.tiles.add(key);
     void socket.join(tileRoom(key));
     return 'ok';
+  }
+
+  /** Tells every display of the dashboard, on every gateway process (through the adapter), that it changed. */
+  notifyDashboardChange(change: DashboardChangeMessage): void {
+    this.namespace?.to(dashboardRoom(change.slug)).emit('dashboard', change);
   }
 
   detach(socket: LiveSocket, key: string): void {

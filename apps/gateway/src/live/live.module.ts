@@ -6,6 +6,6 @@ import { LiveService } from './live.service';
 
 @Module({
   providers: [IndicatorStreamService, LiveFanoutService, LiveService, LiveGateway],
-  exports: [IndicatorStreamService],
+  exports: [IndicatorStreamService, LiveFanoutService],
 })
 export class LiveModule {}
