@@ -136,11 +136,12 @@ describe('wall display and leader page in a real browser', () => {
     await page.close();
   });
 
-  it('keeps the API behind authentication', async () => {
-    const response = await fetch(`${gateway.url}/web/api/dashboards/province-overview`);
-    expect(response.status).toBe(401);
+  it('serves the pages publicly, keeps the API behind authentication and files outside the build out of reach', async () => {
     const page = await fetch(`${gateway.url}/display/province-overview`);
     expect(page.status).toBe(200);
     expect(await page.text()).not.toContain(PROVINCE_KEY);
+    expect((await fetch(`${gateway.url}/dashboards/province-overview`)).status).toBe(401);
+    expect((await fetch(`${gateway.url}/app/%2e%2e%2f%2e%2e%2fpackage.json`)).status).toBe(404);
+    expect((await fetch(`${gateway.url}/app/sw.js`)).headers.get('content-type')).toContain('javascript');
   });
 });

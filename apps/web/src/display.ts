@@ -1,13 +1,17 @@
 import './styles.css';
-import { type DashboardView, type DisplayTile, type IndicatorUpdate, streamKey } from '@ioc/contracts';
-import { ApiError, apiFetch } from './api';
+import { type IndicatorUpdate, streamKey } from '@ioc/contracts';
+import { ApiError } from './api';
 import { askForCredential, type Credential, currentCredential, forgetCredential } from './credentials';
+import { type DisplayTile, type DisplayView, loadDisplayView } from './display-view';
 import { LiveConnection } from './live-connection';
 import { createSparkline, type SparkPoint } from './sparkline';
 import { ageSeconds, formatAge, formatValue, freshnessOf, toneOf } from './tile-state';
 
+const params = new URL(location.href).searchParams;
 /** Seconds after which a value counts as stale (amber); `?staleAfter=` overrides it per screen. */
-const STALE_AFTER_S = Number(new URL(location.href).searchParams.get('staleAfter') ?? 300);
+const STALE_AFTER_S = Number(params.get('staleAfter') ?? 300);
+/** Hours of history in the sparklines (`?hours=`). */
+const HISTORY_HOURS = Number(params.get('hours') ?? 6);
 const FRESHNESS_LABEL = { live: 'TRỰC TIẾP', stale: 'DỮ LIỆU CŨ', offline: 'MẤT KẾT NỐI' } as const;
 
 interface TileView {
@@ -24,11 +28,10 @@ interface TileView {
 
 const app = document.getElementById('app')!;
 const slug = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] ?? '');
-const drillUnit = new URL(location.href).searchParams.get('unit') ?? undefined;
+const drillUnit = params.get('unit') ?? undefined;
 
 let connected = false;
 let tiles = new Map<string, TileView>();
-let historyHours = 6;
 let live: LiveConnection | undefined;
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text = ''): HTMLElementTagNameMap[K] {
@@ -45,8 +48,7 @@ function unitLink(code: string, name: string, isRoot: boolean): HTMLAnchorElemen
   return link;
 }
 
-function render(view: DashboardView): void {
-  historyHours = view.historyHours;
+function render(view: DisplayView): void {
   const header = element('header', 'display-header');
   const title = element('div', 'display-title');
   title.append(element('h1', '', view.title));
@@ -84,8 +86,7 @@ function render(view: DashboardView): void {
     footer.append(badge, age);
     root.append(element('h2', 'tile-name', tile.nameVi), valueRow, target, spark.element, footer);
     grid.append(root);
-    const points = tile.history.filter((point) => point.v !== null).map((point) => ({ t: Date.parse(point.t), v: point.v! }));
-    tiles.set(root.dataset.tile, { tile, root, value, target, badge, age, spark, points });
+    tiles.set(root.dataset.tile, { tile, root, value, target, badge, age, spark, points: [...tile.history] });
   }
   app.replaceChildren(header, ...(view.children.length > 0 ? [children] : []), grid);
   refresh();
@@ -109,7 +110,10 @@ function refreshTile(view: TileView, now: number): void {
   view.root.dataset.tone = toneOf(view.latest, view.tile);
   view.badge.textContent = view.latest || freshness === 'offline' ? FRESHNESS_LABEL[freshness] : 'CHƯA CÓ DỮ LIỆU';
   view.age.textContent = view.latest ? `Cập nhật ${formatAge(ageSeconds(view.latest, now))}` : '';
-  view.spark.draw(view.points, now - historyHours * 3600_000, now);
+  // The line spans from its oldest point in the window (at most HISTORY_HOURS back, at least 10 minutes) to now.
+  const windowStart = now - HISTORY_HOURS * 3600_000;
+  const oldest = Math.min(now - 600_000, ...view.points.filter((point) => point.t >= windowStart).map((point) => point.t));
+  view.spark.draw(view.points, Math.max(windowStart, oldest), now);
 }
 
 /** Re-evaluates every badge: values age even when nothing arrives. */
@@ -133,9 +137,9 @@ function showProblem(message: string): void {
 }
 
 async function start(credential: Credential): Promise<void> {
-  let view: DashboardView;
+  let view: DisplayView;
   try {
-    view = await apiFetch<DashboardView>(credential, `/web/api/dashboards/${encodeURIComponent(slug)}${drillUnit ? `?unit=${encodeURIComponent(drillUnit)}` : ''}`);
+    view = await loadDisplayView(credential, slug, drillUnit, HISTORY_HOURS);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
       forgetCredential();
@@ -145,7 +149,7 @@ async function start(credential: Credential): Promise<void> {
   }
   render(view);
   live?.close();
-  const request = drillUnit
+  const request = view.drilled
     ? { indicators: view.tiles.map((tile) => tile.indicatorId), units: [view.unit.code] }
     : { indicators: [], units: [], dashboard: view.slug };
   live = new LiveConnection(credential, request, {

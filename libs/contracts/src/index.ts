@@ -4,4 +4,3 @@ export * from './indicators';
 export * from './queues';
 export * from './socket-events';
 export * from './live';
-export * from './display';

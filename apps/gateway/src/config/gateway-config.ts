@@ -65,10 +65,4 @@ export class GatewayConfig extends BaseConfig {
   /** Folder of the built web app (wall display, leader page), relative to the working directory. */
   @IsString()
   WEB_DIR: string = 'dist/web';
-
-  /** Hours of history the wall display's sparklines show. */
-  @IsInt()
-  @Min(1)
-  @Max(168)
-  WEB_HISTORY_HOURS: number = 6;
 }

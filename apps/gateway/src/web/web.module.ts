@@ -1,11 +1,6 @@
 import { Module } from '@nestjs/common';
-import { DisplayViewController } from './display-view.controller';
-import { DisplayViewService } from './display-view.service';
 import { WebPagesController } from './web-pages.controller';
 
-/** The reference wall display and leader page (built from apps/web into WEB_DIR), and the one view they need that the REST API lacks. */
-@Module({
-  controllers: [WebPagesController, DisplayViewController],
-  providers: [DisplayViewService],
-})
+/** Serves the reference wall display and leader page, built from apps/web into WEB_DIR. Their data comes from the public REST API and /live. */
+@Module({ controllers: [WebPagesController] })
 export class WebModule {}
