@@ -115,6 +115,31 @@ describe('wall display and leader page in a real browser', () => {
     await tileFreshness(page, 'doc.processed_online_pct', '51', 'live');
     expect(await page.evaluate(() => (globalThis as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
 
+    // An operator retitles the dashboard: the display picks the change up by itself.
+    const login = await fetch(`${gateway.url}/auth/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+    });
+    const { accessToken } = (await login.json()) as { accessToken: string };
+    const retitled = await fetch(`${gateway.url}/dashboards/province-overview`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${accessToken}` },
+      body: JSON.stringify({ title: 'Điều hành tỉnh Quảng Ngãi' }),
+    });
+    expect(retitled.status).toBe(200);
+    await page.locator('.display-title h1', { hasText: 'Điều hành tỉnh Quảng Ngãi' }).waitFor({ timeout: 20_000 });
+    await tileValue(page, 'doc.processed_online_pct', '51', 92.5);
+
+    // Sizes follow the viewport: at 3840×2160 the figures are twice as large as at 1920×1080.
+    // (The expression runs in the page; this test file is typed for Node, without the DOM.)
+    const valueFontPx = async (): Promise<number> =>
+      Number(await page.evaluate(`parseFloat(getComputedStyle(document.querySelector('${tileSelector('doc.processed_online_pct', '51')} .tile-value')).fontSize)`));
+    const fullHd = await valueFontPx();
+    await page.setViewportSize({ width: 3840, height: 2160 });
+    expect(await valueFontPx()).toBeCloseTo(fullHd * 2, 0);
+    await page.setViewportSize({ width: 1920, height: 1080 });
+
     // Drill-down: province → one of its districts, same indicators for that unit.
     await page.click('.children [data-unit="522"]');
     await tileValue(page, 'doc.processed_online_pct', '522', 76.25);

@@ -92,7 +92,8 @@ export async function loadDisplayView(credential: Credential, slug: string, dril
     const definition = definitions.get(tile.indicatorId);
     return definition && (!drilled || definition.tiers.length === 0 || definition.tiers.includes(unit.tier));
   });
-  const histories = await Promise.all(tiles.map((tile) => history(credential, tile, historyHours)));
+  // A sparkline is a nicety: a tile whose history cannot be read starts empty and fills from live values.
+  const histories = await Promise.all(tiles.map((tile) => history(credential, tile, historyHours).catch(() => [])));
   const named = (node: UnitNode): DisplayUnit => ({ code: node.code, name: node.name });
   return {
     slug: dashboard.slug,

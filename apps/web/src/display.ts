@@ -12,6 +12,7 @@ const params = new URL(location.href).searchParams;
 const STALE_AFTER_S = Number(params.get('staleAfter') ?? 300);
 /** Hours of history in the sparklines (`?hours=`). */
 const HISTORY_HOURS = Number(params.get('hours') ?? 6);
+const RETRY_S = 5;
 const FRESHNESS_LABEL = { live: 'TRỰC TIẾP', stale: 'DỮ LIỆU CŨ', offline: 'MẤT KẾT NỐI' } as const;
 
 interface TileView {
@@ -145,10 +146,16 @@ async function start(credential: Credential): Promise<void> {
       forgetCredential();
       return start(await askForCredential(app, error.message));
     }
-    return showProblem(error instanceof Error ? error.message : String(error));
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof ApiError && error.status < 500 && error.status !== 429) return showProblem(message);
+    // Gateway unreachable or failing: say so and try again, a wall display has nobody to press reload.
+    showProblem(`${message} — thử lại sau ${RETRY_S} giây`);
+    setTimeout(() => void start(credential), RETRY_S * 1000);
+    return;
   }
-  render(view);
   live?.close();
+  connected = false;
+  render(view);
   const request = view.drilled
     ? { indicators: view.tiles.map((tile) => tile.indicatorId), units: [view.unit.code] }
     : { indicators: [], units: [], dashboard: view.slug };
