@@ -45,14 +45,17 @@ describe('wall display and leader page in a real browser', () => {
     Object.assign(initial.find((u) => u.indicatorId === 'source.freshness')!, { value: 7200, asOf: new Date(Date.now() - 2 * 3600_000).toISOString() });
     await publish(stack, [...initial, indicatorUpdate({ indicatorId: 'doc.processed_online_pct', unitCode: '522', value: 76.25, seq: 1 })]);
 
-    // An hour of per-minute history for the sparkline of one tile.
+    // Per-minute history for the sparklines: an hour for the tile checked below, shorter and varied for the others.
     const province = await stack.prisma.administrativeUnit.findUniqueOrThrow({ where: { code: '51' } });
-    const now = Date.now();
+    const minuteStart = Math.floor(Date.now() / 60_000) * 60_000;
     await stack.prisma.indicatorSnapshot.createMany({
-      data: Array.from({ length: 60 }, (_, minute) => {
-        const bucketStart = new Date(Math.floor(now / 60_000) * 60_000 - (60 - minute) * 60_000);
-        return { indicatorId: 'doc.processed_online_pct', unitId: province.id, resolution: 'MINUTE' as const, bucketStart, value: 80 + (minute % 7), asOf: bucketStart };
-      }),
+      data: initial.flatMap((update, index) =>
+        Array.from({ length: update.indicatorId === 'doc.processed_online_pct' ? 60 : 20 + index * 2 }, (_, minute) => {
+          const bucketStart = new Date(minuteStart - (minute + 1) * 60_000);
+          const value = update.indicatorId === 'doc.processed_online_pct' ? 80 + (minute % 7) : update.value! * (1 + Math.sin(minute / (2 + index)) / 10);
+          return { indicatorId: update.indicatorId, unitId: province.id, resolution: 'MINUTE' as const, bucketStart, value, asOf: bucketStart };
+        }),
+      ),
     });
 
     gateway = await startGateway(stack);

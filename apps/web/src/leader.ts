@@ -53,7 +53,8 @@ function alertItem(credential: Credential, alert: AlertRow, reload: () => void):
       `${alert.unitName ?? alert.unitCode ?? ''} · giá trị ${formatValue(alert.value)} (ngưỡng ${formatValue(alert.threshold)}) · từ ${started}`,
     ),
   );
-  if (alert.state === 'FIRING' || alert.state === 'PENDING') {
+  // Only a firing alert can be acknowledged (a pending one has not notified anybody yet).
+  if (alert.state === 'FIRING') {
     const ack = element('button', 'ack', 'Xác nhận');
     ack.addEventListener('click', () => {
       ack.disabled = true;
@@ -75,6 +76,12 @@ async function loadAlerts(credential: Credential, list: HTMLElement): Promise<vo
     list.replaceChildren(...alerts.map((alert) => alertItem(credential, alert, () => void loadAlerts(credential, list))));
     if (alerts.length === 0) list.replaceChildren(element('li', 'notice', 'Không có cảnh báo nào trong phạm vi của bạn.'));
   } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      // The login token expired: sign in again, then start over.
+      forgetCredential();
+      location.reload();
+      return;
+    }
     const message = error instanceof ApiError && error.status === 404 ? 'Máy chủ này chưa cung cấp dịch vụ cảnh báo (GET /alerts).' : String(error);
     list.replaceChildren(element('li', 'notice', message));
   }
