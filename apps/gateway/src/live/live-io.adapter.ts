@@ -31,6 +31,8 @@ export class LiveIoAdapter extends IoAdapter {
         streamName: `${this.config.REDIS_PREFIX}:socket.io`,
         channelPrefix: `${this.config.REDIS_PREFIX}:socket.io`,
         maxLen: 1000,
+        // Bounds how long shutdown waits for the adapter's blocking read.
+        blockTimeInMs: 1000,
       }),
     );
     return server;
