@@ -52,7 +52,7 @@ export interface RunningGateway {
 }
 
 /** The gateway in-process, configured as main.ts does; `port` 0 picks a free one, a restart passes the same again. */
-export async function startGateway(stack: Stack, port = 0): Promise<RunningGateway> {
+export async function startGateway(stack: Stack, port = 0, env: Record<string, string> = {}): Promise<RunningGateway> {
   const config = loadConfig(GatewayConfig, {
     DATABASE_URL: stack.db.url,
     REDIS_URL: stack.redis.url,
@@ -61,6 +61,7 @@ export async function startGateway(stack: Stack, port = 0): Promise<RunningGatew
     NODE_ENV: 'test',
     JWT_SECRET: 'browser-test-secret-browser-test-secret-0',
     WEB_DIR,
+    ...env,
   });
   const app = await NestFactory.create(AppModule.forRoot(config), { logger: false });
   configureGatewayApp(app);
@@ -97,6 +98,7 @@ export function indicatorUpdate(fields: Pick<IndicatorUpdate, 'indicatorId' | 'u
 
 /** Debian's Chromium, headless, with a fresh profile; nothing is downloaded. */
 export async function launchBrowser(viewport = { width: 1920, height: 1080 }): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (as .ci/run does)`);
   const profile = await mkdtemp(join(tmpdir(), 'ioc-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -122,4 +124,15 @@ export async function launchBrowser(viewport = { width: 1920, height: 1080 }): P
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** A JWT for a seeded user, through POST /auth/login. */
+export async function login(gateway: RunningGateway, username = 'admin', password = ADMIN_PASSWORD): Promise<string> {
+  const response = await fetch(`${gateway.url}/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (!response.ok) throw new Error(`Login of ${username} failed: ${response.status}`);
+  return ((await response.json()) as { accessToken: string }).accessToken;
 }

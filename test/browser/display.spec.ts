@@ -3,10 +3,10 @@ import type { DashboardLayout, IndicatorUpdate } from '@ioc/contracts';
 import type { Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../support';
 import {
-  ADMIN_PASSWORD,
   createStack,
   indicatorUpdate,
   launchBrowser,
+  login,
   PROVINCE_KEY,
   publish,
   type RunningGateway,
@@ -26,7 +26,7 @@ async function tileFreshness(page: Page, indicatorId: string, unitCode: string, 
   await page.waitForSelector(`${tileSelector(indicatorId, unitCode)}[data-freshness="${freshness}"]`, { timeout: 20_000 });
 }
 
-describe('wall display and leader page in a real browser', () => {
+describe('wall display in a real browser', () => {
   let stack: Stack;
   let gateway: RunningGateway;
   let browser: Awaited<ReturnType<typeof launchBrowser>>;
@@ -119,12 +119,7 @@ describe('wall display and leader page in a real browser', () => {
     expect(await page.evaluate(() => (globalThis as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
 
     // An operator retitles the dashboard: the display picks the change up by itself.
-    const login = await fetch(`${gateway.url}/auth/login`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-    });
-    const { accessToken } = (await login.json()) as { accessToken: string };
+    const accessToken = await login(gateway);
     const retitled = await fetch(`${gateway.url}/dashboards/province-overview`, {
       method: 'PUT',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${accessToken}` },
@@ -147,20 +142,6 @@ describe('wall display and leader page in a real browser', () => {
     await page.click('.children [data-unit="522"]');
     await tileValue(page, 'doc.processed_online_pct', '522', 76.25);
     expect(await page.locator('.trail-current').textContent()).toBe('Thành phố Quảng Ngãi');
-    await page.close();
-  });
-
-  it('the leader page signs in with a password and shows the user scope', async () => {
-    const page = await browser.context.newPage();
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await page.goto(`${gateway.url}/leader`);
-    await page.fill('input[name="username"]', 'admin');
-    await page.fill('input[name="password"]', ADMIN_PASSWORD);
-    await page.click('button[type="submit"]');
-    await page.waitForSelector('.who', { timeout: 20_000 });
-    expect(await page.locator('.who').textContent()).toBe('admin · ADMIN · đơn vị 51');
-    await page.waitForSelector('.alerts > li', { timeout: 20_000 });
-    await page.screenshot({ path: resolve(PROJECT_ROOT, 'docs', 'leader.png') });
     await page.close();
   });
 
