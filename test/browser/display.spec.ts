@@ -149,6 +149,8 @@ describe('wall display in a real browser', () => {
     const page = await fetch(`${gateway.url}/display/province-overview`);
     expect(page.status).toBe(200);
     expect(await page.text()).not.toContain(PROVINCE_KEY);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
     expect((await fetch(`${gateway.url}/dashboards/province-overview`)).status).toBe(401);
     expect((await fetch(`${gateway.url}/app/%2e%2e%2f%2e%2e%2fpackage.json`)).status).toBe(404);
     expect((await fetch(`${gateway.url}/app/sw.js`)).headers.get('content-type')).toContain('javascript');
