@@ -1,5 +1,7 @@
+import type { Socket as NetSocket } from 'node:net';
 import { JwtService } from '@nestjs/jwt';
-import type { IndicatorUpdate, SnapshotMessage, SocketErrorMessage, SubscriptionRequest } from '@ioc/contracts';
+import { type IndicatorUpdate, SharedRedisKey, sharedRedisKey, type SnapshotMessage, type SocketErrorMessage, type SourceHealthUpdate, type SubscriptionRequest } from '@ioc/contracts';
+import { LiveFanoutService } from '../../apps/gateway/src/live/live-fanout.service';
 import { waitFor } from '../support';
 import {
   type Backing,
@@ -45,8 +47,8 @@ describe('live gateway (socket.io /live)', () => {
 
   beforeAll(async () => {
     backing = await createBacking();
-    gateway = await startGateway(backing, { LIVE_MAX_UPDATES_PER_TILE_PER_S: '0', LIVE_MAX_MESSAGES_PER_10S: '20' });
-    second = await startGateway(backing, { LIVE_MAX_UPDATES_PER_TILE_PER_S: '2' });
+    gateway = await startGateway(backing, { LIVE_MAX_UPDATES_PER_TILE_PER_S: '0', LIVE_MAX_MESSAGES_PER_10S: '20', LIVE_SLOW_CLIENT_BYTES: '65536' });
+    second = await startGateway(backing, { LIVE_MAX_UPDATES_PER_TILE_PER_S: '2', LIVE_MAX_SUBSCRIPTIONS: '20' });
     adminToken = await login(gateway);
   });
 
@@ -185,6 +187,35 @@ describe('live gateway (socket.io /live)', () => {
     }
   });
 
+  it('tells a connection whose token expires why, then disconnects it', async () => {
+    const admin = await backing.prisma.user.findUniqueOrThrow({ where: { username: 'admin' } });
+    const shortLived = new JwtService({ secret: JWT_SECRET }).sign({ sub: admin.id, exp: Math.floor(Date.now() / 1000) + 2 });
+    const client = open(gateway, { token: shortLived });
+    const log = record(client);
+    expect(await subscribe(client, { indicators: ['doc.overdue'], units: ['51'] })).toMatchObject({ ok: true });
+    await waitFor(async () => (client.disconnected ? true : undefined), 10_000, 'the expiry');
+    expect(log.events.at(-1)).toEqual({ type: 'error', payload: { code: 'unauthenticated', message: expect.stringContaining('expired') } });
+  });
+
+  it('pushes source health from the connectors stream to authenticated connections', async () => {
+    const client = open(gateway, { apiKey: DISTRICT_KEY });
+    const health: SourceHealthUpdate[] = [];
+    client.on('source-health', (update) => health.push(update));
+    await subscribe(client, { indicators: ['doc.overdue'], units: ['522'] });
+    const update: SourceHealthUpdate = {
+      sourceId: 'ioffice-522',
+      status: 'DOWN',
+      lastSuccessAt: '2026-11-23T01:00:00.000Z',
+      lastErrorAt: '2026-11-23T01:05:00.000Z',
+      lastError: 'HTTP 503',
+      lagSeconds: 300,
+      deadLetterCount: 0,
+    };
+    await backing.redis.client.xadd(sharedRedisKey(backing.redis.prefix, SharedRedisKey.SourceHealth), '*', 'u', JSON.stringify(update));
+    await waitFor(async () => (health.length > 0 ? true : undefined), 5000, 'the source health');
+    expect(health).toEqual([update]);
+  });
+
   it('delivers an update published once through both gateway processes', async () => {
     const onFirst = open(gateway, { apiKey: PROVINCE_KEY });
     const onSecond = open(second, { apiKey: PROVINCE_KEY });
@@ -204,6 +235,51 @@ describe('live gateway (socket.io /live)', () => {
     const seqs = seqsOf(log, 'doc.processed_online_pct:51');
     expect(seqs.length).toBeLessThan(50);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+  });
+
+  it('gives a client that cannot keep up the latest value per tile instead of an ever-growing buffer', async () => {
+    const fanout = gateway.app.get(LiveFanoutService);
+    const client = open(gateway, { apiKey: PROVINCE_KEY });
+    const log = record(client);
+    const indicators = ['doc.overdue', 'doc.on_time_pct', 'dossier.late', 'dossier.online_pct', 'edu.attendance_pct'];
+    await subscribe(client, { indicators, units: ['524', '525'] });
+    const keys = indicators.flatMap((indicatorId) => ['524', '525'].map((unitCode) => ({ indicatorId, unitCode })));
+    // Large updates (many sources' freshness) fill the socket buffers quickly.
+    const big = (tile: { indicatorId: string; unitCode: string }, seq: number): IndicatorUpdate => ({
+      ...indicatorUpdate(tile.indicatorId, tile.unitCode, seq),
+      freshness: Array.from({ length: 30 }, (_, i) => ({ sourceId: `source-${i}`, lastSuccessAt: new Date().toISOString(), lagSeconds: i })),
+    });
+
+    // The display stops reading (its TCP socket is paused) while updates keep coming.
+    const tcp = (client.io.engine.transport as unknown as { ws: { _socket: NetSocket } }).ws._socket;
+    tcp.pause();
+    let seq = 0;
+    while (fanout.slowSockets === 0 && seq < 3000) {
+      seq += 1;
+      await publish(backing, keys.map((tile) => big(tile, seq)));
+    }
+    expect(fanout.slowSockets).toBe(1);
+    const final = seq + 50;
+    for (seq += 1; seq <= final; seq += 1) await publish(backing, keys.map((tile) => big(tile, seq)));
+
+    tcp.resume();
+    const lastOf = (tile: { indicatorId: string; unitCode: string }): number | undefined => seqsOf(log, `${tile.indicatorId}:${tile.unitCode}`).at(-1);
+    await waitFor(async () => (keys.every((tile) => lastOf(tile) === final) ? true : undefined), 20_000, 'the latest values');
+    for (const tile of keys) {
+      const seqs = seqsOf(log, `${tile.indicatorId}:${tile.unitCode}`);
+      expect([...new Set(seqs)].sort((a, b) => a - b)).toEqual(seqs);
+    }
+    expect(log.events.filter((event) => event.type === 'update').length).toBeLessThan(keys.length * final);
+    await waitFor(async () => (fanout.slowSockets === 0 ? true : undefined), 5000, 'the client to be caught up');
+  });
+
+  it('bounds the number of streams per connection', async () => {
+    const client = open(second, { apiKey: PROVINCE_KEY });
+    const log = record(client);
+    expect(await subscribe(client, { indicators: [], units: [], dashboard: 'province-overview' })).toMatchObject({ ok: true, streams: 14 });
+    const refused = await subscribe(client, { indicators: ['doc.overdue'], units: ['51'], subtree: true });
+    expect(refused).toEqual({ ok: false, error: { code: 'rate_limited', message: expect.stringContaining('at most 20 per connection') } });
+    expect(log.events.filter((event) => event.type === 'snapshot')).toHaveLength(1);
   });
 
   it('disconnects a client that floods messages, saying why', async () => {

@@ -174,4 +174,14 @@ describe('gateway REST API', () => {
     const actions = await backing.prisma.auditLog.findMany({ where: { entityType: 'dashboard' }, orderBy: { id: 'asc' } });
     expect(actions.map((entry) => entry.action)).toEqual(['dashboard.create', 'dashboard.update']);
   });
+
+  // Last: it spends this address's login allowance.
+  it('rate-limits login attempts with 429', async () => {
+    const statuses: number[] = [];
+    for (let attempt = 0; attempt < 12; attempt += 1) {
+      statuses.push((await request(http).post('/auth/login').send({ username: 'admin', password: 'wrong' })).status);
+    }
+    expect(statuses).toContain(429);
+    expect(statuses.filter((status) => status !== 401 && status !== 429)).toEqual([]);
+  });
 });

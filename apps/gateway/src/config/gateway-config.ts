@@ -52,10 +52,15 @@ export class GatewayConfig extends BaseConfig {
   @Min(1)
   LIVE_MAX_MESSAGES_PER_10S: number = 100;
 
-  /** Engine.io packets queued for a client beyond which it counts as slow: its intermediate values are dropped. */
+  /** Bytes queued for a client beyond which it counts as slow: left out of broadcasts, it later gets only the latest value per tile. */
+  @IsInt()
+  @Min(1024)
+  LIVE_SLOW_CLIENT_BYTES: number = 1024 * 1024;
+
+  /** A client slow for longer than this is disconnected (it cannot keep up at all), seconds. */
   @IsInt()
   @Min(1)
-  LIVE_SLOW_CLIENT_BUFFER: number = 200;
+  LIVE_SLOW_CLIENT_TIMEOUT_S: number = 120;
 
   /** REST rate limit: requests per minute per client address. */
   @IsInt()

@@ -10,8 +10,12 @@ import { compareStreamIds } from './stream-id';
 const RING_SIZE = 16;
 const SLOW_SWEEP_MS = 250;
 
-/** Packets engine.io has queued for the client but not yet written (typed private, public at runtime). */
+/** Packets engine.io holds for the client (long-polling, or a busy transport); typed private, public at runtime. */
 const queuedPackets = (socket: LiveSocket): number => (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length;
+/** Bytes the WebSocket has accepted but the network has not taken yet (ws bufferedAmount). */
+const bufferedBytes = (socket: LiveSocket): number =>
+  (socket.conn.transport as unknown as { socket?: { bufferedAmount?: number } }).socket?.bufferedAmount ?? 0;
+const SLOW_PACKETS = 500;
 
 interface TileState {
   ring: StreamEntry[];
@@ -82,6 +86,11 @@ export class LiveFanoutService implements OnModuleInit, OnApplicationShutdown {
     return 'ok';
   }
 
+  /** Sockets of this process currently receiving latest values only (a metric). */
+  get slowSockets(): number {
+    return this.namespace?.adapter.rooms.get(SLOW_ROOM)?.size ?? 0;
+  }
+
   /** Tells every display of the dashboard, on every gateway process (through the adapter), that it changed. */
   notifyDashboardChange(change: DashboardChangeMessage): void {
     this.namespace?.to(dashboardRoom(change.slug)).emit('dashboard', change);
@@ -131,17 +140,30 @@ export class LiveFanoutService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /** Sockets over the byte (or packet) bound become slow; below half of it they get their latest values and rejoin. */
   private markSlowSockets(): void {
+    const limit = this.config.LIVE_SLOW_CLIENT_BYTES;
+    const now = Date.now();
     for (const socket of this.namespace?.sockets.values() ?? []) {
-      const queued = queuedPackets(socket);
-      if (socket.rooms.has(SLOW_ROOM) || queued <= this.config.LIVE_SLOW_CLIENT_BUFFER) continue;
-      void socket.join(SLOW_ROOM);
-      this.logger.warn(`Socket ${socket.id} is slow (${queued} packets queued): coalescing to latest values`);
-      socket.conn.once('drain', () => this.flushPending(socket));
+      const bytes = bufferedBytes(socket);
+      const packets = queuedPackets(socket);
+      const slow = socket.data.slowSince !== undefined;
+      if (!slow && (bytes > limit || packets > SLOW_PACKETS)) {
+        socket.data.slowSince = now;
+        void socket.join(SLOW_ROOM);
+        this.logger.warn(`Socket ${socket.id} is slow (${bytes} bytes, ${packets} packets queued): sending latest values only`);
+      } else if (slow && bytes <= limit / 2 && packets <= SLOW_PACKETS / 2) {
+        this.flushPending(socket);
+      } else if (slow && now - socket.data.slowSince! > this.config.LIVE_SLOW_CLIENT_TIMEOUT_S * 1000) {
+        this.logger.warn(`Disconnecting socket ${socket.id}: slow for more than ${this.config.LIVE_SLOW_CLIENT_TIMEOUT_S} s`);
+        socket.emit('error', { code: 'rate_limited', message: `Could not keep up for ${this.config.LIVE_SLOW_CLIENT_TIMEOUT_S} s; disconnected` });
+        socket.disconnect(true);
+      }
     }
   }
 
   private flushPending(socket: LiveSocket): void {
+    socket.data.slowSince = undefined;
     void socket.leave(SLOW_ROOM);
     for (const [key, update] of socket.data.pending) {
       if (socket.data.tiles.has(key)) socket.emit('update', update);

@@ -12,6 +12,8 @@ export interface LiveSocketData {
   /** Messages received in the current 10 s window. */
   window: { startedAt: number; messages: number };
   expiryTimer?: NodeJS.Timeout;
+  /** When the socket was found slow (ms since epoch), while it is. */
+  slowSince?: number;
 }
 
 export type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, DefaultEventsMap, LiveSocketData>;

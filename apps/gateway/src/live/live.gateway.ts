@@ -16,6 +16,7 @@ import { LiveExceptionFilter } from './live-exception.filter';
 import { LiveFanoutService } from './live-fanout.service';
 import type { LiveNamespace, LiveSocket } from './live-socket';
 import { LiveService } from './live.service';
+import { SOURCE_HEALTH_ROOM, SourceHealthFanoutService } from './source-health-fanout.service';
 
 const validation = new ValidationPipe({
   whitelist: true,
@@ -38,17 +39,22 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
   constructor(
     private readonly live: LiveService,
     private readonly fanout: LiveFanoutService,
+    private readonly sourceHealth: SourceHealthFanoutService,
   ) {}
 
   afterInit(namespace: LiveNamespace): void {
     this.fanout.bind(namespace);
+    this.sourceHealth.bind(namespace);
   }
 
   handleConnection(socket: LiveSocket): void {
     socket.data.tiles = new Set();
     socket.data.pending = new Map();
     socket.data.window = { startedAt: Date.now(), messages: 0 };
-    socket.data.ready = this.live.authenticate(socket);
+    socket.data.ready = this.live.authenticate(socket).then((principal) => {
+      if (principal) void socket.join(SOURCE_HEALTH_ROOM);
+      return principal;
+    });
     socket.use((_packet, next) => {
       if (this.live.countMessage(socket)) next();
     });
