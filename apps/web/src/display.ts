@@ -1,6 +1,7 @@
 import './styles.css';
 import { type IndicatorUpdate, streamKey } from '@ioc/contracts';
 import { ApiError } from './api';
+import { element } from './dom';
 import { askForCredential, type Credential, currentCredential, forgetCredential } from './credentials';
 import { type DisplayTile, type DisplayView, loadDisplayView } from './display-view';
 import { LiveConnection } from './live-connection';
@@ -34,13 +35,6 @@ const drillUnit = params.get('unit') ?? undefined;
 let connected = false;
 let tiles = new Map<string, TileView>();
 let live: LiveConnection | undefined;
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text = ''): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  node.textContent = text;
-  return node;
-}
 
 function unitLink(code: string, name: string, isRoot: boolean): HTMLAnchorElement {
   const link = element('a', 'unit-link', name);
@@ -98,6 +92,9 @@ function applyUpdate(update: IndicatorUpdate): void {
   if (!view) return;
   view.latest = update;
   if (update.value !== null) view.points.push({ t: Date.parse(update.asOf), v: update.value });
+  // Displays stay on for days: keep only the points the sparkline can show.
+  const windowStart = Date.now() - HISTORY_HOURS * 3600_000;
+  if (view.points.length > 0 && view.points[0].t < windowStart) view.points = view.points.filter((point) => point.t >= windowStart);
   view.value.textContent = formatValue(update.value);
   view.value.dataset.value = update.value === null ? '' : String(update.value);
   view.target.textContent = update.target === null ? 'Chưa có chỉ tiêu' : `Chỉ tiêu ${formatValue(update.target)} ${view.tile.unitOfMeasure}`;

@@ -1,5 +1,6 @@
 import './styles.css';
 import { ApiError, apiFetch } from './api';
+import { element } from './dom';
 import { askForCredential, type Credential, currentCredential, forgetCredential } from './credentials';
 import { formatValue } from './tile-state';
 
@@ -30,13 +31,6 @@ interface AlertRow {
 const app = document.getElementById('app')!;
 const SEVERITY_LABEL = { CRITICAL: 'Khẩn cấp', MAJOR: 'Nghiêm trọng', MINOR: 'Cảnh báo', INFO: 'Thông tin' } as const;
 const STATE_LABEL = { PENDING: 'Đang theo dõi', FIRING: 'Đang cảnh báo', ACKNOWLEDGED: 'Đã xác nhận', RESOLVED: 'Đã hết' } as const;
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text = ''): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.className = className;
-  node.textContent = text;
-  return node;
-}
 
 function alertItem(credential: Credential, alert: AlertRow, reload: () => void): HTMLLIElement {
   const item = element('li', 'alert');
