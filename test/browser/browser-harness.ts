@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { type IndicatorUpdate, SharedRedisKey, sharedRedisKey, streamKey } from '@ioc/contracts';
+import { type IndicatorUpdate, SharedRedisKey, sharedRedisKey, type SourceHealthUpdate, streamKey } from '@ioc/contracts';
 import { loadConfig } from '@ioc/config';
 import { createPrismaClient, type PrismaClient, seedDatabase } from '@ioc/persistence';
 import { AppModule } from '../../apps/gateway/src/app.module';
@@ -80,6 +80,12 @@ export async function publish(stack: Stack, updates: IndicatorUpdate[]): Promise
     multi.hset(sharedRedisKey(prefix, SharedRedisKey.IndicatorLatest), streamKey(update.indicatorId, update.unitCode), json);
   }
   await multi.exec();
+}
+
+/** A connector's health report, as the connectors write it (XADD to the source-health stream). */
+export async function publishSourceHealth(stack: Stack, sourceId: string, status: SourceHealthUpdate['status']): Promise<void> {
+  const update: SourceHealthUpdate = { sourceId, status, lastSuccessAt: null, lastErrorAt: null, lastError: null, lagSeconds: null, deadLetterCount: 0 };
+  await stack.redis.client.xadd(sharedRedisKey(stack.redis.prefix, SharedRedisKey.SourceHealth), '*', 'u', JSON.stringify(update));
 }
 
 export function indicatorUpdate(fields: Pick<IndicatorUpdate, 'indicatorId' | 'unitCode' | 'value' | 'seq'> & Partial<IndicatorUpdate>): IndicatorUpdate {

@@ -9,6 +9,7 @@ import {
   login,
   PROVINCE_KEY,
   publish,
+  publishSourceHealth,
   type RunningGateway,
   type Stack,
   startGateway,
@@ -42,6 +43,7 @@ describe('wall display in a real browser', () => {
     // Colours and freshness that the page must show: a target at risk, a target met, a value two hours old.
     Object.assign(initial.find((u) => u.indicatorId === 'doc.processed_online_pct')!, { value: 87.5, target: 90, status: 'at_risk' });
     Object.assign(initial.find((u) => u.indicatorId === 'procedure.fully_online_pct')!, { value: 100, target: 100, status: 'met' });
+    initial.find((u) => u.indicatorId === 'dossier.late')!.freshness = [{ sourceId: 'dvc', lastSuccessAt: new Date().toISOString(), lagSeconds: 3 }];
     Object.assign(initial.find((u) => u.indicatorId === 'source.freshness')!, { value: 7200, asOf: new Date(Date.now() - 2 * 3600_000).toISOString() });
     await publish(stack, [...initial, indicatorUpdate({ indicatorId: 'doc.processed_online_pct', unitCode: '522', value: 76.25, seq: 1 })]);
 
@@ -101,6 +103,14 @@ describe('wall display in a real browser', () => {
     await publish(stack, [indicatorUpdate({ indicatorId: 'doc.processed_online_pct', unitCode: '51', value: 91.25, seq: 2, target: 90, status: 'met' })]);
     await tileValue(page, 'doc.processed_online_pct', '51', 91.25);
     expect(await atRisk.getAttribute('data-tone')).toBe('good');
+
+    // The public-service connector reports its source down: the tile it feeds stops looking live at once, and recovers with it.
+    await publishSourceHealth(stack, 'dvc', 'DOWN');
+    await tileFreshness(page, 'dossier.late', '51', 'stale');
+    expect(await page.locator(`${tileSelector('dossier.late', '51')} .badge`).textContent()).toBe('NGUỒN GIÁN ĐOẠN');
+    expect(await atRisk.getAttribute('data-freshness')).toBe('live');
+    await publishSourceHealth(stack, 'dvc', 'OK');
+    await tileFreshness(page, 'dossier.late', '51', 'live');
 
     // The gateway goes away: every tile says so instead of showing its value as live.
     await page.evaluate(() => ((globalThis as unknown as { sameDocument: boolean }).sameDocument = true));

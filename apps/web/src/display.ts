@@ -6,7 +6,7 @@ import { askForCredential, type Credential, currentCredential, forgetCredential 
 import { type DisplayTile, type DisplayView, loadDisplayView } from './display-view';
 import { LiveConnection } from './live-connection';
 import { createSparkline, type SparkPoint } from './sparkline';
-import { ageSeconds, formatAge, formatValue, freshnessOf, toneOf } from './tile-state';
+import { ageSeconds, formatAge, formatValue, freshnessOf, hasDownSource, toneOf } from './tile-state';
 
 const params = new URL(location.href).searchParams;
 /** Seconds after which a value counts as stale (amber); `?staleAfter=` overrides it per screen. */
@@ -33,6 +33,8 @@ const slug = decodeURIComponent(location.pathname.split('/').filter(Boolean)[1] 
 const drillUnit = params.get('unit') ?? undefined;
 
 let connected = false;
+/** Sources the connectors report DOWN: the values they feed are marked, even before they age. */
+const downSources = new Set<string>();
 let tiles = new Map<string, TileView>();
 let live: LiveConnection | undefined;
 
@@ -103,10 +105,14 @@ function applyUpdate(update: IndicatorUpdate): void {
 }
 
 function refreshTile(view: TileView, now: number): void {
-  const freshness = freshnessOf(view.latest, connected, now, STALE_AFTER_S);
+  const freshness = freshnessOf(view.latest, connected, now, STALE_AFTER_S, downSources);
   view.root.dataset.freshness = freshness;
   view.root.dataset.tone = toneOf(view.latest, view.tile);
-  view.badge.textContent = view.latest || freshness === 'offline' ? FRESHNESS_LABEL[freshness] : 'CHƯA CÓ DỮ LIỆU';
+  view.badge.textContent = !view.latest && freshness !== 'offline'
+    ? 'CHƯA CÓ DỮ LIỆU'
+    : freshness === 'stale' && hasDownSource(view.latest, downSources)
+      ? 'NGUỒN GIÁN ĐOẠN'
+      : FRESHNESS_LABEL[freshness];
   view.age.textContent = view.latest ? `Cập nhật ${formatAge(ageSeconds(view.latest, now))}` : '';
   // The line spans from its oldest point in the window (at most HISTORY_HOURS back, at least 10 minutes) to now.
   const windowStart = now - HISTORY_HOURS * 3600_000;
@@ -160,6 +166,11 @@ async function start(credential: Credential): Promise<void> {
     onValue: applyUpdate,
     onConnection: (state) => {
       connected = state;
+      refresh();
+    },
+    onSourceHealth: (update) => {
+      if (update.status === 'DOWN') downSources.add(update.sourceId);
+      else downSources.delete(update.sourceId);
       refresh();
     },
     // The layout changed (or the dashboard went away): fetch it again and resubscribe.

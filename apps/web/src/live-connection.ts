@@ -6,6 +6,7 @@ import {
   LIVE_NAMESPACE,
   type ServerToClientEvents,
   type SocketErrorMessage,
+  type SourceHealthUpdate,
   streamKey,
   type SubscriptionRequest,
 } from '@ioc/contracts';
@@ -17,6 +18,7 @@ export interface LiveHandlers {
   onValue(update: IndicatorUpdate): void;
   onConnection(connected: boolean): void;
   onDashboardChange(change: DashboardChangeMessage): void;
+  onSourceHealth(update: SourceHealthUpdate): void;
   onError(error: SocketErrorMessage): void;
 }
 
@@ -45,6 +47,7 @@ export class LiveConnection {
     this.socket.on('snapshot', (message) => message.updates.forEach((update) => this.accept(update, message.reset)));
     this.socket.on('update', (update) => this.accept(update, false));
     this.socket.on('dashboard', (change) => handlers.onDashboardChange(change));
+    this.socket.on('source-health', (update) => handlers.onSourceHealth(update));
     this.socket.on('error', (error) => handlers.onError(error));
   }
 

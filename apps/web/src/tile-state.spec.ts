@@ -33,6 +33,11 @@ describe('tile freshness', () => {
     expect(ageSeconds(fresh, NOW)).toBe(900);
     expect(freshnessOf(fresh, true, NOW, 300)).toBe('stale');
   });
+
+  it('is stale while a source behind the value is down', () => {
+    expect(freshnessOf(update(), true, NOW, 300, new Set(['ioffice']))).toBe('stale');
+    expect(freshnessOf(update(), true, NOW, 300, new Set(['dvc']))).toBe('live');
+  });
 });
 
 describe('tile tone', () => {

@@ -11,9 +11,14 @@ export function ageSeconds(update: IndicatorUpdate, now: number): number {
   return Math.max(sinceAsOf, sourceLag);
 }
 
-export function freshnessOf(update: IndicatorUpdate | undefined, connected: boolean, now: number, staleAfterS: number): Freshness {
+/** Whether a source behind the value is reported DOWN by the connectors (its next values will not come). */
+export function hasDownSource(update: IndicatorUpdate | undefined, downSources: ReadonlySet<string>): boolean {
+  return !!update && update.freshness.some((source) => downSources.has(source.sourceId));
+}
+
+export function freshnessOf(update: IndicatorUpdate | undefined, connected: boolean, now: number, staleAfterS: number, downSources: ReadonlySet<string> = new Set()): Freshness {
   if (!connected) return 'offline';
-  if (!update || ageSeconds(update, now) > staleAfterS) return 'stale';
+  if (!update || ageSeconds(update, now) > staleAfterS || hasDownSource(update, downSources)) return 'stale';
   return 'live';
 }
 
