@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Controller, Get, Logger, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { Public } from '../auth/auth.decorators';
 import { GatewayConfig } from '../config/gateway-config';
@@ -12,6 +13,8 @@ import { GatewayConfig } from '../config/gateway-config';
  */
 @ApiExcludeController()
 @Public()
+// Static files are cheap; a room of displays behind one address reloading together must not spend the API's rate limit on them.
+@SkipThrottle()
 @Controller()
 export class WebPagesController {
   private readonly root: string;
