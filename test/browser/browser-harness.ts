@@ -19,6 +19,13 @@ export const DISTRICT_KEY = 'ioc_districtWeb1_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB
 const WEB_DIR = resolve(PROJECT_ROOT, 'dist', 'web');
 const CHROMIUM = '/usr/bin/chromium';
 
+/**
+ * Where the pages' screenshots go: docs/ (linked from the README) when UPDATE_SCREENSHOTS=1,
+ * else the temp folder, so an ordinary test run leaves the work tree clean.
+ */
+export const screenshotPath = (name: string): string =>
+  resolve(process.env.UPDATE_SCREENSHOTS === '1' ? resolve(PROJECT_ROOT, 'docs') : tmpdir(), name);
+
 export interface Stack {
   db: TestDatabase;
   redis: TestRedis;

@@ -1,7 +1,5 @@
-import { resolve } from 'node:path';
 import type { DashboardLayout, IndicatorUpdate } from '@ioc/contracts';
 import type { Page } from 'playwright-core';
-import { PROJECT_ROOT } from '../support';
 import {
   createStack,
   indicatorUpdate,
@@ -10,6 +8,7 @@ import {
   PROVINCE_KEY,
   publish,
   publishSourceHealth,
+  screenshotPath,
   type RunningGateway,
   type Stack,
   startGateway,
@@ -97,7 +96,7 @@ describe('wall display in a real browser', () => {
     await tileFreshness(page, 'doc.processed_online_pct', '51', 'live');
     await tileFreshness(page, 'source.freshness', '51', 'stale');
 
-    await page.screenshot({ path: resolve(PROJECT_ROOT, 'docs', 'display.png') });
+    await page.screenshot({ path: screenshotPath('display.png') });
 
     // A new value at the source reaches the tile.
     await publish(stack, [indicatorUpdate({ indicatorId: 'doc.processed_online_pct', unitCode: '51', value: 91.25, seq: 2, target: 90, status: 'met' })]);

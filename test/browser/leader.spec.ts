@@ -1,7 +1,5 @@
-import { resolve } from 'node:path';
 import webpush from 'web-push';
-import { PROJECT_ROOT } from '../support';
-import { ADMIN_PASSWORD, createStack, launchBrowser, login, PROVINCE_KEY, type RunningGateway, type Stack, startGateway } from './browser-harness';
+import { ADMIN_PASSWORD, createStack, launchBrowser, login, PROVINCE_KEY, type RunningGateway, screenshotPath, type Stack, startGateway } from './browser-harness';
 
 jest.setTimeout(120_000);
 
@@ -64,7 +62,7 @@ describe('leader page in a real browser', () => {
       `${gateway.url}/app/sw.js`,
     );
 
-    await page.screenshot({ path: resolve(PROJECT_ROOT, 'docs', 'leader.png') });
+    await page.screenshot({ path: screenshotPath('leader.png') });
     await page.close();
   });
 
