@@ -12,9 +12,11 @@ import { CatalogModule } from './catalog/catalog.module';
 import { DashboardsModule } from './dashboards/dashboards.module';
 import { HealthModule } from './health/health.module';
 import { LiveModule } from './live/live.module';
+import { PushModule } from './push/push.module';
 import { SourcesModule } from './sources/sources.module';
 import { UnitsModule } from './units/units.module';
 import { ValuesModule } from './values/values.module';
+import { WebModule } from './web/web.module';
 
 @Module({})
 export class AppModule {
@@ -36,6 +38,8 @@ export class AppModule {
         SourcesModule,
         DashboardsModule,
         AdminModule,
+        WebModule,
+        PushModule,
       ],
       // The throttler runs before authentication, so floods of bad credentials are limited too.
       providers: [{ provide: GatewayConfig, useValue: config }, { provide: APP_GUARD, useClass: ThrottlerGuard }],

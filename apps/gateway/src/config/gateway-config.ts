@@ -1,6 +1,6 @@
 import { BaseConfig } from '@ioc/config';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsString, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 
 /** Environment of the gateway app (REST + socket.io). */
 export class GatewayConfig extends BaseConfig {
@@ -67,4 +67,13 @@ export class GatewayConfig extends BaseConfig {
   @IsInt()
   @Min(1)
   HTTP_RATE_LIMIT_PER_MIN: number = 600;
+
+  /** Folder of the built web app (wall display, leader page), relative to the working directory. */
+  @IsString()
+  WEB_DIR: string = 'dist/web';
+
+  /** VAPID public key (URL-safe base64) browsers subscribe to Web Push with; the same pair's private key is the aggregator's. Empty = Web Push off. */
+  @IsString()
+  @Matches(/^([A-Za-z0-9_-]{80,100})?$/, { message: 'VAPID_PUBLIC_KEY must be a URL-safe base64 P-256 public key (npx web-push generate-vapid-keys) or empty' })
+  VAPID_PUBLIC_KEY: string = '';
 }
