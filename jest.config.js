@@ -5,7 +5,7 @@ const { compilerOptions } = require('./tsconfig.json');
 const shared = {
   moduleFileExtensions: ['js', 'json', 'ts'],
   rootDir: __dirname,
-  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] },
+  transform: { '^.+\\.ts$': 'ts-jest' },
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
   testEnvironment: 'node',
 };
@@ -20,4 +20,7 @@ module.exports = {
       slowTestThreshold: 30,
     },
   ],
+  // Generous: processes start and databases are created on a 2-core machine; waitFor bounds each wait.
+  // Top level, because Jest ignores testTimeout inside `projects` entries (tests ran with the 5 s default).
+  testTimeout: 90_000,
 };

@@ -1,9 +1,22 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { PersistenceModule } from '@ioc/persistence';
 import { loggingModule } from '@ioc/platform';
 import { RedisModule } from '@ioc/queues';
+import { AdminModule } from './admin/admin.module';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
 import { GatewayConfig } from './config/gateway-config';
+import { CatalogModule } from './catalog/catalog.module';
+import { DashboardsModule } from './dashboards/dashboards.module';
 import { HealthModule } from './health/health.module';
+import { LiveModule } from './live/live.module';
+import { PushModule } from './push/push.module';
+import { SourcesModule } from './sources/sources.module';
+import { UnitsModule } from './units/units.module';
+import { ValuesModule } from './values/values.module';
+import { WebModule } from './web/web.module';
 
 @Module({})
 export class AppModule {
@@ -14,9 +27,22 @@ export class AppModule {
         loggingModule({ app: 'gateway', level: config.LOG_LEVEL }),
         PersistenceModule.forRoot({ databaseUrl: config.DATABASE_URL }),
         RedisModule.forRoot(config.REDIS_URL),
+        ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.HTTP_RATE_LIMIT_PER_MIN }]),
         HealthModule,
+        AuthModule,
+        AuditModule,
+        LiveModule,
+        ValuesModule,
+        UnitsModule,
+        CatalogModule,
+        SourcesModule,
+        DashboardsModule,
+        AdminModule,
+        WebModule,
+        PushModule,
       ],
-      providers: [{ provide: GatewayConfig, useValue: config }],
+      // The throttler runs before authentication, so floods of bad credentials are limited too.
+      providers: [{ provide: GatewayConfig, useValue: config }, { provide: APP_GUARD, useClass: ThrottlerGuard }],
       exports: [GatewayConfig],
       global: true,
     };

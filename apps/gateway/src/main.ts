@@ -3,10 +3,18 @@ import { loadConfig } from '@ioc/config';
 import { exitOnStartupError, startHttpApp } from '@ioc/platform';
 import { AppModule } from './app.module';
 import { GatewayConfig } from './config/gateway-config';
+import { configureGatewayApp } from './gateway-app';
 
 try {
   const config = loadConfig(GatewayConfig);
-  startHttpApp({ name: 'gateway', module: AppModule.forRoot(config), config, port: config.PORT, host: config.HOST });
+  startHttpApp({
+    name: 'gateway',
+    module: AppModule.forRoot(config),
+    config,
+    port: config.PORT,
+    host: config.HOST,
+    configure: configureGatewayApp,
+  });
 } catch (error) {
   exitOnStartupError('gateway', error);
 }

@@ -3,4 +3,5 @@ export * from './health';
 export * from './indicators';
 export * from './queues';
 export * from './socket-events';
+export * from './live';
 export * from './scorecards';

@@ -1,5 +1,6 @@
 import type { IndicatorUpdate } from './indicators';
 import type { SourceHealthUpdate } from './health';
+import type { DashboardChangeMessage } from './live';
 
 /** socket.io namespace for live data. */
 export const LIVE_NAMESPACE = '/live';
@@ -29,6 +30,7 @@ export interface ServerToClientEvents {
   snapshot: (message: SnapshotMessage) => void;
   update: (update: IndicatorUpdate) => void;
   'source-health': (update: SourceHealthUpdate) => void;
+  dashboard: (change: DashboardChangeMessage) => void;
   error: (error: SocketErrorMessage) => void;
 }
 

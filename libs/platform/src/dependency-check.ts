@@ -51,12 +51,14 @@ export async function checkRedis(redisUrl: string, timeoutMs = 3000): Promise<vo
     retryStrategy: () => null,
     enableOfflineQueue: false,
   });
-  redis.on('error', () => undefined);
+  // connect() only says "Connection is closed."; the socket error says why.
+  let socketError: unknown;
+  redis.on('error', (error: unknown) => (socketError ??= error));
   try {
     await redis.connect();
     await redis.ping();
   } catch (error) {
-    throw new DependencyUnreachableError('Redis', redisUrl, reason(error), REDIS_HINT);
+    throw new DependencyUnreachableError('Redis', redisUrl, reason(socketError ?? error), REDIS_HINT);
   } finally {
     redis.disconnect();
   }

@@ -1,10 +1,14 @@
 import { Controller, Get, Inject } from '@nestjs/common';
+import { SkipThrottle } from '@nestjs/throttler';
 import { HealthCheck, HealthCheckService, PrismaHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
 import { PrismaService } from '@ioc/persistence';
 import { RedisHealthIndicator } from '@ioc/platform';
 import { REDIS_CLIENT } from '@ioc/queues';
 import type Redis from 'ioredis';
+import { Public } from '../auth/auth.decorators';
 
+@Public()
+@SkipThrottle()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -61,7 +61,7 @@ export async function shapeFromDatabase(databaseUrl: string, schema = 'public'):
 
     const indexes = await client.query<{ table: string; name: string; unique: boolean; primary: boolean; columns: string[] }>(
       `SELECT t.relname AS table, i.relname AS name, ix.indisunique AS unique, ix.indisprimary AS primary,
-              array_agg(a.attname ORDER BY k.ord) AS columns
+              array_agg(a.attname::text ORDER BY k.ord) AS columns
          FROM pg_index ix
          JOIN pg_class t ON t.oid = ix.indrelid
          JOIN pg_class i ON i.oid = ix.indexrelid
@@ -82,9 +82,9 @@ export async function shapeFromDatabase(databaseUrl: string, schema = 'public'):
       table: string; name: string; columns: string[]; referenced_table: string; referenced_columns: string[]; on_delete: string;
     }>(
       `SELECT t.relname AS table, con.conname AS name, rt.relname AS referenced_table, con.confdeltype AS on_delete,
-              ARRAY(SELECT attname FROM unnest(con.conkey) WITH ORDINALITY k(n, o)
+              ARRAY(SELECT attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, o)
                       JOIN pg_attribute ON attrelid = con.conrelid AND attnum = k.n ORDER BY k.o) AS columns,
-              ARRAY(SELECT attname FROM unnest(con.confkey) WITH ORDINALITY k(n, o)
+              ARRAY(SELECT attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, o)
                       JOIN pg_attribute ON attrelid = con.confrelid AND attnum = k.n ORDER BY k.o) AS referenced_columns
          FROM pg_constraint con
          JOIN pg_class t ON t.oid = con.conrelid
@@ -103,7 +103,7 @@ export async function shapeFromDatabase(databaseUrl: string, schema = 'public'):
     }
 
     const enums = await client.query<{ name: string; values: string[] }>(
-      `SELECT t.typname AS name, array_agg(e.enumlabel ORDER BY e.enumsortorder) AS values
+      `SELECT t.typname AS name, array_agg(e.enumlabel::text ORDER BY e.enumsortorder) AS values
          FROM pg_type t
          JOIN pg_enum e ON e.enumtypid = t.oid
          JOIN pg_namespace n ON n.oid = t.typnamespace

@@ -1,4 +1,3 @@
-import { isDeepStrictEqual } from 'node:util';
 import type { SchemaShape } from './schema-shape';
 
 /**
@@ -10,13 +9,15 @@ export function diffSchemas(expected: SchemaShape, actual: SchemaShape): string[
   const problems: string[] = [];
   const keys = (a: object, b: object): string[] => [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
   const show = (value: unknown): string => JSON.stringify(value);
+  // Shapes are plain JSON built in a fixed key order, so their JSON text compares them.
+  const same = (a: unknown, b: unknown): boolean => show(a) === show(b);
 
   for (const name of keys(expected.enums, actual.enums)) {
     const want = expected.enums[name];
     const have = actual.enums[name];
     if (!have) problems.push(`enum ${name}: missing in the database`);
     else if (!want) problems.push(`enum ${name}: in the database but not in schema.prisma`);
-    else if (!isDeepStrictEqual(want, have)) problems.push(`enum ${name}: expected values ${show(want)} but found ${show(have)}`);
+    else if (!same(want, have)) problems.push(`enum ${name}: expected values ${show(want)} but found ${show(have)}`);
   }
 
   for (const tableName of keys(expected.tables, actual.tables)) {
@@ -46,7 +47,7 @@ export function diffSchemas(expected: SchemaShape, actual: SchemaShape): string[
         }
       }
     }
-    if (!isDeepStrictEqual(want.primaryKey, have.primaryKey)) {
+    if (!same(want.primaryKey, have.primaryKey)) {
       problems.push(`${at}: expected primary key ${show(want.primaryKey)} but found ${show(have.primaryKey)}`);
     }
     for (const index of keys(want.indexes, have.indexes)) {
@@ -54,14 +55,14 @@ export function diffSchemas(expected: SchemaShape, actual: SchemaShape): string[
       const h = have.indexes[index];
       if (!h) problems.push(`${at}, index ${index}: missing in the database`);
       else if (!w) problems.push(`${at}, index ${index}: in the database but not in schema.prisma`);
-      else if (!isDeepStrictEqual(w, h)) problems.push(`${at}, index ${index}: expected ${show(w)} but found ${show(h)}`);
+      else if (!same(w, h)) problems.push(`${at}, index ${index}: expected ${show(w)} but found ${show(h)}`);
     }
     for (const fk of keys(want.foreignKeys, have.foreignKeys)) {
       const w = want.foreignKeys[fk];
       const h = have.foreignKeys[fk];
       if (!h) problems.push(`${at}, foreign key ${fk}: missing in the database`);
       else if (!w) problems.push(`${at}, foreign key ${fk}: in the database but not in schema.prisma`);
-      else if (!isDeepStrictEqual(w, h)) problems.push(`${at}, foreign key ${fk}: expected ${show(w)} but found ${show(h)}`);
+      else if (!same(w, h)) problems.push(`${at}, foreign key ${fk}: expected ${show(w)} but found ${show(h)}`);
     }
   }
   return problems;

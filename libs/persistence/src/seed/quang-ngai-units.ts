@@ -87,6 +87,8 @@ const facilities: [string, string, string][] = [
   ['51-THPTTQT', 'Trường THPT Trần Quốc Tuấn', '51-SGDDT'],
   ['522-THCSNN', 'Trường THCS Nguyễn Nghiêm', '522'],
   ['524-THCSCO', 'Trường THCS thị trấn Châu Ổ', '524'],
+  ['21016-TYT', 'Trạm Y tế phường Nguyễn Nghiêm', '21016'],
+  ['21052-TYT', 'Trạm Y tế thị trấn Châu Ổ', '21052'],
 ];
 
 const tierOfParent = (parentCode: string): UnitTier =>

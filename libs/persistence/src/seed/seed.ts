@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { DashboardLayout } from '@ioc/contracts';
 import { fromApiKey, hashPassword, issueApiKey, type IssuedApiKey } from '@ioc/security';
 import type { PrismaClient } from '../generated/prisma/client';
@@ -45,16 +46,21 @@ const PROVINCE_DASHBOARD: DashboardLayout = {
   ].map((indicatorId) => ({ indicatorId, unitCode: '51' })),
 };
 
-/** True when any field of `desired` differs from the stored row (dates, decimals and JSON compared by value). */
-function differs(existing: Record<string, unknown>, desired: Record<string, unknown>): boolean {
-  const normalise = (value: unknown): string =>
-    value instanceof Date ? value.toISOString() : typeof value === 'object' && value !== null && 'toFixed' in value ? String(value) : JSON.stringify(value ?? null);
-  return Object.entries(desired).some(([key, value]) => {
-    const stored = existing[key];
-    if (typeof value === 'number' && stored !== null && typeof stored === 'object') return Number(stored) !== value;
-    return normalise(stored) !== normalise(value);
-  });
+/** JSON text with object keys sorted: jsonb does not keep key order, so compare this. */
+function canonical(value: unknown): string {
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  if (typeof value === 'object' && value !== null && 'toFixed' in value) return JSON.stringify(Number(value));
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
 }
+
+/** True when any field of `desired` differs from the stored row (dates, decimals and JSON compared by value). */
+const differs = (existing: Record<string, unknown>, desired: Record<string, unknown>): boolean =>
+  Object.entries(desired).some(([key, value]) => canonical(existing[key]) !== canonical(value));
 
 /**
  * Loads the reference province, indicators, targets, users and keys. Idempotent: every row
@@ -115,11 +121,12 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions = 
       tiers: indicator.tiers,
     };
     const existing = await prisma.indicatorDefinition.findUnique({ where: { id: indicator.id } });
+    const changed = !!existing && differs(existing, desired);
     if (!existing) await prisma.indicatorDefinition.create({ data: { id: indicator.id, ...desired } });
-    else if (differs(existing, desired)) {
+    else if (changed) {
       await prisma.indicatorDefinition.update({ where: { id: indicator.id }, data: { ...desired, version: { increment: 1 } } });
     }
-    count(!existing, !!existing && differs(existing, desired));
+    count(!existing, changed);
   }
 
   let resolution = await prisma.resolution.findUnique({ where: { code: RESOLUTION_13.code } });
@@ -132,20 +139,21 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions = 
     const existing = await prisma.target.findFirst({
       where: { indicatorId: target.indicatorId, tier: target.tier, unitId: null, resolutionId: resolution.id },
     });
+    const changed = !!existing && differs(existing, desired);
     if (!existing) {
       await prisma.target.create({
         data: { indicatorId: target.indicatorId, tier: target.tier, resolutionId: resolution.id, ...desired },
       });
-    } else if (differs(existing, desired)) {
+    } else if (changed) {
       await prisma.target.update({ where: { id: existing.id }, data: desired });
     }
-    count(!existing, !!existing && differs(existing, desired));
+    count(!existing, changed);
   }
 
   const province = unitIds.get('51')!.id;
   const existingAdmin = await prisma.user.findUnique({ where: { username: 'admin' } });
   if (!existingAdmin) {
-    const password = options.adminPassword ?? issueApiKey().key.slice(-20);
+    const password = options.adminPassword ?? randomBytes(18).toString('base64url');
     if (!options.adminPassword) report.generatedSecrets.adminPassword = password;
     await prisma.user.create({
       data: {
@@ -176,11 +184,12 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions = 
 
   const dashboard = { title: 'Tổng quan tỉnh Quảng Ngãi', unitId: province, layout: PROVINCE_DASHBOARD as unknown as object };
   const existingDashboard = await prisma.dashboard.findUnique({ where: { slug: 'province-overview' } });
+  const dashboardChanged = !!existingDashboard && differs(existingDashboard, dashboard);
   if (!existingDashboard) await prisma.dashboard.create({ data: { slug: 'province-overview', ...dashboard } });
-  else if (differs(existingDashboard, dashboard)) {
+  else if (dashboardChanged) {
     await prisma.dashboard.update({ where: { id: existingDashboard.id }, data: { ...dashboard, version: { increment: 1 } } });
   }
-  count(!existingDashboard, !!existingDashboard && differs(existingDashboard, dashboard));
+  count(!existingDashboard, dashboardChanged);
 
   return report;
 }

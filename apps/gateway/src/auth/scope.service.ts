@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService, type AdministrativeUnit } from '@ioc/persistence';
+import { ForbiddenError, NotFoundError } from '../common/domain-errors';
+import { inScope, type Principal } from './principal';
+
+/** Resolves unit codes against the tree and the caller's scope. */
+@Injectable()
+export class ScopeService {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** The units named (with their current subtrees when asked), all inside the caller's scope, or an error naming the first that is not. */
+  async resolveUnits(principal: Principal, codes: string[], subtree = false): Promise<AdministrativeUnit[]> {
+    const units = await this.prisma.administrativeUnit.findMany({ where: { code: { in: codes } } });
+    const missing = codes.filter((code) => !units.some((unit) => unit.code === code));
+    if (missing.length > 0) throw new NotFoundError(`Unknown unit code(s): ${missing.join(', ')}`, ['units']);
+    const outside = units.find((unit) => !inScope(principal, unit.path));
+    if (outside) throw new ForbiddenError(`Unit ${outside.code} (${outside.name}) is outside your scope (${principal.unitCode})`);
+    if (!subtree) return units;
+    const descendants = await this.prisma.administrativeUnit.findMany({
+      where: { OR: units.map((unit) => ({ path: { startsWith: unit.path } })), validTo: null },
+      orderBy: { path: 'asc' },
+    });
+    const byCode = new Map([...units, ...descendants].map((unit) => [unit.code, unit]));
+    return [...byCode.values()];
+  }
+
+  async requireUnit(principal: Principal, unitId: string): Promise<AdministrativeUnit> {
+    const unit = await this.prisma.administrativeUnit.findUnique({ where: { id: unitId } });
+    if (!unit) throw new NotFoundError(`Unknown unit ${unitId}`, ['unitId']);
+    if (!inScope(principal, unit.path)) throw new ForbiddenError(`Unit ${unit.code} is outside your scope (${principal.unitCode})`);
+    return unit;
+  }
+}

@@ -1,0 +1,24 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { HttpExceptionFilter } from './common/http-exception.filter';
+import { createValidationPipe } from './common/validation';
+import { GatewayConfig } from './config/gateway-config';
+import { LiveIoAdapter } from './live/live-io.adapter';
+
+/** Pipes, filter, socket.io adapter and OpenAPI (/docs): shared by main.ts and the e2e tests. */
+export function configureGatewayApp(app: INestApplication): void {
+  const config = app.get(GatewayConfig);
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new HttpExceptionFilter());
+  app.useWebSocketAdapter(new LiveIoAdapter(app, config));
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('IOC Realtime gateway')
+      .setDescription('Live indicators (socket.io namespace /live) and the REST API of the provincial IOC.')
+      .addBearerAuth()
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document);
+}

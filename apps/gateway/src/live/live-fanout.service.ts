@@ -1,0 +1,185 @@
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { type DashboardChangeMessage, dashboardRoom, type IndicatorUpdate, streamKey } from '@ioc/contracts';
+import { GatewayConfig } from '../config/gateway-config';
+import { IndicatorStreamService, type StreamEntry } from './indicator-stream.service';
+import { type LiveNamespace, type LiveSocket, SLOW_ROOM, tileRoom } from './live-socket';
+import { isNewer, type StreamPosition } from './resume-plan';
+import { compareStreamIds } from './stream-id';
+
+/** Recent broadcasts kept per stream so a socket joining mid-flight can catch up without a gap. */
+const RING_SIZE = 16;
+const SLOW_SWEEP_MS = 250;
+
+/** Packets engine.io holds for the client (long-polling, or a busy transport); typed private, public at runtime. */
+const queuedPackets = (socket: LiveSocket): number => (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length;
+/** Bytes the WebSocket has accepted but the network has not taken yet (ws bufferedAmount). */
+const bufferedBytes = (socket: LiveSocket): number =>
+  (socket.conn.transport as unknown as { socket?: { bufferedAmount?: number } }).socket?.bufferedAmount ?? 0;
+const SLOW_PACKETS = 500;
+
+interface TileState {
+  ring: StreamEntry[];
+  /** Id of the newest entry evicted from the ring: the ring covers everything after it. */
+  floorId: string;
+  lastEmitAt: number;
+  pending?: StreamEntry;
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * Fans stream entries out to the sockets of this process: one room per stream, at most
+ * LIVE_MAX_UPDATES_PER_TILE_PER_S per stream (latest value wins), and slow sockets left out of
+ * broadcasts and given only the latest value per stream once their buffer drains.
+ */
+@Injectable()
+export class LiveFanoutService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(LiveFanoutService.name);
+  private readonly tiles = new Map<string, TileState>();
+  private readonly minIntervalMs: number;
+  private namespace?: LiveNamespace;
+  private sweep?: NodeJS.Timeout;
+
+  constructor(
+    private readonly stream: IndicatorStreamService,
+    private readonly config: GatewayConfig,
+  ) {
+    this.minIntervalMs = config.LIVE_MAX_UPDATES_PER_TILE_PER_S > 0 ? 1000 / config.LIVE_MAX_UPDATES_PER_TILE_PER_S : 0;
+  }
+
+  onModuleInit(): void {
+    this.stream.onEntries((entries) => entries.forEach((entry) => this.accept(entry)));
+    this.stream.onGap(() => void this.resendSnapshots());
+  }
+
+  bind(namespace: LiveNamespace): void {
+    this.namespace = namespace;
+    this.sweep = setInterval(() => this.markSlowSockets(), SLOW_SWEEP_MS);
+    this.sweep.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.sweep);
+    for (const tile of this.tiles.values()) clearTimeout(tile.timer);
+  }
+
+  /**
+   * Synchronously (no await between the caller's last read and the join): sends the socket what
+   * this process broadcast for `key` after the client's position, then joins the stream's room.
+   * Returns 'reset' when the ring no longer reaches back to `readAt`.
+   */
+  attach(socket: LiveSocket, key: string, held: StreamPosition | null, readAt: string): IndicatorUpdate | 'ok' {
+    const tile = this.tiles.get(key);
+    if (tile && compareStreamIds(tile.floorId, readAt) > 0) {
+      const newest = tile.ring[tile.ring.length - 1].update;
+      socket.data.tiles.add(key);
+      void socket.join(tileRoom(key));
+      return newest;
+    }
+    let position = held;
+    for (const { update } of tile?.ring ?? []) {
+      if (!isNewer(update, position)) continue;
+      socket.emit('update', update);
+      position = update;
+    }
+    socket.data.tiles.add(key);
+    void socket.join(tileRoom(key));
+    return 'ok';
+  }
+
+  /** Sockets of this process currently receiving latest values only (a metric). */
+  get slowSockets(): number {
+    return this.namespace?.adapter.rooms.get(SLOW_ROOM)?.size ?? 0;
+  }
+
+  /** Tells every display of the dashboard, on every gateway process (through the adapter), that it changed. */
+  notifyDashboardChange(change: DashboardChangeMessage): void {
+    this.namespace?.to(dashboardRoom(change.slug)).emit('dashboard', change);
+  }
+
+  detach(socket: LiveSocket, key: string): void {
+    socket.data.tiles.delete(key);
+    socket.data.pending.delete(key);
+    void socket.leave(tileRoom(key));
+  }
+
+  private accept(entry: StreamEntry): void {
+    const key = streamKey(entry.update.indicatorId, entry.update.unitCode);
+    let tile = this.tiles.get(key);
+    if (!tile) {
+      tile = { ring: [], floorId: this.stream.readerStartId, lastEmitAt: 0 };
+      this.tiles.set(key, tile);
+    }
+    const wait = this.minIntervalMs - (Date.now() - tile.lastEmitAt);
+    if (tile.timer) {
+      tile.pending = entry;
+    } else if (wait <= 0) {
+      this.broadcast(key, tile, entry);
+    } else {
+      tile.pending = entry;
+      const state = tile;
+      state.timer = setTimeout(() => {
+        state.timer = undefined;
+        const latest = state.pending;
+        state.pending = undefined;
+        if (latest) this.broadcast(key, state, latest);
+      }, wait);
+    }
+  }
+
+  private broadcast(key: string, tile: TileState, entry: StreamEntry): void {
+    tile.lastEmitAt = Date.now();
+    tile.ring.push(entry);
+    if (tile.ring.length > RING_SIZE) tile.floorId = tile.ring.shift()!.id;
+    const namespace = this.namespace;
+    if (!namespace) return;
+    const room = tileRoom(key);
+    namespace.local.to(room).except(SLOW_ROOM).emit('update', entry.update);
+    for (const id of namespace.adapter.rooms.get(SLOW_ROOM) ?? []) {
+      const socket = namespace.sockets.get(id);
+      if (socket?.rooms.has(room)) socket.data.pending.set(key, entry.update);
+    }
+  }
+
+  /** Sockets over the byte (or packet) bound become slow; below half of it they get their latest values and rejoin. */
+  private markSlowSockets(): void {
+    const limit = this.config.LIVE_SLOW_CLIENT_BYTES;
+    const now = Date.now();
+    for (const socket of this.namespace?.sockets.values() ?? []) {
+      const bytes = bufferedBytes(socket);
+      const packets = queuedPackets(socket);
+      const slow = socket.data.slowSince !== undefined;
+      if (!slow && (bytes > limit || packets > SLOW_PACKETS)) {
+        socket.data.slowSince = now;
+        void socket.join(SLOW_ROOM);
+        this.logger.warn(`Socket ${socket.id} is slow (${bytes} bytes, ${packets} packets queued): sending latest values only`);
+      } else if (slow && bytes <= limit / 2 && packets <= SLOW_PACKETS / 2) {
+        this.flushPending(socket);
+      } else if (slow && now - socket.data.slowSince! > this.config.LIVE_SLOW_CLIENT_TIMEOUT_S * 1000) {
+        this.logger.warn(`Disconnecting socket ${socket.id}: slow for more than ${this.config.LIVE_SLOW_CLIENT_TIMEOUT_S} s`);
+        socket.emit('error', { code: 'rate_limited', message: `Could not keep up for ${this.config.LIVE_SLOW_CLIENT_TIMEOUT_S} s; disconnected` });
+        socket.disconnect(true);
+      }
+    }
+  }
+
+  private flushPending(socket: LiveSocket): void {
+    socket.data.slowSince = undefined;
+    void socket.leave(SLOW_ROOM);
+    for (const [key, update] of socket.data.pending) {
+      if (socket.data.tiles.has(key)) socket.emit('update', update);
+    }
+    socket.data.pending.clear();
+  }
+
+  /** After a possible gap in this process's reading: every subscribed stream gets a flagged snapshot. */
+  private async resendSnapshots(): Promise<void> {
+    const namespace = this.namespace;
+    if (!namespace) return;
+    const keys = [...namespace.adapter.rooms.keys()].filter((room) => room.startsWith('tile:')).map((room) => room.slice(5));
+    const { latest } = await this.stream.latest(keys);
+    for (const key of keys) {
+      const update = latest.get(key);
+      namespace.local.to(tileRoom(key)).emit('snapshot', { updates: update ? [update] : [], reset: true });
+    }
+  }
+}

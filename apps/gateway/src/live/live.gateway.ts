@@ -1,0 +1,76 @@
+import { UseFilters, UsePipes, ValidationPipe } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import { LIVE_NAMESPACE } from '@ioc/contracts';
+import { InvalidInputError } from '../common/domain-errors';
+import { fieldErrors } from '../common/validation';
+import { SubscriptionRequestDto, UnsubscribeRequestDto } from './dto/subscription-request.dto';
+import { LiveExceptionFilter } from './live-exception.filter';
+import { LiveFanoutService } from './live-fanout.service';
+import type { LiveNamespace, LiveSocket } from './live-socket';
+import { LiveService } from './live.service';
+import { SOURCE_HEALTH_ROOM, SourceHealthFanoutService } from './source-health-fanout.service';
+
+const validation = new ValidationPipe({
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  transform: true,
+  exceptionFactory: (errors) => {
+    const fields = fieldErrors(errors);
+    return new InvalidInputError(
+      `Invalid request: ${fields.map((f) => `${f.field} (${f.errors.join(', ')})`).join('; ')}`,
+      fields.map((f) => f.field),
+    );
+  },
+});
+
+/** Live indicator values for wall displays and leaders' screens (namespace /live). */
+@WebSocketGateway({ namespace: LIVE_NAMESPACE })
+@UseFilters(LiveExceptionFilter)
+@UsePipes(validation)
+export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConnection<LiveSocket>, OnGatewayDisconnect<LiveSocket> {
+  constructor(
+    private readonly live: LiveService,
+    private readonly fanout: LiveFanoutService,
+    private readonly sourceHealth: SourceHealthFanoutService,
+  ) {}
+
+  afterInit(namespace: LiveNamespace): void {
+    this.fanout.bind(namespace);
+    this.sourceHealth.bind(namespace);
+  }
+
+  handleConnection(socket: LiveSocket): void {
+    socket.data.tiles = new Set();
+    socket.data.pending = new Map();
+    socket.data.window = { startedAt: Date.now(), messages: 0 };
+    socket.data.ready = this.live.authenticate(socket).then((principal) => {
+      if (principal) void socket.join(SOURCE_HEALTH_ROOM);
+      return principal;
+    });
+    socket.use((_packet, next) => {
+      if (this.live.countMessage(socket)) next();
+    });
+  }
+
+  handleDisconnect(socket: LiveSocket): void {
+    clearTimeout(socket.data.expiryTimer);
+  }
+
+  @SubscribeMessage('subscribe')
+  subscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() request: SubscriptionRequestDto): Promise<{ ok: true; streams: number }> {
+    return this.live.subscribe(socket, request);
+  }
+
+  @SubscribeMessage('unsubscribe')
+  unsubscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() request: UnsubscribeRequestDto): Promise<{ ok: true }> {
+    return this.live.unsubscribe(socket, request);
+  }
+}

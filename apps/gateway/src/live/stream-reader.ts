@@ -1,0 +1,115 @@
+import type { Logger } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { createRedisConnection } from '@ioc/queues';
+import { compareStreamIds } from './stream-id';
+
+export type RawStreamEntry = [id: string, fields: string[]];
+
+const READ_COUNT = 500;
+const BLOCK_MS = 1000;
+
+/**
+ * Follows one Redis stream with blocking XREAD on a connection of its own, from the entry that
+ * was last when it started. After a Redis outage it reports a possible gap (the stream may have
+ * been trimmed past its position) instead of skipping silently.
+ */
+export class StreamReader {
+  private readonly connection: Redis;
+  private lastId = '0-0';
+  private firstId = '0-0';
+  private running = false;
+  private loop: Promise<void> = Promise.resolve();
+  private waiters: { id: string; resolve: () => void }[] = [];
+
+  constructor(
+    redisUrl: string,
+    readonly key: string,
+    private readonly logger: Logger,
+    private readonly onEntries: (entries: RawStreamEntry[]) => void,
+    private readonly onGap: () => void = () => undefined,
+  ) {
+    this.connection = createRedisConnection(redisUrl, { lazyConnect: true });
+  }
+
+  /** Where reading started: entries up to it were never handed on by this reader. */
+  get startId(): string {
+    return this.firstId;
+  }
+
+  async start(): Promise<void> {
+    await this.connection.connect();
+    this.firstId = this.lastId = await this.lastEntryId();
+    this.running = true;
+    this.loop = this.readLoop();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.connection.disconnect();
+    await this.loop;
+  }
+
+  /** Resolves once every entry up to `id` has been handed on. */
+  caughtUpTo(id: string): Promise<void> {
+    if (compareStreamIds(this.lastId, id) >= 0) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ id, resolve }));
+  }
+
+  private async lastEntryId(): Promise<string> {
+    const last = (await this.connection.xrevrange(this.key, '+', '-', 'COUNT', 1)) as RawStreamEntry[];
+    return last[0]?.[0] ?? '0-0';
+  }
+
+  private async readLoop(): Promise<void> {
+    let failed = false;
+    while (this.running) {
+      try {
+        if (failed) await this.checkForGap();
+        const reply = (await this.connection.xread('COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', this.key, this.lastId)) as
+          | [string, RawStreamEntry[]][]
+          | null;
+        failed = false;
+        const entries = reply?.[0]?.[1] ?? [];
+        if (entries.length === 0) continue;
+        this.lastId = entries[entries.length - 1][0];
+        this.onEntries(entries);
+        this.releaseWaiters();
+      } catch (error) {
+        if (!this.running) return;
+        failed = true;
+        this.logger.warn(`Reading ${this.key} failed, retrying: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }
+
+  private async checkForGap(): Promise<void> {
+    const first = (await this.connection.xrange(this.key, '-', '+', 'COUNT', 1)) as RawStreamEntry[];
+    const firstId = first[0]?.[0];
+    if (firstId && this.lastId !== '0-0' && compareStreamIds(firstId, this.lastId) > 0) {
+      this.logger.warn(`Stream ${this.key} was trimmed past ${this.lastId} while unreachable; resynchronising`);
+      this.lastId = await this.lastEntryId();
+      this.releaseWaiters();
+      this.onGap();
+    }
+  }
+
+  private releaseWaiters(): void {
+    if (this.waiters.length === 0) return;
+    const ready = this.waiters.filter((waiter) => compareStreamIds(this.lastId, waiter.id) >= 0);
+    this.waiters = this.waiters.filter((waiter) => compareStreamIds(this.lastId, waiter.id) < 0);
+    for (const waiter of ready) waiter.resolve();
+  }
+}
+
+/** The JSON payload of an entry's "u" field (the contract of every shared stream), or null when malformed. */
+export function entryPayload<T>([id, fields]: RawStreamEntry, key: string, logger: Logger): T | null {
+  const index = fields.indexOf('u');
+  try {
+    if (index < 0 || index % 2 !== 0) throw new Error('no "u" field');
+    return JSON.parse(fields[index + 1]) as T;
+  } catch (error) {
+    logger.error(`Skipping malformed entry ${id} of ${key}: ${(error as Error).message}`);
+    return null;
+  }
+}

@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { type IndicatorUpdate, streamKey } from '@ioc/contracts';
+import { PrismaService } from '@ioc/persistence';
+import type { Principal } from '../auth/principal';
+import { ScopeService } from '../auth/scope.service';
+import { InvalidInputError, NotFoundError } from '../common/domain-errors';
+import { IndicatorStreamService } from '../live/indicator-stream.service';
+import type { HistoryQueryDto, ValuesQueryDto } from './dto/values-query.dto';
+
+/** Most points one history request may return. */
+const MAX_HISTORY_POINTS = 5000;
+
+export interface HistoryPoint {
+  bucketStart: string;
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  asOf: string;
+}
+
+@Injectable()
+export class ValuesService {
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly scope: ScopeService,
+    private readonly stream: IndicatorStreamService,
+  ) {}
+
+  /** Current values (the same the live snapshot sends); streams without a value yet are left out. */
+  async current(principal: Principal, query: ValuesQueryDto): Promise<IndicatorUpdate[]> {
+    const units = await this.scope.resolveUnits(principal, query.units, query.subtree ?? false);
+    await this.requireIndicators(query.indicators);
+    const keys = query.indicators.flatMap((indicatorId) => units.map((unit) => streamKey(indicatorId, unit.code)));
+    const { latest } = await this.stream.latest(keys);
+    return keys.flatMap((key) => latest.get(key) ?? []);
+  }
+
+  async history(principal: Principal, query: HistoryQueryDto): Promise<{ indicator: string; unit: string; resolution: string; points: HistoryPoint[] }> {
+    if (query.from >= query.to) throw new InvalidInputError('from must be before to', ['from', 'to']);
+    const [unit] = await this.scope.resolveUnits(principal, [query.unit]);
+    await this.requireIndicators([query.indicator]);
+    const rows = await this.prisma.indicatorSnapshot.findMany({
+      where: { indicatorId: query.indicator, unitId: unit.id, resolution: query.resolution, bucketStart: { gte: query.from, lt: query.to } },
+      orderBy: { bucketStart: 'asc' },
+      take: MAX_HISTORY_POINTS + 1,
+    });
+    if (rows.length > MAX_HISTORY_POINTS) {
+      throw new InvalidInputError(`More than ${MAX_HISTORY_POINTS} points: narrow the range or use a coarser resolution`, ['from', 'to', 'resolution']);
+    }
+    return {
+      indicator: query.indicator,
+      unit: unit.code,
+      resolution: query.resolution,
+      points: rows.map((row) => ({
+        bucketStart: row.bucketStart.toISOString(),
+        value: row.value,
+        numerator: row.numerator,
+        denominator: row.denominator,
+        asOf: row.asOf.toISOString(),
+      })),
+    };
+  }
+
+  private async requireIndicators(ids: string[]): Promise<void> {
+    const known = await this.prisma.indicatorDefinition.findMany({ where: { id: { in: ids } }, select: { id: true } });
+    const unknown = ids.filter((id) => !known.some((row) => row.id === id));
+    if (unknown.length > 0) throw new NotFoundError(`Unknown indicator(s): ${unknown.join(', ')}`, ['indicators']);
+  }
+}

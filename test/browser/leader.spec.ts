@@ -1,0 +1,104 @@
+import webpush from 'web-push';
+import { ADMIN_PASSWORD, createStack, launchBrowser, login, PROVINCE_KEY, type RunningGateway, screenshotPath, type Stack, startGateway } from './browser-harness';
+
+jest.setTimeout(120_000);
+
+const ENDPOINT = 'https://push.example.test/subscriptions/leader-1';
+const BROWSER_KEYS = { p256dh: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM', auth: 'tBHItJI5svbpez7KI4CCXg' };
+
+/**
+ * The browser's push service (Google's, for Chromium) cannot be reached from here, so
+ * PushManager.subscribe is replaced by one that answers as the service would and records the
+ * application server key it was given. Everything else is the real page, gateway and database.
+ */
+const FAKE_PUSH_SERVICE = `
+  PushManager.prototype.subscribe = async function (options) {
+    const key = new Uint8Array(options.applicationServerKey);
+    window.usedServerKey = btoa(String.fromCharCode(...key)).replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
+    const json = { endpoint: ${JSON.stringify(ENDPOINT)}, expirationTime: null, keys: ${JSON.stringify(BROWSER_KEYS)} };
+    return { endpoint: json.endpoint, toJSON: () => json };
+  };
+`;
+
+describe('leader page in a real browser', () => {
+  let stack: Stack;
+  let gateway: RunningGateway;
+  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  const vapid = webpush.generateVAPIDKeys();
+
+  beforeAll(async () => {
+    stack = await createStack();
+    gateway = await startGateway(stack, 0, { VAPID_PUBLIC_KEY: vapid.publicKey });
+    browser = await launchBrowser({ width: 1280, height: 800 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.app.close();
+    await stack?.close();
+  });
+
+  it('signs in with a password, shows the user scope and enables Web Push with the gateway VAPID key', async () => {
+    await browser.context.grantPermissions(['notifications'], { origin: gateway.url });
+    const page = await browser.context.newPage();
+    await page.addInitScript(FAKE_PUSH_SERVICE);
+    await page.goto(`${gateway.url}/leader`);
+    await page.fill('input[name="username"]', 'admin');
+    await page.fill('input[name="password"]', ADMIN_PASSWORD);
+    await page.click('button[type="submit"]');
+    await page.waitForSelector('.who', { timeout: 20_000 });
+    expect(await page.locator('.who').textContent()).toBe('admin · ADMIN · đơn vị 51');
+    await page.waitForSelector('.alerts > li', { timeout: 20_000 });
+
+    await page.click('.enable-push');
+    await page.locator('.push-state', { hasText: 'Đã bật thông báo đẩy' }).waitFor({ timeout: 20_000 });
+    expect(await page.evaluate('window.usedServerKey')).toBe(vapid.publicKey);
+    const admin = await stack.prisma.user.findUniqueOrThrow({ where: { username: 'admin' } });
+    const saved = await stack.prisma.pushSubscription.findUniqueOrThrow({ where: { endpoint: ENDPOINT } });
+    expect(saved).toMatchObject({ userId: admin.id, p256dh: BROWSER_KEYS.p256dh, auth: BROWSER_KEYS.auth });
+    expect(saved.userAgent).toContain('Chrome');
+    // The service worker that will show the notifications is installed for /app/.
+    expect(await page.evaluate('navigator.serviceWorker.getRegistration("/app/").then((r) => r?.active?.scriptURL ?? r?.installing?.scriptURL ?? r?.waiting?.scriptURL)')).toBe(
+      `${gateway.url}/app/sw.js`,
+    );
+
+    await page.screenshot({ path: screenshotPath('leader.png') });
+    await page.close();
+  });
+
+  it('refuses push subscriptions from API keys and malformed ones, and unsubscribes', async () => {
+    const byKey = await fetch(`${gateway.url}/push/subscriptions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-API-Key': PROVINCE_KEY },
+      body: JSON.stringify({ endpoint: 'https://push.example.test/other', keys: BROWSER_KEYS }),
+    });
+    expect(byKey.status).toBe(403);
+    const token = await login(gateway);
+    const malformed = await fetch(`${gateway.url}/push/subscriptions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ endpoint: 'http://insecure.example.test/x', keys: { p256dh: 'short', auth: BROWSER_KEYS.auth } }),
+    });
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as { fields: { field: string }[] }).fields.map((f) => f.field)).toEqual(['endpoint', 'keys.p256dh']);
+
+    await stack.prisma.pushSubscription.upsert({
+      where: { endpoint: ENDPOINT },
+      create: { endpoint: ENDPOINT, userId: (await stack.prisma.user.findUniqueOrThrow({ where: { username: 'admin' } })).id, ...BROWSER_KEYS },
+      update: {},
+    });
+    const removed = await fetch(`${gateway.url}/push/subscriptions?endpoint=${encodeURIComponent(ENDPOINT)}`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });
+    expect(removed.status).toBe(204);
+    expect(await stack.prisma.pushSubscription.count({ where: { endpoint: ENDPOINT } })).toBe(0);
+  });
+
+  it('says Web Push is off when the gateway has no VAPID key', async () => {
+    const off = await startGateway(stack);
+    try {
+      const response = await fetch(`${off.url}/push/vapid-public-key`, { headers: { Authorization: `Bearer ${await login(off)}` } });
+      expect(response.status).toBe(404);
+    } finally {
+      await off.app.close();
+    }
+  });
+});

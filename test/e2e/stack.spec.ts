@@ -1,0 +1,116 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { createTestDatabase, createTestRedis, runCompiled, waitFor, type TestDatabase, type TestRedis } from '../support';
+
+/** A port nobody listens on: bind one, note it, release it. */
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function getJson(url: string): Promise<{ status: number; body: unknown } | undefined> {
+  const response = await fetch(url).catch(() => undefined);
+  return response ? { status: response.status, body: await response.json() } : undefined;
+}
+
+describe('the stack as an operator runs it', () => {
+  let db: TestDatabase;
+  let redis: TestRedis;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrate: false });
+    redis = await createTestRedis();
+  });
+  afterAll(async () => {
+    await redis.cleanup();
+    await db.drop();
+  });
+
+  it('start migrates, seeds and runs every app; /health reports Postgres and Redis; SIGTERM stops them all', async () => {
+    const [port, simulatorPort] = [await freePort(), await freePort()];
+    const stack = runCompiled('scripts/start.js', {
+      DATABASE_URL: db.url,
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: redis.prefix,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SIMULATOR_PORT: String(simulatorPort),
+      // The gateway signs login tokens; a test run asks for a throw-away secret explicitly.
+      JWT_SECRET_GENERATE: 'true',
+      SEED_ADMIN_PASSWORD: 'e2e admin password',
+      SEED_CREDENTIALS_FILE: `/tmp/${redis.prefix}-credentials.json`,
+    });
+    try {
+      const health = await waitFor(
+        async () => {
+          const result = await getJson(`http://127.0.0.1:${port}/health`);
+          return result?.status === 200 ? result : undefined;
+        },
+        60_000,
+        'the gateway to answer /health',
+      );
+      expect(health.body).toMatchObject({
+        status: 'ok',
+        details: { postgres: { status: 'up' }, redis: { status: 'up' } },
+      });
+      expect(await getJson(`http://127.0.0.1:${simulatorPort}/health`)).toEqual({ status: 200, body: { status: 'ok' } });
+    } finally {
+      await stack.stop('SIGTERM');
+    }
+    expect(stack.output()).toContain('all apps stopped');
+    expect(stack.output()).not.toContain('e2e admin password');
+  });
+
+  it('/health answers 503 naming Redis when Redis goes away, and ok again when it is back', async () => {
+    const [port, redisPort] = [await freePort(), await freePort()];
+    const startRedis = () =>
+      spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    let privateRedis = startRedis();
+    const gateway = runCompiled('apps/gateway/src/main.js', {
+      DATABASE_URL: db.url,
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      JWT_SECRET_GENERATE: 'true',
+    });
+    const healthIs = (status: number) => async () => {
+      const result = await getJson(`http://127.0.0.1:${port}/health`);
+      return result?.status === status ? result : undefined;
+    };
+    try {
+      await waitFor(healthIs(200), 30_000, 'a healthy gateway');
+      privateRedis.kill('SIGKILL');
+      const down = await waitFor(healthIs(503), 15_000, '/health to report Redis down');
+      expect(down.body).toMatchObject({ status: 'error', details: { postgres: { status: 'up' }, redis: { status: 'down' } } });
+      privateRedis = startRedis();
+      await waitFor(healthIs(200), 30_000, '/health to recover');
+    } finally {
+      await gateway.stop();
+      privateRedis.kill('SIGKILL');
+    }
+  });
+
+  it.each([
+    ['Postgres', { DATABASE_URL: 'postgresql://ioc:hunter2@127.0.0.1:1/ioc' }, /^gateway: Cannot reach Postgres at postgresql:\/\/ioc:\*\*\*@127\.0\.0\.1:1\/ioc \(ECONNREFUSED\)\. Start it .* or set DATABASE_URL\.$/],
+    ['Redis', { REDIS_URL: 'redis://:hunter2@127.0.0.1:1' }, /^gateway: Cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1 \(ECONNREFUSED\)\. Start it .* or set REDIS_URL\.$/],
+  ])('an unreachable %s gives one clear line and exit status 1', async (_service, env, line) => {
+    const gateway = runCompiled('apps/gateway/src/main.js', { DATABASE_URL: db.url, REDIS_URL: redis.url, PORT: '0', JWT_SECRET_GENERATE: 'true', ...env });
+    expect(await gateway.exited).toBe(1);
+    const output = gateway.output().trim();
+    expect(output.split('\n')).toHaveLength(1);
+    expect(output).toMatch(line);
+    expect(output).not.toContain('hunter2');
+  });
+
+  it('bad configuration is refused with every problem named', async () => {
+    const gateway = runCompiled('apps/gateway/src/main.js', { PORT: 'eighty', LOG_LEVEL: 'chatty' });
+    expect(await gateway.exited).toBe(1);
+    expect(gateway.output().trim()).toMatch(/^gateway: Invalid configuration: .*PORT must be an integer number.*LOG_LEVEL must be one of/);
+  });
+});
