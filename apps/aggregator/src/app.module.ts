@@ -3,6 +3,7 @@ import { QueueName } from '@ioc/contracts';
 import { PersistenceModule } from '@ioc/persistence';
 import { loggingModule } from '@ioc/platform';
 import { QueuesModule, RedisModule } from '@ioc/queues';
+import { AlertsModule } from './alerts/alerts.module';
 import { AggregatorConfig } from './config/aggregator-config';
 
 /** Consumes event batches, computes live indicators and evaluates alert rules. */
@@ -19,8 +20,9 @@ export class AppModule {
         QueuesModule.forRoot({
           redisUrl: config.REDIS_URL,
           prefix: config.REDIS_PREFIX,
-          queues: [QueueName.Events, QueueName.DeadLetter],
+          queues: [QueueName.Events, QueueName.DeadLetter, QueueName.Notifications],
         }),
+        AlertsModule,
       ],
       providers: [{ provide: AggregatorConfig, useValue: config }],
       exports: [AggregatorConfig],
