@@ -1,10 +1,12 @@
 import { createECDH, createHmac, createPublicKey, hkdfSync, createDecipheriv, randomBytes, verify } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { getQueueToken } from '@nestjs/bullmq';
 import { Test, type TestingModule } from '@nestjs/testing';
+import type { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { loadConfig } from '@ioc/config';
-import { SharedRedisKey, sharedRedisKey, type IndicatorUpdate, type SourceHealthUpdate } from '@ioc/contracts';
+import { QueueName, SharedRedisKey, sharedRedisKey, type IndicatorUpdate, type SourceHealthUpdate } from '@ioc/contracts';
 import { AppModule } from '../../apps/aggregator/src/app.module';
 import { ALERT_CLOCK } from '../../apps/aggregator/src/alerts/alert-clock';
 import { ALERT_CONSUMER_GROUP, AlertStreamsProcessor } from '../../apps/aggregator/src/alerts/alert-streams.processor';
@@ -35,7 +37,16 @@ export async function startAggregator(env: Record<string, string>, clock: Manual
     .useValue(clock)
     .compile();
   await module.init();
-  return { module, streams: module.get(AlertStreamsProcessor), close: () => module.close() };
+  // QueuesModule hands BullMQ a connection of its own, which BullMQ never closes; the test must.
+  const bullConnection = module.get<Queue>(getQueueToken(QueueName.Notifications)).opts.connection as Redis;
+  return {
+    module,
+    streams: module.get(AlertStreamsProcessor),
+    close: async () => {
+      await module.close();
+      bullConnection.disconnect();
+    },
+  };
 }
 
 export async function publishIndicator(redis: Redis, prefix: string, update: Partial<IndicatorUpdate> & { unitCode: string; value: number | null }): Promise<string> {
