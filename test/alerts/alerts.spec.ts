@@ -1,13 +1,16 @@
 import type { Server } from 'node:http';
 import webpush from 'web-push';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { Queue } from 'bullmq';
 import { AlertActions } from '@ioc/alerting';
-import { AlertRedisKey, alertRedisKey, type AlertNotification } from '@ioc/contracts';
+import { AlertRedisKey, QueueName, SharedRedisKey, alertRedisKey, sharedRedisKey, type AlertNotification, type DeadLetterEntry } from '@ioc/contracts';
 import { createPrismaClient, seedDatabase, type PrismaClient } from '@ioc/persistence';
 import { createTestDatabase, createTestRedis, waitFor, type TestDatabase, type TestRedis } from '../support';
 import {
   ManualClock,
   createSubscriptionKeys,
   decryptPush,
+  publishHealth,
   publishIndicator,
   startAggregator,
   startPushServer,
@@ -290,5 +293,42 @@ describe('alerts for leaders (real Redis, Postgres, HTTP)', () => {
     await waitFor(async () => ((await prisma.notificationDelivery.count({ where: { status: 'SENT' } })) === 2 ? true : undefined));
     expect(webhook.hits.filter((h) => h.status === 200)).toHaveLength(1);
     expect(await redis.client.xlen(alertRedisKey(redis.prefix, AlertRedisKey.AlertNotifications))).toBe(1);
+  });
+
+  it('alerts the province on a connector down and a stale source from the source-health stream, and dead-letters unusable entries', async () => {
+    await prisma.alertRule.create({
+      data: { name: 'Mất kết nối iOffice', kind: 'CONNECTOR_DOWN', params: { sourceId: 'ioffice-51' }, severity: 'CRITICAL', scope: { unitCodes: ['51'] }, forSeconds: 60, keepFiringSeconds: 0 },
+    });
+    await prisma.alertRule.create({
+      data: { name: 'Dữ liệu DVC cũ', kind: 'STALE_SOURCE', params: { sourceId: 'dvc-51', maxAgeSeconds: 600 }, severity: 'MAJOR', scope: {}, forSeconds: 0, keepFiringSeconds: 0 },
+    });
+    app = await startAggregator(env(), clock);
+    const health = { lastErrorAt: null, lastError: null, lagSeconds: null, deadLetterCount: 0 };
+    await publishHealth(redis.client, redis.prefix, { ...health, sourceId: 'ioffice-51', status: 'DOWN', lastSuccessAt: new Date(T0 - 120_000).toISOString() });
+    await publishHealth(redis.client, redis.prefix, { ...health, sourceId: 'dvc-51', status: 'OK', lastSuccessAt: new Date(T0).toISOString() });
+    await redis.client.xadd(sharedRedisKey(redis.prefix, SharedRedisKey.IndicatorUpdates), '*', 'u', '{not json');
+    await drained();
+
+    await tickAt(59);
+    expect(await prisma.alert.count()).toBe(0);
+    await tickAt(60);
+    const down = await prisma.alert.findFirstOrThrow({ include: { unit: true } });
+    expect([down.fingerprint.endsWith(':ioffice-51'), down.unit.code, down.severity]).toEqual([true, '51', 'CRITICAL']);
+    await tickAt(599);
+    expect(await prisma.alert.count()).toBe(1);
+    await tickAt(600); // no read for 10 minutes: stale without any new entry
+    const stale = await prisma.alert.findFirstOrThrow({ where: { rule: { kind: 'STALE_SOURCE' } }, include: { unit: true } });
+    expect([stale.unit.code, stale.value]).toEqual(['51', 600]);
+
+    await tickAt(630);
+    const titles = (await deliveriesOf(leaders.province.id)).filter((d) => d.channel === 'IN_APP').map((d) => (d.payload as unknown as AlertNotification).title);
+    expect(titles.sort()).toEqual([
+      '[KHẨN] Tỉnh Quảng Ngãi mất kết nối nguồn dữ liệu: Mất kết nối iOffice',
+      '[Quan trọng] Tỉnh Quảng Ngãi không có dữ liệu mới quá 600 giây: Dữ liệu DVC cũ',
+    ]);
+    expect(await deliveriesOf(leaders.d522.id)).toEqual([]);
+
+    const deadLetters = await app.module.get<Queue<DeadLetterEntry>>(getQueueToken(QueueName.DeadLetter)).getJobs(['waiting', 'completed', 'failed', 'delayed']);
+    expect(deadLetters.map((j) => [j.data.stage, j.data.fields, j.data.raw])).toEqual([['aggregator', ['u'], '{not json']]);
   });
 });
