@@ -245,6 +245,17 @@ describe('alerts for leaders (real Redis, Postgres, HTTP)', () => {
     expect(payload.title).toMatch(/^\[Chuyển cấp trên\] \[KHẨN\] Phường Lê Hồng Phong dưới 70 %/);
     expect(payload.alerts.map((a) => a.unitCode)).toEqual(['21001']);
     expect(await deliveriesOf(leaders.d524.id)).toEqual([]);
+
+    // Comment and resolve by hand, with the actor recorded.
+    const actions = new AlertActions(prisma, clock);
+    const actor = { userId: leaders.province.id, unitPath: leaders.province.unitPath };
+    await actions.comment(escalated.id, actor, 'Đã liên hệ UBND phường');
+    await tickAt(700);
+    await actions.resolve(escalated.id, actor, 'Đã khắc phục');
+    await expect(actions.resolve(escalated.id, actor)).rejects.toThrow(/is RESOLVED/);
+    const history = await actions.history(escalated.id, actor);
+    expect(history.transitions.at(-1)).toMatchObject({ fromState: 'FIRING', toState: 'RESOLVED', actorId: leaders.province.id, at: new Date(T0 + 700_000) });
+    expect(history.comments.map((c) => [c.userId, c.body])).toEqual([[leaders.province.id, 'Đã liên hệ UBND phường']]);
   });
 
   it('suppresses alerts matching a silence and releases them when it ends', async () => {
