@@ -21,7 +21,8 @@ const BLOCK_MS = 1000;
 /** Entries a crashed consumer left unacknowledged for this long are claimed by a live one. */
 const CLAIM_IDLE_MS = 60_000;
 
-type StreamEntry = [id: string, fields: string[]];
+/** Fields are null for a pending entry that MAXLEN trimmed away before it was re-read. */
+type StreamEntry = [id: string, fields: string[] | null];
 
 /**
  * Reads the indicator-updates and source-health streams as consumer group "alerts" (one entry
@@ -121,6 +122,10 @@ export class AlertStreamsProcessor implements OnApplicationBootstrap, OnApplicat
 
   /** Processes one entry and acknowledges it; a malformed one goes to the dead-letter queue first. */
   private async handle(stream: string, [id, fields]: StreamEntry): Promise<void> {
+    if (!fields) {
+      await this.redis.xack(stream, ALERT_CONSUMER_GROUP, id);
+      return;
+    }
     const raw = fields[fields.indexOf('u') + 1];
     let parsed: unknown;
     try {
