@@ -5,6 +5,7 @@ import { loggingModule } from '@ioc/platform';
 import { QueuesModule, RedisModule } from '@ioc/queues';
 import { AggregationModule } from './aggregation/aggregation.module';
 import { CLOCK, systemClock } from './clock/clock';
+import { AlertsModule } from './alerts/alerts.module';
 import { AggregatorConfig } from './config/aggregator-config';
 import { HistoryModule } from './history/history.module';
 import { PublishingModule } from './publishing/publishing.module';
@@ -23,11 +24,12 @@ export class AppModule {
         QueuesModule.forRoot({
           redisUrl: config.REDIS_URL,
           prefix: config.REDIS_PREFIX,
-          queues: [QueueName.Events, QueueName.DeadLetter],
+          queues: [QueueName.Events, QueueName.DeadLetter, QueueName.Notifications],
         }),
         AggregationModule,
         PublishingModule,
         HistoryModule,
+        AlertsModule,
       ],
       providers: [
         { provide: AggregatorConfig, useValue: config },

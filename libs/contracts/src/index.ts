@@ -5,3 +5,4 @@ export * from './queues';
 export * from './socket-events';
 export * from './live';
 export * from './scorecards';
+export * from './alerts';

@@ -1,5 +1,6 @@
+import { hostname } from 'node:os';
 import { BaseConfig } from '@ioc/config';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsEmail, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 
 /** Environment of the aggregator worker. */
 export class AggregatorConfig extends BaseConfig {
@@ -63,4 +64,78 @@ export class AggregatorConfig extends BaseConfig {
   @IsInt()
   @Min(2)
   AGGREGATOR_TREND_DAYS: number = 14;
+
+  /** How often time-driven alert work runs (pending → firing, keep-firing expiry, staleness, grouping, escalation); 0 = never on a timer. */
+  @IsInt()
+  @Min(0)
+  ALERT_EVALUATION_INTERVAL_MS = 5000;
+
+  /** Alertmanager group_wait: delay before the first message of a new group, to gather alerts firing together. */
+  @IsInt()
+  @Min(0)
+  ALERT_GROUP_WAIT_S = 30;
+
+  /** Alertmanager group_interval: delay before a message about a changed group. */
+  @IsInt()
+  @Min(0)
+  ALERT_GROUP_INTERVAL_S = 300;
+
+  /** Alertmanager repeat_interval: delay before repeating an unchanged, still-firing, unacknowledged group. */
+  @IsInt()
+  @Min(1)
+  ALERT_REPEAT_INTERVAL_S = 4 * 3600;
+
+  /** An unacknowledged critical alert climbs one level up the unit tree after each period of this length. */
+  @IsInt()
+  @Min(1)
+  ALERT_ESCALATION_AFTER_S = 900;
+
+  /** Base of the links in messages; the alert id or group is appended. */
+  @IsUrl({ require_tld: false })
+  ALERT_LINK_BASE_URL = 'http://localhost:3000/alerts';
+
+  /** Name of this process in the alert stream consumer group (unique per process). */
+  @IsString()
+  @MinLength(1)
+  ALERT_CONSUMER_NAME = `${hostname()}-${process.pid}`;
+
+  /** Delivery attempts per notification, and the first retry delay (doubling each time). */
+  @IsInt()
+  @Min(1)
+  ALERT_DELIVERY_ATTEMPTS = 8;
+
+  @IsInt()
+  @Min(1)
+  ALERT_DELIVERY_BACKOFF_MS = 1000;
+
+  /** Webhook (SMS/Zalo/Telegram gateway) receiving every notification as JSON; empty = no webhook. */
+  @IsOptional()
+  @ValidateIf((c: AggregatorConfig) => c.ALERT_WEBHOOK_URL !== '')
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'] })
+  ALERT_WEBHOOK_URL = '';
+
+  /** HMAC-SHA256 key of the X-IOC-Signature header; required with a webhook. */
+  @ValidateIf((c: AggregatorConfig) => c.ALERT_WEBHOOK_URL !== '')
+  @MinLength(16, { message: 'ALERT_WEBHOOK_SECRET must hold at least 16 characters when ALERT_WEBHOOK_URL is set' })
+  ALERT_WEBHOOK_SECRET = '';
+
+  /** VAPID key pair (URL-safe base64, `npx web-push generate-vapid-keys`); empty = no Web Push. */
+  @IsString()
+  VAPID_PUBLIC_KEY = '';
+
+  @ValidateIf((c: AggregatorConfig) => c.VAPID_PUBLIC_KEY !== '')
+  @MinLength(1, { message: 'VAPID_PRIVATE_KEY is required when VAPID_PUBLIC_KEY is set' })
+  VAPID_PRIVATE_KEY = '';
+
+  /** Contact the push services may use (mailto: or https: URL). */
+  @Matches(/^(mailto:|https:\/\/)/, { message: 'VAPID_SUBJECT must be a mailto: or https:// URL' })
+  VAPID_SUBJECT = 'mailto:ioc@quangngai.gov.vn';
+
+  /** SMTP server for e-mail notifications (smtp:// or smtps://); empty = no e-mail. */
+  @ValidateIf((c: AggregatorConfig) => c.SMTP_URL !== '')
+  @Matches(/^smtps?:\/\//, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL = '';
+
+  @IsEmail()
+  SMTP_FROM = 'ioc@quangngai.gov.vn';
 }

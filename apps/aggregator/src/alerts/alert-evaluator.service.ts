@@ -1,0 +1,211 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import {
+  INACTIVE,
+  InvalidRuleError,
+  appendSample,
+  evaluateIndicator,
+  evaluateSource,
+  historySeconds,
+  inScope,
+  isIndicatorRule,
+  step,
+  validateRule,
+  type Clock,
+  type ConditionResult,
+  type RuleSpec,
+  type SourceState,
+  type UnitRef,
+} from '@ioc/alerting';
+import type { IndicatorUpdate, SourceHealthUpdate } from '@ioc/contracts';
+import { PrismaService } from '@ioc/persistence';
+import { ALERT_CLOCK } from './alert-clock';
+import { AlertStateService, type StoredEvaluation } from './alert-state.service';
+
+const CATALOG_TTL_MS = 30_000;
+
+/**
+ * Steps every (rule × unit) and (rule × source) fingerprint through the lifecycle, on each
+ * value that arrives and on each tick, and writes alerts and their transitions to Postgres.
+ * The Redis state is written after Postgres, and opening an alert reuses an open one with the
+ * same fingerprint, so a crash between the two neither loses nor doubles an alert.
+ */
+@Injectable()
+export class AlertEvaluatorService {
+  private readonly logger = new Logger(AlertEvaluatorService.name);
+  private rules: RuleSpec[] = [];
+  private units = new Map<string, UnitRef>();
+  private rootCode: string | null = null;
+  private loadedAt = 0;
+
+  constructor(
+    private readonly prisma: PrismaService,
+    private readonly state: AlertStateService,
+    @Inject(ALERT_CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Reloads rules and units (enabled rules only; invalid ones are reported and skipped). */
+  async reloadCatalog(): Promise<void> {
+    const [rows, units] = await Promise.all([
+      this.prisma.alertRule.findMany({ where: { enabled: true } }),
+      this.prisma.administrativeUnit.findMany({ where: { validTo: null }, select: { id: true, code: true, name: true, tier: true, path: true, depth: true } }),
+    ]);
+    this.rules = rows.flatMap((row) => {
+      try {
+        return [validateRule(row)];
+      } catch (error) {
+        if (!(error instanceof InvalidRuleError)) throw error;
+        this.logger.error({ ruleId: row.id, field: error.field }, error.message);
+        return [];
+      }
+    });
+    this.units = new Map(units.map((u) => [u.code, u]));
+    this.rootCode = units.reduce<(typeof units)[number] | null>((top, u) => (!top || u.depth < top.depth ? u : top), null)?.code ?? null;
+    this.loadedAt = Date.now();
+  }
+
+  private async catalog(): Promise<void> {
+    if (Date.now() - this.loadedAt > CATALOG_TTL_MS) await this.reloadCatalog();
+  }
+
+  async onIndicatorUpdate(update: IndicatorUpdate): Promise<void> {
+    await this.catalog();
+    const unit = this.units.get(update.unitCode);
+    if (!unit) {
+      this.logger.warn({ unitCode: update.unitCode, indicatorId: update.indicatorId }, 'Indicator update for an unknown unit; no alert rule applies');
+      return;
+    }
+    const now = this.clock.now();
+    for (const rule of this.rules) {
+      if (!isIndicatorRule(rule) || rule.indicatorId !== update.indicatorId || !inScope(rule.scope, unit)) continue;
+      await this.advance(rule, `${rule.id}:${unit.code}`, unit.code, null, now, (stored) => {
+        const history =
+          update.value === null ? stored.history : appendSample(stored.history, { at: now.getTime(), value: update.value }, historySeconds(rule));
+        return { history, result: evaluateIndicator(rule, update, history, now) };
+      });
+    }
+  }
+
+  async onSourceHealth(update: SourceHealthUpdate): Promise<void> {
+    await this.catalog();
+    const source: SourceState = { sourceId: update.sourceId, status: update.status, lastSuccessAt: update.lastSuccessAt };
+    await this.state.putSource(source);
+    await this.evaluateSource(source, this.clock.now());
+  }
+
+  private sourceRules(sourceId: string): RuleSpec[] {
+    return this.rules.filter((r) => (r.params.kind === 'STALE_SOURCE' || r.params.kind === 'CONNECTOR_DOWN') && (!r.params.sourceId || r.params.sourceId === sourceId));
+  }
+
+  private async evaluateSource(source: SourceState, now: Date): Promise<void> {
+    for (const rule of this.sourceRules(source.sourceId)) {
+      // A source alert belongs to the unit the rule names, else to the root of the tree.
+      const unitCode = rule.scope.unitCodes?.[0] ?? rule.scope.subtreeOf ?? this.rootCode;
+      if (!unitCode || !this.units.has(unitCode)) continue;
+      await this.advance(rule, `${rule.id}:${source.sourceId}`, unitCode, source.sourceId, now, (stored) => ({
+        history: stored.history,
+        result: evaluateSource(rule, source, now),
+      }));
+    }
+  }
+
+  /**
+   * Time-driven work: pending breaches that have lasted long enough fire, firing alerts whose
+   * condition cleared long enough resolve, sources that went quiet turn stale, and alerts closed
+   * by hand release their fingerprint.
+   */
+  async tick(): Promise<void> {
+    await this.reloadCatalog();
+    const now = this.clock.now();
+    const rules = new Map(this.rules.map((r) => [r.id, r]));
+    for (const fingerprint of await this.state.evaluationFingerprints()) {
+      const stored = await this.state.getEvaluation(fingerprint);
+      const rule = stored && rules.get(stored.ruleId);
+      if (!stored || !rule || stored.sourceId) continue;
+      await this.advance(rule, fingerprint, stored.unitCode, null, now, null);
+    }
+    for (const source of await this.state.sources()) await this.evaluateSource(source, now);
+  }
+
+  /** Steps one fingerprint under its lock; `observe` gives a new condition, null = time passing only. */
+  private async advance(
+    rule: RuleSpec,
+    fingerprint: string,
+    unitCode: string,
+    sourceId: string | null,
+    now: Date,
+    observe: ((stored: StoredEvaluation) => { history: StoredEvaluation['history']; result: ConditionResult }) | null,
+  ): Promise<void> {
+    await this.state.withLock(fingerprint, async () => {
+      let stored = (await this.state.getEvaluation(fingerprint)) ?? { ruleId: rule.id, unitCode, sourceId, state: INACTIVE, history: [] };
+      stored = await this.releaseIfClosedByHand(stored);
+      const observed = observe?.(stored);
+      const { state, event } = step(stored.state, observed?.result ?? null, now, rule);
+      const next: StoredEvaluation = { ...stored, state, history: observed?.history ?? stored.history };
+      if (event === 'fired') {
+        next.state = { ...state, alertId: await this.openAlert(rule, fingerprint, unitCode, state.since!, now, state.value, state.threshold) };
+        this.logger.log({ ruleId: rule.id, unitCode, sourceId, fingerprint, alertId: next.state.alertId }, 'Alert firing');
+      } else if (event === 'resolved') {
+        await this.closeAlert(fingerprint, now);
+        this.logger.log({ ruleId: rule.id, unitCode, sourceId, fingerprint }, 'Alert resolved: condition cleared');
+      } else if (state.phase === 'firing' && state.alertId && observed) {
+        await this.prisma.alert.updateMany({ where: { id: state.alertId }, data: { value: state.value, threshold: state.threshold } });
+      }
+      await this.state.putEvaluation(fingerprint, next);
+    });
+  }
+
+  /** A firing fingerprint whose alert someone resolved by hand starts over (pending again if still breached). */
+  private async releaseIfClosedByHand(stored: StoredEvaluation): Promise<StoredEvaluation> {
+    if (stored.state.phase !== 'firing' || !stored.state.alertId) return stored;
+    const alert = await this.prisma.alert.findUnique({ where: { id: stored.state.alertId }, select: { state: true } });
+    if (alert && alert.state !== 'RESOLVED') return stored;
+    const { breached, value, threshold } = stored.state;
+    return { ...stored, state: { ...INACTIVE, breached, value, threshold } };
+  }
+
+  private async openAlert(
+    rule: RuleSpec,
+    fingerprint: string,
+    unitCode: string,
+    since: string,
+    now: Date,
+    value: number | null,
+    threshold: number | null,
+  ): Promise<string> {
+    const open = await this.prisma.alert.findFirst({ where: { fingerprint, state: { in: ['FIRING', 'ACKNOWLEDGED'] } }, select: { id: true } });
+    if (open) return open.id;
+    const unit = this.units.get(unitCode)!;
+    const alert = await this.prisma.alert.create({
+      data: {
+        ruleId: rule.id,
+        unitId: unit.id,
+        fingerprint,
+        state: 'FIRING',
+        severity: rule.severity,
+        value,
+        threshold,
+        summary: `${rule.name} — ${unit.name}`,
+        startedAt: new Date(since),
+        firedAt: now,
+        transitions: {
+          create: [
+            { fromState: null, toState: 'PENDING', at: new Date(since), note: 'condition breached' },
+            { fromState: 'PENDING', toState: 'FIRING', at: now, note: `held for ${rule.forSeconds} s` },
+          ],
+        },
+      },
+      select: { id: true },
+    });
+    return alert.id;
+  }
+
+  private async closeAlert(fingerprint: string, now: Date): Promise<void> {
+    const open = await this.prisma.alert.findMany({ where: { fingerprint, state: { in: ['FIRING', 'ACKNOWLEDGED'] } }, select: { id: true, state: true } });
+    for (const alert of open) {
+      await this.prisma.$transaction([
+        this.prisma.alert.update({ where: { id: alert.id }, data: { state: 'RESOLVED', resolvedAt: now } }),
+        this.prisma.alertTransition.create({ data: { alertId: alert.id, fromState: alert.state, toState: 'RESOLVED', at: now, note: 'condition cleared' } }),
+      ]);
+    }
+  }
+}

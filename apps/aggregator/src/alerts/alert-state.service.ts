@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import type { EvaluationState, GroupState, Sample, SourceState } from '@ioc/alerting';
+import { REDIS_CLIENT } from '@ioc/queues';
+import { AggregatorConfig } from '../config/aggregator-config';
+
+/** Evaluation state of one fingerprint, kept in Redis so restarts and other processes continue from it. */
+export interface StoredEvaluation {
+  ruleId: string;
+  /** Unit code of the alert. */
+  unitCode: string;
+  sourceId: string | null;
+  state: EvaluationState;
+  history: Sample[];
+}
+
+const LOCK_TTL_MS = 15_000;
+const LOCK_WAIT_MS = 10_000;
+const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
+
+/**
+ * Redis keys of the alerting feature, all under `<prefix>:alerts:`: evaluation states per
+ * fingerprint, last known source health, notification groups, and short locks that keep two
+ * processes from stepping the same fingerprint (or flushing groups) at once.
+ */
+@Injectable()
+export class AlertStateService {
+  private readonly base: string;
+
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    config: AggregatorConfig,
+  ) {
+    this.base = `${config.REDIS_PREFIX}:alerts`;
+  }
+
+  private key(name: string): string {
+    return `${this.base}:${name}`;
+  }
+
+  async getEvaluation(fingerprint: string): Promise<StoredEvaluation | null> {
+    const raw = await this.redis.hget(this.key('eval'), fingerprint);
+    return raw ? (JSON.parse(raw) as StoredEvaluation) : null;
+  }
+
+  async putEvaluation(fingerprint: string, stored: StoredEvaluation): Promise<void> {
+    if (stored.state.phase === 'inactive' && stored.history.length === 0 && !stored.state.breached) {
+      await this.redis.hdel(this.key('eval'), fingerprint);
+    } else {
+      await this.redis.hset(this.key('eval'), fingerprint, JSON.stringify(stored));
+    }
+  }
+
+  async evaluationFingerprints(): Promise<string[]> {
+    return this.redis.hkeys(this.key('eval'));
+  }
+
+  async putSource(source: SourceState): Promise<void> {
+    await this.redis.hset(this.key('sources'), source.sourceId, JSON.stringify(source));
+  }
+
+  async sources(): Promise<SourceState[]> {
+    return Object.values(await this.redis.hgetall(this.key('sources'))).map((raw) => JSON.parse(raw) as SourceState);
+  }
+
+  async groups(): Promise<Map<string, GroupState>> {
+    const raw = await this.redis.hgetall(this.key('groups'));
+    return new Map(Object.entries(raw).map(([k, v]) => [k, JSON.parse(v) as GroupState]));
+  }
+
+  async putGroup(groupKey: string, state: GroupState): Promise<void> {
+    await this.redis.hset(this.key('groups'), groupKey, JSON.stringify(state));
+  }
+
+  async deleteGroups(groupKeys: string[]): Promise<void> {
+    if (groupKeys.length > 0) await this.redis.hdel(this.key('groups'), ...groupKeys);
+  }
+
+  /** Runs `work` holding the named lock, waiting for it up to LOCK_WAIT_MS. */
+  async withLock<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const key = this.key(`lock:${name}`);
+    const token = randomUUID();
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    while ((await this.redis.set(key, token, 'PX', LOCK_TTL_MS, 'NX')) !== 'OK') {
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for alert lock ${name}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    try {
+      return await work();
+    } finally {
+      await this.redis.eval(RELEASE_SCRIPT, 1, key, token);
+    }
+  }
+
+  /** Runs `work` only if the named lock is free (another process is doing it otherwise). */
+  async ifUnlocked(name: string, work: () => Promise<void>): Promise<boolean> {
+    const key = this.key(`lock:${name}`);
+    const token = randomUUID();
+    if ((await this.redis.set(key, token, 'PX', LOCK_TTL_MS * 4, 'NX')) !== 'OK') return false;
+    try {
+      await work();
+      return true;
+    } finally {
+      await this.redis.eval(RELEASE_SCRIPT, 1, key, token);
+    }
+  }
+}

@@ -1,0 +1,183 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import type Redis from 'ioredis';
+import {
+  QueueName,
+  SharedRedisKey,
+  sharedRedisKey,
+  type DeadLetterEntry,
+  type IndicatorUpdate,
+  type SourceHealthUpdate,
+} from '@ioc/contracts';
+import { REDIS_CLIENT } from '@ioc/queues';
+import { AggregatorConfig } from '../config/aggregator-config';
+import { AlertEvaluatorService } from './alert-evaluator.service';
+import { AlertNotifierService } from './alert-notifier.service';
+
+export const ALERT_CONSUMER_GROUP = 'alerts';
+const BATCH = 100;
+const BLOCK_MS = 1000;
+/** Entries a crashed consumer left unacknowledged for this long are claimed by a live one. */
+const CLAIM_IDLE_MS = 60_000;
+
+/** Fields are null for a pending entry that MAXLEN trimmed away before it was re-read. */
+type StreamEntry = [id: string, fields: string[] | null];
+
+/**
+ * Reads the indicator-updates and source-health streams as consumer group "alerts" (one entry
+ * goes to one process; a restart resumes after the last acknowledged entry, first re-reading
+ * its own unacknowledged ones), feeds the evaluator, and runs the time-driven alert work on a timer.
+ */
+@Injectable()
+export class AlertStreamsProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(AlertStreamsProcessor.name);
+  private readonly streams: { indicators: string; health: string };
+  private reader: Redis | null = null;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<void> | null = null;
+
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    private readonly config: AggregatorConfig,
+    private readonly evaluator: AlertEvaluatorService,
+    private readonly notifier: AlertNotifierService,
+    @InjectQueue(QueueName.DeadLetter) private readonly deadLetters: Queue<DeadLetterEntry>,
+  ) {
+    this.streams = {
+      indicators: sharedRedisKey(config.REDIS_PREFIX, SharedRedisKey.IndicatorUpdates),
+      health: sharedRedisKey(config.REDIS_PREFIX, SharedRedisKey.SourceHealth),
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const stream of Object.values(this.streams)) {
+      // "$": a new group starts with what arrives from now on; later starts resume where the group is.
+      await this.redis.xgroup('CREATE', stream, ALERT_CONSUMER_GROUP, '$', 'MKSTREAM').catch((error: Error) => {
+        if (!error.message.includes('BUSYGROUP')) throw error;
+      });
+    }
+    await this.evaluator.reloadCatalog();
+    this.reader = this.redis.duplicate();
+    this.running = true;
+    this.loop = this.consume().catch((error: unknown) => this.logger.error({ err: error }, 'Alert stream consumer stopped'));
+    if (this.config.ALERT_EVALUATION_INTERVAL_MS > 0) {
+      this.timer = setInterval(() => void this.tick(), this.config.ALERT_EVALUATION_INTERVAL_MS);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearInterval(this.timer);
+    await this.loop;
+    await this.ticking;
+    this.reader?.disconnect();
+  }
+
+  /** Time-driven evaluation, then grouping/escalation/notification; one at a time per process. */
+  tick(): Promise<void> {
+    this.ticking ??= (async () => {
+      try {
+        await this.claimAbandoned();
+        await this.evaluator.tick();
+        await this.notifier.tick();
+      } catch (error) {
+        this.logger.error({ err: error }, 'Alert tick failed');
+      } finally {
+        this.ticking = null;
+      }
+    })();
+    return this.ticking;
+  }
+
+  private async consume(): Promise<void> {
+    const keys = [this.streams.indicators, this.streams.health];
+    // First our own entries delivered before a crash but never acknowledged, then new ones.
+    let cursor = '0';
+    while (this.running) {
+      try {
+        const reply = (await this.reader!.xreadgroup(
+          'GROUP', ALERT_CONSUMER_GROUP, this.config.ALERT_CONSUMER_NAME,
+          'COUNT', BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', ...keys, ...keys.map(() => cursor),
+        )) as [string, StreamEntry[]][] | null;
+        const entries = (reply ?? []).flatMap(([stream, list]) => list.map((entry) => ({ stream, entry })));
+        if (cursor === '0' && entries.length === 0) cursor = '>';
+        for (const { stream, entry } of entries) await this.handle(stream, entry);
+      } catch (error) {
+        if (!this.running) break;
+        this.logger.error({ err: error }, 'Reading alert streams failed; retrying');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+
+  private async claimAbandoned(): Promise<void> {
+    for (const stream of Object.values(this.streams)) {
+      const [, entries] = (await this.redis.xautoclaim(stream, ALERT_CONSUMER_GROUP, this.config.ALERT_CONSUMER_NAME, CLAIM_IDLE_MS, '0-0', 'COUNT', BATCH)) as [string, StreamEntry[]];
+      for (const entry of entries) await this.handle(stream, entry);
+    }
+  }
+
+  /** Processes one entry and acknowledges it; a malformed one goes to the dead-letter queue first. */
+  private async handle(stream: string, [id, fields]: StreamEntry): Promise<void> {
+    if (!fields) {
+      await this.redis.xack(stream, ALERT_CONSUMER_GROUP, id);
+      return;
+    }
+    const raw = fields[fields.indexOf('u') + 1];
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw ?? '');
+    } catch {
+      parsed = undefined;
+    }
+    const problem = stream === this.streams.indicators ? indicatorProblem(parsed) : healthProblem(parsed);
+    if (problem) {
+      await this.deadLetters.add('alert-stream-entry', {
+        reason: `Unusable ${stream} entry ${id}: ${problem.reason}`,
+        fields: problem.fields,
+        sourceId: null,
+        stream,
+        stage: 'aggregator',
+        raw: raw ?? fields,
+        at: new Date().toISOString(),
+      }, { jobId: `alerts-${stream}-${id}`.replace(/:/g, '_') });
+      this.logger.warn({ stream, entryId: id, fields: problem.fields }, problem.reason);
+    } else if (stream === this.streams.indicators) {
+      await this.evaluator.onIndicatorUpdate(parsed as IndicatorUpdate);
+    } else {
+      await this.evaluator.onSourceHealth(parsed as SourceHealthUpdate);
+    }
+    await this.redis.xack(stream, ALERT_CONSUMER_GROUP, id);
+  }
+}
+
+interface Problem {
+  reason: string;
+  fields: string[];
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+
+function indicatorProblem(u: unknown): Problem | null {
+  if (!isObject(u)) return { reason: 'field "u" is not a JSON object', fields: ['u'] };
+  const bad = [
+    typeof u.indicatorId !== 'string' && 'indicatorId',
+    typeof u.unitCode !== 'string' && 'unitCode',
+    !(u.value === null || typeof u.value === 'number') && 'value',
+    !(u.target === null || u.target === undefined || typeof u.target === 'number') && 'target',
+  ].filter((f): f is string => typeof f === 'string');
+  return bad.length ? { reason: `IndicatorUpdate has invalid ${bad.join(', ')}`, fields: bad } : null;
+}
+
+function healthProblem(u: unknown): Problem | null {
+  if (!isObject(u)) return { reason: 'field "u" is not a JSON object', fields: ['u'] };
+  const bad = [
+    typeof u.sourceId !== 'string' && 'sourceId',
+    !['UNKNOWN', 'OK', 'DEGRADED', 'DOWN'].includes(u.status as string) && 'status',
+    !(u.lastSuccessAt === null || (typeof u.lastSuccessAt === 'string' && !Number.isNaN(Date.parse(u.lastSuccessAt)))) && 'lastSuccessAt',
+  ].filter((f): f is string => typeof f === 'string');
+  return bad.length ? { reason: `SourceHealthUpdate has invalid ${bad.join(', ')}`, fields: bad } : null;
+}
