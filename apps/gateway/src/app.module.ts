@@ -5,6 +5,7 @@ import { PersistenceModule } from '@ioc/persistence';
 import { loggingModule } from '@ioc/platform';
 import { RedisModule } from '@ioc/queues';
 import { AdminModule } from './admin/admin.module';
+import { AlertsModule } from './alerts/alerts.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { GatewayConfig } from './config/gateway-config';
@@ -40,6 +41,7 @@ export class AppModule {
         AdminModule,
         WebModule,
         PushModule,
+        AlertsModule,
       ],
       // The throttler runs before authentication, so floods of bad credentials are limited too.
       providers: [{ provide: GatewayConfig, useValue: config }, { provide: APP_GUARD, useClass: ThrottlerGuard }],

@@ -1,3 +1,4 @@
+import type { AlertNotification } from './alerts';
 import type { IndicatorUpdate } from './indicators';
 import type { SourceHealthUpdate } from './health';
 import type { DashboardChangeMessage } from './live';
@@ -26,15 +27,24 @@ export interface SocketErrorMessage {
   message: string;
 }
 
+export interface AlertAckRequest {
+  alertId: string;
+  note?: string;
+}
+
 export interface ServerToClientEvents {
   snapshot: (message: SnapshotMessage) => void;
   update: (update: IndicatorUpdate) => void;
   'source-health': (update: SourceHealthUpdate) => void;
   dashboard: (change: DashboardChangeMessage) => void;
+  /** In-app alert notification, to every live socket of its recipient. */
+  alert: (notification: AlertNotification) => void;
   error: (error: SocketErrorMessage) => void;
 }
 
 export interface ClientToServerEvents {
   subscribe: (request: SubscriptionRequest, ack: (result: { ok: boolean; error?: SocketErrorMessage }) => void) => void;
   unsubscribe: (request: Pick<SubscriptionRequest, 'indicators' | 'units'>) => void;
+  /** Acknowledge a firing alert as the socket's user (roles ADMIN, LEADER, OPERATOR). */
+  'alert:ack': (request: AlertAckRequest, ack: (result: { ok: boolean; state?: string; error?: SocketErrorMessage }) => void) => void;
 }

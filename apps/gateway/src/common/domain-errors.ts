@@ -1,3 +1,5 @@
+import { AlertNotFoundError, AlertStateError, InvalidCommentError, InvalidRuleError } from '@ioc/alerting';
+
 /** Errors raised by services; each transport's exception filter maps them to its own shape. */
 export abstract class DomainError extends Error {
   abstract readonly code: 'unauthenticated' | 'forbidden' | 'not_found' | 'invalid' | 'conflict' | 'rate_limited';
@@ -34,4 +36,13 @@ export class ConflictError extends DomainError {
 
 export class RateLimitedError extends DomainError {
   readonly code = 'rate_limited';
+}
+
+/** The alerting library's errors as the gateway's own, so each transport's filter maps them the same way. */
+export function fromLibraryError(exception: unknown): unknown {
+  if (exception instanceof AlertNotFoundError) return new NotFoundError(exception.message);
+  if (exception instanceof AlertStateError) return new ConflictError(exception.message, ['state']);
+  if (exception instanceof InvalidCommentError) return new InvalidInputError(exception.message, ['body']);
+  if (exception instanceof InvalidRuleError) return new InvalidInputError(exception.message, [exception.field]);
+  return exception;
 }

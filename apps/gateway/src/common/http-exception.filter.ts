@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
-import { DomainError } from './domain-errors';
+import { DomainError, fromLibraryError } from './domain-errors';
 
 const STATUS_OF: Record<DomainError['code'], number> = {
   unauthenticated: HttpStatus.UNAUTHORIZED,
@@ -26,7 +26,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const body = this.toBody(exception);
+    const body = this.toBody(fromLibraryError(exception));
     response.status(body.statusCode).json(body);
   }
 

@@ -1,4 +1,5 @@
 import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { InvalidInputError } from './domain-errors';
 
 /** Flattens nested class-validator errors into "tiles.0.unitCode"-style field paths. */
 export function fieldErrors(errors: ValidationError[], parent = ''): { field: string; errors: string[] }[] {
@@ -18,5 +19,20 @@ export const createValidationPipe = (): ValidationPipe =>
     exceptionFactory: (errors) => {
       const fields = fieldErrors(errors);
       return new BadRequestException({ message: `Invalid request: ${fields.map((f) => f.field).join(', ')}`, fields });
+    },
+  });
+
+/** Validation of socket messages: failures become InvalidInputError, which the socket filter answers through the ack. */
+export const createSocketValidationPipe = (): ValidationPipe =>
+  new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    exceptionFactory: (errors) => {
+      const fields = fieldErrors(errors);
+      return new InvalidInputError(
+        `Invalid request: ${fields.map((f) => `${f.field} (${f.errors.join(', ')})`).join('; ')}`,
+        fields.map((f) => f.field),
+      );
     },
   });

@@ -1,6 +1,6 @@
 import { type ArgumentsHost, Catch, HttpException, Logger, type WsExceptionFilter } from '@nestjs/common';
 import type { SocketErrorMessage } from '@ioc/contracts';
-import { DomainError } from '../common/domain-errors';
+import { DomainError, fromLibraryError } from '../common/domain-errors';
 import type { LiveSocket } from './live-socket';
 
 const SOCKET_CODE: Record<DomainError['code'], SocketErrorMessage['code']> = {
@@ -18,7 +18,7 @@ export class LiveExceptionFilter implements WsExceptionFilter {
   private readonly logger = new Logger(LiveExceptionFilter.name);
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const error = this.toMessage(exception);
+    const error = this.toMessage(fromLibraryError(exception));
     const ack = host.getArgs().find((arg): arg is (result: unknown) => void => typeof arg === 'function');
     if (ack) ack({ ok: false, error });
     else host.switchToWs().getClient<LiveSocket>().emit('error', error);

@@ -22,3 +22,5 @@ export type LiveNamespace = Namespace<ClientToServerEvents, ServerToClientEvents
 export const tileRoom = (key: string): string => `tile:${key}`;
 /** Sockets whose transport buffer is over LIVE_SLOW_CLIENT_BUFFER: left out of broadcasts, fed from `pending`. */
 export const SLOW_ROOM = 'slow';
+/** Every live socket of one user: in-app alert notifications go to it. */
+export const userRoom = (userId: string): string => `user:${userId}`;

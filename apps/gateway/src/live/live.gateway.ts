@@ -1,4 +1,4 @@
-import { UseFilters, UsePipes, ValidationPipe } from '@nestjs/common';
+import { UseFilters, UsePipes } from '@nestjs/common';
 import {
   ConnectedSocket,
   MessageBody,
@@ -9,27 +9,15 @@ import {
   WebSocketGateway,
 } from '@nestjs/websockets';
 import { LIVE_NAMESPACE } from '@ioc/contracts';
-import { InvalidInputError } from '../common/domain-errors';
-import { fieldErrors } from '../common/validation';
+import { createSocketValidationPipe } from '../common/validation';
 import { SubscriptionRequestDto, UnsubscribeRequestDto } from './dto/subscription-request.dto';
 import { LiveExceptionFilter } from './live-exception.filter';
 import { LiveFanoutService } from './live-fanout.service';
-import type { LiveNamespace, LiveSocket } from './live-socket';
+import { type LiveNamespace, type LiveSocket, userRoom } from './live-socket';
 import { LiveService } from './live.service';
 import { SOURCE_HEALTH_ROOM, SourceHealthFanoutService } from './source-health-fanout.service';
 
-const validation = new ValidationPipe({
-  whitelist: true,
-  forbidNonWhitelisted: true,
-  transform: true,
-  exceptionFactory: (errors) => {
-    const fields = fieldErrors(errors);
-    return new InvalidInputError(
-      `Invalid request: ${fields.map((f) => `${f.field} (${f.errors.join(', ')})`).join('; ')}`,
-      fields.map((f) => f.field),
-    );
-  },
-});
+const validation = createSocketValidationPipe();
 
 /** Live indicator values for wall displays and leaders' screens (namespace /live). */
 @WebSocketGateway({ namespace: LIVE_NAMESPACE })
@@ -52,7 +40,7 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
     socket.data.pending = new Map();
     socket.data.window = { startedAt: Date.now(), messages: 0 };
     socket.data.ready = this.live.authenticate(socket).then((principal) => {
-      if (principal) void socket.join(SOURCE_HEALTH_ROOM);
+      if (principal) void socket.join(principal.kind === 'user' ? [SOURCE_HEALTH_ROOM, userRoom(principal.id)] : SOURCE_HEALTH_ROOM);
       return principal;
     });
     socket.use((_packet, next) => {

@@ -102,11 +102,11 @@ export class StreamReader {
   }
 }
 
-/** The JSON payload of an entry's "u" field (the contract of every shared stream), or null when malformed. */
-export function entryPayload<T>([id, fields]: RawStreamEntry, key: string, logger: Logger): T | null {
-  const index = fields.indexOf('u');
+/** The JSON payload of an entry's field ("u" in the shared streams, "n" in alert notifications), or null when malformed. */
+export function entryPayload<T>([id, fields]: RawStreamEntry, key: string, logger: Logger, field = 'u'): T | null {
+  const index = fields.indexOf(field);
   try {
-    if (index < 0 || index % 2 !== 0) throw new Error('no "u" field');
+    if (index < 0 || index % 2 !== 0) throw new Error(`no "${field}" field`);
     return JSON.parse(fields[index + 1]) as T;
   } catch (error) {
     logger.error(`Skipping malformed entry ${id} of ${key}: ${(error as Error).message}`);

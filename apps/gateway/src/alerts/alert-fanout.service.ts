@@ -1,0 +1,39 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type AlertNotification, AlertRedisKey, alertRedisKey } from '@ioc/contracts';
+import { GatewayConfig } from '../config/gateway-config';
+import { type LiveNamespace, userRoom } from '../live/live-socket';
+import { entryPayload, StreamReader } from '../live/stream-reader';
+
+/**
+ * Follows the aggregator's alert-notifications stream (one reader per gateway process) and emits
+ * each notification to this process's sockets of its recipient. Every process reads the stream
+ * itself, so the emit is local: going through the adapter would reach other processes twice.
+ */
+@Injectable()
+export class AlertFanoutService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(AlertFanoutService.name);
+  private readonly reader: StreamReader;
+  private namespace?: LiveNamespace;
+
+  constructor(config: GatewayConfig) {
+    const key = alertRedisKey(config.REDIS_PREFIX, AlertRedisKey.AlertNotifications);
+    this.reader = new StreamReader(config.REDIS_URL, key, this.logger, (entries) => {
+      for (const entry of entries) {
+        const notification = entryPayload<AlertNotification>(entry, key, this.logger, 'n');
+        if (notification) this.namespace?.local.to(userRoom(notification.userId)).emit('alert', notification);
+      }
+    });
+  }
+
+  bind(namespace: LiveNamespace): void {
+    this.namespace = namespace;
+  }
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.reader.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.reader.stop();
+  }
+}
