@@ -1,4 +1,6 @@
 import './styles.css';
+import { io, type Socket } from 'socket.io-client';
+import { type ClientToServerEvents, LIVE_NAMESPACE, type ServerToClientEvents } from '@ioc/contracts';
 import { ApiError, apiFetch } from './api';
 import { element } from './dom';
 import { askForCredential, type Credential, currentCredential, forgetCredential } from './credentials';
@@ -7,7 +9,8 @@ import { formatValue } from './tile-state';
 /**
  * Leader page. The alerts and push endpoints belong to the alerts feature; this page calls
  * GET /alerts, POST /alerts/:id/acknowledge, GET /push/vapid-public-key and POST /push/subscriptions,
- * and says so plainly when the gateway does not offer them (404).
+ * and says so plainly when the gateway does not offer them (404). In-app notifications arrive on
+ * the /live socket ("alert"): each is shown at the top and the list is reloaded at once.
  */
 interface Me {
   name: string;
@@ -81,6 +84,21 @@ async function loadAlerts(credential: Credential, list: HTMLElement): Promise<vo
   }
 }
 
+/** The newest in-app notification in the banner, and a fresh list; socket.io reconnects by itself. */
+function followInAppAlerts(credential: Credential, banner: HTMLElement, reload: () => void): void {
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(LIVE_NAMESPACE, {
+    auth: 'apiKey' in credential ? { apiKey: credential.apiKey } : { token: credential.token },
+    transports: ['websocket'],
+    reconnectionDelayMax: 5000,
+  });
+  socket.on('alert', (notification) => {
+    banner.dataset.severity = notification.severity;
+    banner.replaceChildren(element('strong', '', notification.title), element('div', '', notification.body));
+    banner.hidden = false;
+    reload();
+  });
+}
+
 function urlBase64ToBytes(base64: string): Uint8Array<ArrayBuffer> {
   const padded = (base64 + '='.repeat((4 - (base64.length % 4)) % 4)).replace(/-/g, '+').replace(/_/g, '/');
   return Uint8Array.from(atob(padded), (char) => char.charCodeAt(0));
@@ -126,8 +144,11 @@ async function start(credential: Credential): Promise<void> {
   actions.append(push, pushState);
   header.append(heading, actions);
   const list = element('ul', 'alerts');
-  app.replaceChildren(header, list);
+  const banner = element('div', 'in-app-alert');
+  banner.hidden = true;
+  app.replaceChildren(header, banner, list);
   await loadAlerts(credential, list);
+  followInAppAlerts(credential, banner, () => void loadAlerts(credential, list));
   setInterval(() => void loadAlerts(credential, list), 15_000);
 }
 
