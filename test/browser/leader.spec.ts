@@ -1,4 +1,6 @@
 import webpush from 'web-push';
+import { type AlertNotification, AlertRedisKey, alertRedisKey } from '@ioc/contracts';
+import { hashPassword } from '@ioc/security';
 import { ADMIN_PASSWORD, createStack, launchBrowser, login, PROVINCE_KEY, type RunningGateway, screenshotPath, type Stack, startGateway } from './browser-harness';
 
 jest.setTimeout(120_000);
@@ -63,6 +65,43 @@ describe('leader page in a real browser', () => {
     );
 
     await page.screenshot({ path: screenshotPath('leader.png') });
+    await page.close();
+  });
+
+  it('lets a district leader acknowledge an alert of the district and shows in-app alerts from the socket', async () => {
+    const [district, commune] = await Promise.all(['522', '21001'].map((code) => stack.prisma.administrativeUnit.findUniqueOrThrow({ where: { code } })));
+    const leader = await stack.prisma.user.create({
+      data: { username: 'chutich.522', displayName: 'Chủ tịch TP', role: 'LEADER', unitId: district.id, passwordHash: await hashPassword('mat-khau-rat-dai-1') },
+    });
+    const rule = await stack.prisma.alertRule.create({
+      data: { name: 'Hồ sơ trực tuyến dưới 70%', kind: 'THRESHOLD_BELOW', indicatorId: 'doc.processed_online_pct', params: { threshold: 70 }, severity: 'MAJOR' },
+    });
+    const alert = await stack.prisma.alert.create({
+      data: { ruleId: rule.id, unitId: commune.id, fingerprint: `${rule.id}|${commune.id}`, state: 'FIRING', severity: 'MAJOR', value: 55, threshold: 70, startedAt: new Date(), firedAt: new Date() },
+    });
+
+    const page = await browser.context.newPage();
+    await page.goto(`${gateway.url}/leader`);
+    await page.fill('input[name="username"]', 'chutich.522');
+    await page.fill('input[name="password"]', 'mat-khau-rat-dai-1');
+    await page.click('button[type="submit"]');
+    const item = page.locator(`.alert[data-alert="${alert.id}"]`);
+    await item.locator('button.ack').click({ timeout: 20_000 });
+    await page.locator(`.alert[data-alert="${alert.id}"][data-state="ACKNOWLEDGED"]`).waitFor({ timeout: 20_000 });
+    expect(await stack.prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).toMatchObject({ state: 'ACKNOWLEDGED', acknowledgedById: leader.id });
+
+    // The socket connects after the first list load; XADD until the notification shows, as the page may not have joined yet.
+    const notification: AlertNotification = {
+      deliveryId: 'delivery-browser', userId: leader.id, groupKey: `${rule.id}|522`, ruleId: rule.id, severity: 'CRITICAL', escalationLevel: 0, locale: 'vi',
+      title: '3 xã dưới 70% hồ sơ trực tuyến', body: 'TP Quảng Ngãi', link: '/leader', sentAt: new Date().toISOString(), alerts: [],
+    };
+    const stream = alertRedisKey(stack.redis.prefix, AlertRedisKey.AlertNotifications);
+    const banner = page.locator('.in-app-alert', { hasText: notification.title });
+    for (let attempt = 0; attempt < 20 && !(await banner.isVisible()); attempt += 1) {
+      await stack.redis.client.xadd(stream, '*', 'n', JSON.stringify(notification));
+      await banner.waitFor({ timeout: 1000 }).catch(() => undefined);
+    }
+    expect(await banner.getAttribute('data-severity')).toBe('CRITICAL');
     await page.close();
   });
 
