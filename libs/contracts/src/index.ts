@@ -3,3 +3,4 @@ export * from './health';
 export * from './indicators';
 export * from './queues';
 export * from './socket-events';
+export * from './ingest';
