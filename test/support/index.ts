@@ -1,3 +1,4 @@
 export * from './processes';
 export * from './test-database';
 export * from './test-redis';
+export * from './simulator';
