@@ -95,9 +95,9 @@ export abstract class Connector<TConfig extends object = object, TCredentials ex
 }
 
 /** Maps a record to events, turning a thrown mapping error into a dead-letter reason. */
-export function emit(raw: unknown, map: (raw: unknown) => unknown[]): EmittedRecord {
+export async function emit(raw: unknown, map: (raw: unknown) => unknown[] | Promise<unknown[]>): Promise<EmittedRecord> {
   try {
-    return { raw, events: map(raw) };
+    return { raw, events: await map(raw) };
   } catch (error) {
     return { raw, events: [], error: `record could not be mapped: ${(error as Error).message}` };
   }

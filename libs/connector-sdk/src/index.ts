@@ -8,3 +8,5 @@ export * from './idempotency';
 export * from './read-runner';
 export * from './registry';
 export * from './schedule';
+export * from './record-fields';
+export * from './updated-since-reader';

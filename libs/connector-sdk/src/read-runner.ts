@@ -16,6 +16,9 @@ export interface ValidatedBatch {
   cursor: string | null;
 }
 
+/** Keeps the dead-letter entry of an oversized record small: its start, as text. */
+const truncated = (raw: unknown): string => `${JSON.stringify(raw).slice(0, 2048)}…`;
+
 export const silentLogger: ConnectorLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined };
 export const noMetrics: ConnectorMetrics = { increment: () => undefined };
 
@@ -29,6 +32,8 @@ export interface RunReadOptions<TConfig, TCredentials> {
   http: HttpClient;
   validation: EventValidationOptions;
   range?: { from: Date; to: Date };
+  /** Largest raw record accepted (bytes of JSON); bigger ones are dead-lettered unread. */
+  maxRecordBytes?: number;
   logger?: ConnectorLogger;
   metrics?: ConnectorMetrics;
   signal?: AbortSignal;
@@ -55,6 +60,11 @@ export async function* runRead<TConfig, TCredentials>(options: RunReadOptions<TC
   for await (const batch of connector.read(context as unknown as ReadContext<object, object>)) {
     const validated: ValidatedBatch = { events: [], refused: [], cursor: batch.cursor };
     for (const record of batch.records) {
+      const size = Buffer.byteLength(JSON.stringify(record.raw) ?? '');
+      if (size > (options.maxRecordBytes ?? 65_536)) {
+        validated.refused.push({ raw: truncated(record.raw), reason: `record is ${size} bytes, over the ${options.maxRecordBytes ?? 65_536}-byte limit`, fields: ['(root)'] });
+        continue;
+      }
       if (record.error) {
         validated.refused.push({ raw: record.raw, reason: record.error, fields: [] });
         continue;
