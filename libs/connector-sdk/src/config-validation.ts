@@ -15,7 +15,7 @@ function flatten(errors: ValidationError[], parent = ''): ConfigFieldError[] {
  * returns the typed instance; throws ConnectorConfigError naming every failing field.
  * Unknown properties are refused so a typo never passes silently.
  */
-export function validateAgainstSchema<T extends object>(schema: new () => T, plain: unknown, what: 'config' | 'credentials'): T {
+export function validateAgainstSchema<T extends object>(schema: new () => T, plain: unknown, what: string): T {
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     throw new ConnectorConfigError(what, [{ field: '(root)', messages: [`${what} must be a JSON object`] }]);
   }

@@ -33,10 +33,10 @@ export interface ConfigFieldError {
 /** A connector config (or credentials) refused by its schema, with every failing field. */
 export class ConnectorConfigError extends Error {
   constructor(
-    readonly what: 'config' | 'credentials',
+    readonly what: string,
     readonly fields: ConfigFieldError[],
   ) {
-    super(`Invalid connector ${what}: ${fields.map((f) => `${f.field}: ${f.messages.join(', ')}`).join('; ')}`);
+    super(`Invalid ${what}: ${fields.map((f) => `${f.field}: ${f.messages.join(', ')}`).join('; ')}`);
     this.name = 'ConnectorConfigError';
   }
 }

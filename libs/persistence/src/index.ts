@@ -5,3 +5,4 @@ export * from './prisma.service';
 export * from './seed/seed';
 export * from './ensure-database';
 export * from './seed/quang-ngai-units';
+export * from './seed/demo-sources';
