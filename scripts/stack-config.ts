@@ -30,7 +30,7 @@ export class StackConfig extends BaseConfig {
 
   /** Seed the four demo sources pointing at the simulator. */
   @IsBoolean()
-  SEED_DEMO_SOURCES = true;
+  SEED_DEMO_SOURCES: boolean = true;
 
   /** Where the demo sources find the simulator, and its token (SIMULATOR_TOKEN). */
   @Matches(/^https?:\/\//)

@@ -2,3 +2,5 @@ export * from './processes';
 export * from './test-database';
 export * from './test-redis';
 export * from './simulator';
+export * from './connectors';
+export * from './event-queues';
