@@ -24,6 +24,8 @@ const validDocument = {
   hanXuLy: '2026-11-25T17:00:00.000+07:00', trangThai: 'da_xu_ly', ngayXuLy: '2026-11-20T09:00:00.000+07:00', xuLyTrenMang: true, kySo: null,
 };
 
+jest.setTimeout(90_000);
+
 describe('bad records and source outages', () => {
   let database: TestDatabase;
   let redis: TestRedis;

@@ -37,6 +37,8 @@ const SYSTEMS = [
   { connectorType: 'education', system: 'edu' },
 ] as const;
 
+jest.setTimeout(90_000);
+
 describe('pulling the four simulated systems', () => {
   let database: TestDatabase;
   let redis: TestRedis;

@@ -20,6 +20,8 @@ const SECRET = 'push-test-secret-0123456789';
 const sign = (body: string, timestamp: number, secret = SECRET): string =>
   `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 
+jest.setTimeout(90_000);
+
 describe('push ingestion (POST /ingest/:sourceId)', () => {
   let database: TestDatabase;
   let redis: TestRedis;

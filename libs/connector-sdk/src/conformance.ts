@@ -1,3 +1,4 @@
+/// <reference types="jest" />
 import type { Connector } from './connector';
 import { validateAgainstSchema } from './config-validation';
 import { ConnectorConfigError } from './errors';
