@@ -79,7 +79,8 @@ export class HttpClient {
     this.policy = wrap(
       retry(isSourceError('retry'), { maxAttempts: options.maxAttempts - 1, backoff }),
       this.breaker,
-      timeout(options.timeoutMs, TimeoutStrategy.Aggressive),
+      // Cooperative: the abort reaches fetch, which fails as a SourceError("timeout") that retry and breaker see.
+      timeout(options.timeoutMs, TimeoutStrategy.Cooperative),
     );
   }
 
