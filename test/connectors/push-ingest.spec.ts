@@ -70,7 +70,7 @@ describe('push ingestion (POST /ingest/:sourceId)', () => {
 
     const replay = await post(body, headers);
     expect(replay.status).toBe(401);
-    expect((await replay.json()).message).toMatch(/replayed request refused/);
+    expect(((await replay.json()) as { message: string }).message).toMatch(/replayed request refused/);
     expect((await prisma.source.findUniqueOrThrow({ where: { id: sourceId } })).deadLetterCount).toBe(1);
   });
 
@@ -80,7 +80,7 @@ describe('push ingestion (POST /ingest/:sourceId)', () => {
 
     const forged = await post(body, { 'x-ioc-signature': sign(body, now, 'another-secret-entirely'), 'x-ioc-timestamp': String(now) });
     expect(forged.status).toBe(401);
-    expect((await forged.json()).message).toMatch(/signature does not match/);
+    expect(((await forged.json()) as { message: string }).message).toMatch(/signature does not match/);
 
     const tampered = await post(body.replace('21001', '21004'), { 'x-ioc-signature': sign(body, now), 'x-ioc-timestamp': String(now) });
     expect(tampered.status).toBe(401);
@@ -88,11 +88,11 @@ describe('push ingestion (POST /ingest/:sourceId)', () => {
     const stale = now - 3600;
     const old = await post(body, { 'x-ioc-signature': sign(body, stale), 'x-ioc-timestamp': String(stale) });
     expect(old.status).toBe(401);
-    expect((await old.json()).message).toMatch(/3600 s away from the server clock/);
+    expect(((await old.json()) as { message: string }).message).toMatch(/3600 s away from the server clock/);
 
     const unsigned = await post(body, {});
     expect(unsigned.status).toBe(401);
-    expect((await unsigned.json()).message).toMatch(/x-ioc-timestamp/);
+    expect(((await unsigned.json()) as { message: string }).message).toMatch(/x-ioc-timestamp/);
 
     expect([...(await queuedEvents(redis)).byKey.keys()]).not.toContain('lgsp:d');
   });
