@@ -114,6 +114,10 @@ describe('pulling the four simulated systems', () => {
     const published = await redis.client.xrange(`${redis.prefix}:source-health`, '-', '+');
     const updates = published.map(([, fields]) => JSON.parse(fields[1]!) as { sourceId: string; status: string });
     expect(new Set(updates.filter((u) => u.status === 'OK').map((u) => u.sourceId))).toEqual(new Set(sourceIds));
+
+    const metrics = await (await fetch(`${connectors.url}/metrics`)).text();
+    expect(metrics).toContain(`ioc_connector_events_queued_total{source="${sourceIds[0]}",stream="documents"}`);
+    expect(metrics).toMatch(/ioc_connector_counter_total\{source="[^"]+",stream="dossiers",name="records_read"\} \d+/);
   });
 
   it('backfills a range of one stream on request without moving the live cursor', async () => {

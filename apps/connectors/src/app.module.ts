@@ -9,6 +9,7 @@ import { ConnectorsConfig } from './config/connectors-config';
 import { ConnectorsExceptionFilter } from './errors/connectors-exception.filter';
 import { IngestModule } from './ingest/ingest.module';
 import type { RawBodyRequest } from './ingest/ingest.controller';
+import { MetricsModule } from './metrics/metrics.module';
 import { RegistryModule } from './registry/registry.module';
 import { SourcesModule } from './sources/sources.module';
 import { SyncModule } from './sync/sync.module';
@@ -29,6 +30,7 @@ export class AppModule {
           prefix: config.REDIS_PREFIX,
           queues: [QueueName.SourcePull, QueueName.Events, QueueName.DeadLetter],
         }),
+        MetricsModule,
         RegistryModule,
         SyncModule,
         IngestModule,

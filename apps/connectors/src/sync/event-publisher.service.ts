@@ -7,6 +7,7 @@ import type { RefusedRecord } from '@ioc/connector-sdk';
 import { PrismaService } from '@ioc/persistence';
 import { DEFAULT_JOB_OPTIONS } from '@ioc/queues';
 import { ConnectorsConfig } from '../config/connectors-config';
+import { ConnectorMetricsService } from '../metrics/connector-metrics.service';
 
 const digest = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 40);
 
@@ -22,6 +23,7 @@ export class EventPublisherService {
     @InjectQueue(QueueName.DeadLetter) private readonly deadLetters: Queue<DeadLetterEntry>,
     private readonly prisma: PrismaService,
     private readonly config: ConnectorsConfig,
+    private readonly metrics: ConnectorMetricsService,
   ) {}
 
   /** Resolves once every batch is stored in Redis: only then may the caller save its cursor. */
@@ -35,6 +37,7 @@ export class EventPublisherService {
       jobs.push({ name: 'event-batch', data: { sourceId, stream, events: chunk }, opts: { ...DEFAULT_JOB_OPTIONS[QueueName.Events], jobId } });
     }
     await this.events.addBulk(jobs);
+    this.metrics.eventsQueued.inc({ source: sourceId, stream }, events.length);
     return jobs.length;
   }
 
@@ -52,6 +55,7 @@ export class EventPublisherService {
         },
       })),
     );
+    this.metrics.deadLettered.inc({ source: sourceId ?? 'unknown', stream: stream ?? 'unknown', stage }, refused.length);
     if (sourceId) {
       await this.prisma.source.update({ where: { id: sourceId }, data: { deadLetterCount: { increment: refused.length } } });
     }

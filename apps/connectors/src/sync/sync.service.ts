@@ -3,6 +3,7 @@ import type { SourcePullJob } from '@ioc/contracts';
 import { runRead, type ConnectorLogger } from '@ioc/connector-sdk';
 import { PrismaService } from '@ioc/persistence';
 import { ConnectorsConfig } from '../config/connectors-config';
+import { ConnectorMetricsService } from '../metrics/connector-metrics.service';
 import { SourceHealthService } from '../source-health/source-health.service';
 import { UnitCodesService } from '../units/unit-codes.service';
 import { EventPublisherService } from './event-publisher.service';
@@ -33,6 +34,7 @@ export class SyncService implements OnApplicationShutdown {
     private readonly health: SourceHealthService,
     private readonly units: UnitCodesService,
     private readonly config: ConnectorsConfig,
+    private readonly metrics: ConnectorMetricsService,
   ) {}
 
   async pull(job: SourcePullJob): Promise<PullReport> {
@@ -56,6 +58,7 @@ export class SyncService implements OnApplicationShutdown {
           const cursor = backfill ? null : ((source.cursor as Record<string, string>)[stream] ?? null);
           for await (const batch of runRead({
             connector, sourceId, stream, config, credentials, http, cursor, logger,
+            metrics: this.metrics.forStream(sourceId, stream),
             range: backfill ? { from: new Date(backfill.from), to: new Date(backfill.to) } : undefined,
             validation: { knownUnitCodes },
             maxRecordBytes: this.config.MAX_RECORD_BYTES,
@@ -78,7 +81,10 @@ export class SyncService implements OnApplicationShutdown {
       this.running.delete(runKey);
     }
 
-    if (failure) await this.health.recordFailure(sourceId, failure);
+    if (failure) {
+      this.metrics.pullFailures.inc({ source: sourceId });
+      await this.health.recordFailure(sourceId, failure);
+    }
     else if (!backfill) await this.health.recordSuccess(sourceId, await this.newestChange(sourceId));
     report.status = failure ? 'failed' : 'done';
     this.logger.log({ backfill: backfill ?? undefined, ...report }, 'pull finished');
