@@ -27,10 +27,10 @@ const common = {
 };
 
 const builtins: [Connector, string][] = [
-  [new IOfficeConnector() as unknown as Connector, 'documents'],
-  [new DvcConnector() as unknown as Connector, 'dossiers'],
-  [new HealthSystemConnector() as unknown as Connector, 'facility-reports'],
-  [new EducationSystemConnector() as unknown as Connector, 'attendance'],
+  [new IOfficeConnector(), 'documents'],
+  [new DvcConnector(), 'dossiers'],
+  [new HealthSystemConnector(), 'facility-reports'],
+  [new EducationSystemConnector(), 'attendance'],
 ];
 for (const [connector, stream] of builtins) describeConnectorConformance({ ...common, connector, stream, config: restConfig });
 
@@ -50,7 +50,7 @@ const genericConfig = (baseUrl: string) => ({
 });
 describeConnectorConformance({
   ...common,
-  connector: new GenericHttpConnector() as unknown as Connector,
+  connector: new GenericHttpConnector(),
   stream: 'attendance',
   config: () => genericConfig(simulator.url),
   unreachableConfig: () => genericConfig('http://127.0.0.1:9'),

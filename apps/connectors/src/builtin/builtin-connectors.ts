@@ -12,4 +12,4 @@ export const builtinConnectors = (): Connector[] => [
   new HealthSystemConnector(),
   new EducationSystemConnector(),
   new GenericHttpConnector(),
-] as unknown as Connector[];
+];
