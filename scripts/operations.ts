@@ -1,7 +1,8 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import pino from 'pino';
-import { createPrismaClient, ensureDatabase, migrateDeploy, seedDatabase } from '@ioc/persistence';
+import { createPrismaClient, ensureDatabase, migrateDeploy, seedDatabase, seedDemoSources } from '@ioc/persistence';
+import { CredentialCipher, resolveCredentialsKey } from '@ioc/security';
 import { checkRedis } from '@ioc/platform';
 import type { StackConfig } from './stack-config';
 
@@ -32,6 +33,16 @@ export async function seed(config: StackConfig, logger: pino.Logger): Promise<vo
       await writeFile(file, `${JSON.stringify(report.generatedSecrets, null, 2)}\n`, { mode: 0o600 });
       await chmod(file, 0o600);
       logger.info({ file, secrets: Object.keys(report.generatedSecrets) }, 'generated credentials written (shown nowhere else)');
+    }
+    if (config.SEED_DEMO_SOURCES) {
+      // The connectors read the same key (CREDENTIALS_KEY or the file written here on first run).
+      const key = resolveCredentialsKey(config.CREDENTIALS_KEY, resolve(PROJECT_ROOT, config.CREDENTIALS_KEY_FILE), { createIfMissing: true });
+      const sources = await seedDemoSources(prisma, {
+        simulatorUrl: config.SEED_SIMULATOR_URL,
+        simulatorToken: config.SIMULATOR_TOKEN,
+        cipher: new CredentialCipher(key),
+      });
+      logger.info(sources, 'demo sources (simulator) seeded');
     }
   } finally {
     await prisma.$disconnect();

@@ -1,3 +1,6 @@
 export * from './processes';
 export * from './test-database';
 export * from './test-redis';
+export * from './simulator';
+export * from './connectors';
+export * from './event-queues';

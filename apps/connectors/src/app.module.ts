@@ -1,11 +1,20 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Module, type INestApplication } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { QueueName } from '@ioc/contracts';
 import { PersistenceModule } from '@ioc/persistence';
 import { loggingModule } from '@ioc/platform';
-import { QueuesModule } from '@ioc/queues';
+import { QueuesModule, RedisModule } from '@ioc/queues';
 import { ConnectorsConfig } from './config/connectors-config';
+import { ConnectorsExceptionFilter } from './errors/connectors-exception.filter';
+import { IngestModule } from './ingest/ingest.module';
+import type { RawBodyRequest } from './ingest/ingest.controller';
+import { MetricsModule } from './metrics/metrics.module';
+import { RegistryModule } from './registry/registry.module';
+import { SourcesModule } from './sources/sources.module';
+import { SyncModule } from './sync/sync.module';
 
-/** Pulls source systems on their schedules and queues normalised event batches. */
+/** Pulls source systems on their schedules, takes pushed events, and queues normalised event batches. */
 @Module({})
 export class AppModule {
   static forRoot(config: ConnectorsConfig): DynamicModule {
@@ -15,14 +24,30 @@ export class AppModule {
       imports: [
         loggingModule({ app: 'connectors', level: config.LOG_LEVEL }),
         PersistenceModule.forRoot({ databaseUrl: config.DATABASE_URL }),
+        RedisModule.forRoot(config.REDIS_URL),
         QueuesModule.forRoot({
           redisUrl: config.REDIS_URL,
           prefix: config.REDIS_PREFIX,
           queues: [QueueName.SourcePull, QueueName.Events, QueueName.DeadLetter],
         }),
+        MetricsModule,
+        RegistryModule,
+        SyncModule,
+        IngestModule,
+        SourcesModule,
       ],
-      providers: [{ provide: ConnectorsConfig, useValue: config }],
+      providers: [{ provide: ConnectorsConfig, useValue: config }, { provide: APP_FILTER, useClass: ConnectorsExceptionFilter }],
       exports: [ConnectorsConfig],
     };
   }
+}
+
+/** HTTP set-up shared by main and the tests: a JSON parser that keeps the raw bytes push signatures cover. */
+export function configureConnectorsApp(app: INestApplication, config: ConnectorsConfig): void {
+  (app as NestExpressApplication).useBodyParser('json', {
+    limit: config.INGEST_MAX_BODY_BYTES,
+    verify: (request: RawBodyRequest, _response: unknown, buffer: Buffer) => {
+      request.rawBody = buffer;
+    },
+  });
 }

@@ -1,12 +1,19 @@
 import 'reflect-metadata';
 import { loadConfig } from '@ioc/config';
-import { exitOnStartupError, startWorker } from '@ioc/platform';
-import { AppModule } from './app.module';
+import { exitOnStartupError, startHttpApp } from '@ioc/platform';
+import { AppModule, configureConnectorsApp } from './app.module';
 import { ConnectorsConfig } from './config/connectors-config';
 
 try {
   const config = loadConfig(ConnectorsConfig);
-  startWorker('connectors', AppModule.forRoot(config), config);
+  startHttpApp({
+    name: 'connectors',
+    module: AppModule.forRoot(config),
+    config,
+    port: config.CONNECTORS_PORT,
+    host: config.CONNECTORS_HOST,
+    configure: (app) => configureConnectorsApp(app, config),
+  });
 } catch (error) {
   exitOnStartupError('connectors', error);
 }

@@ -6,3 +6,4 @@ export * from './socket-events';
 export * from './live';
 export * from './scorecards';
 export * from './alerts';
+export * from './ingest';

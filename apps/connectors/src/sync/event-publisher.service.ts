@@ -1,0 +1,63 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { createHash } from 'node:crypto';
+import { QueueName, type DeadLetterEntry, type EventBatchJob, type NormalizedEvent } from '@ioc/contracts';
+import type { RefusedRecord } from '@ioc/connector-sdk';
+import { PrismaService } from '@ioc/persistence';
+import { DEFAULT_JOB_OPTIONS } from '@ioc/queues';
+import { ConnectorsConfig } from '../config/connectors-config';
+import { ConnectorMetricsService } from '../metrics/connector-metrics.service';
+
+const digest = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 40);
+
+/**
+ * Puts validated events on the events queue in batches and refused records on the dead-letter
+ * queue. Job ids derive from the content, so re-queuing the same batch after a crash is a no-op
+ * while the first job is still kept.
+ */
+@Injectable()
+export class EventPublisherService {
+  constructor(
+    @InjectQueue(QueueName.Events) private readonly events: Queue<EventBatchJob>,
+    @InjectQueue(QueueName.DeadLetter) private readonly deadLetters: Queue<DeadLetterEntry>,
+    private readonly prisma: PrismaService,
+    private readonly config: ConnectorsConfig,
+    private readonly metrics: ConnectorMetricsService,
+  ) {}
+
+  /** Resolves once every batch is stored in Redis: only then may the caller save its cursor. */
+  async publish(sourceId: string, stream: string, events: NormalizedEvent[]): Promise<number> {
+    if (events.length === 0) return 0;
+    const size = this.config.EVENT_BATCH_SIZE;
+    const jobs = [];
+    for (let start = 0; start < events.length; start += size) {
+      const chunk = events.slice(start, start + size);
+      const jobId = `batch-${digest(`${sourceId}\n${stream}\n${chunk.map((e) => e.idempotencyKey).join('\n')}`)}`;
+      jobs.push({ name: 'event-batch', data: { sourceId, stream, events: chunk }, opts: { ...DEFAULT_JOB_OPTIONS[QueueName.Events], jobId } });
+    }
+    await this.events.addBulk(jobs);
+    this.metrics.eventsQueued.inc({ source: sourceId, stream }, events.length);
+    return jobs.length;
+  }
+
+  /** Dead-letters refused records with their reason and counts them on the source's health. */
+  async deadLetter(sourceId: string | null, stream: string | null, refused: RefusedRecord[], stage: DeadLetterEntry['stage']): Promise<void> {
+    if (refused.length === 0) return;
+    const at = new Date().toISOString();
+    await this.deadLetters.addBulk(
+      refused.map((record) => ({
+        name: 'refused',
+        data: { reason: record.reason, fields: record.fields, sourceId, stream, stage, raw: record.raw, at },
+        opts: {
+          ...DEFAULT_JOB_OPTIONS[QueueName.DeadLetter],
+          jobId: `dead-${digest(`${sourceId}\n${stream}\n${stage}\n${JSON.stringify(record.raw)}`)}`,
+        },
+      })),
+    );
+    this.metrics.deadLettered.inc({ source: sourceId ?? 'unknown', stream: stream ?? 'unknown', stage }, refused.length);
+    if (sourceId) {
+      await this.prisma.source.update({ where: { id: sourceId }, data: { deadLetterCount: { increment: refused.length } } });
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { QueueName, type SourcePullJob } from '@ioc/contracts';
+import { ConnectorRegistry, parseSchedule } from '@ioc/connector-sdk';
+import { PrismaService } from '@ioc/persistence';
+import { DEFAULT_JOB_OPTIONS } from '@ioc/queues';
+import { ConnectorsConfig } from '../config/connectors-config';
+
+const schedulerId = (sourceId: string): string => `pull-${sourceId}`;
+
+/**
+ * Keeps one BullMQ job scheduler per enabled pull source, matching its schedule; reconciled at
+ * start and every SOURCE_RECONCILE_MS, so sources added or changed in the table take effect
+ * without a restart. Push sources have no schedule.
+ */
+@Injectable()
+export class PullSchedulerService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(PullSchedulerService.name);
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    @InjectQueue(QueueName.SourcePull) private readonly queue: Queue<SourcePullJob>,
+    private readonly prisma: PrismaService,
+    private readonly registry: ConnectorRegistry,
+    private readonly config: ConnectorsConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.reconcile();
+    this.timer = setInterval(() => {
+      this.reconcile().catch((error: unknown) => this.logger.error({ err: error }, 'schedule reconciliation failed'));
+    }, this.config.SOURCE_RECONCILE_MS);
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  async reconcile(): Promise<void> {
+    const known = new Set(this.registry.list().map((connector) => connector.spec.id));
+    const sources = await this.prisma.source.findMany({ where: { enabled: true }, select: { id: true, connectorType: true, schedule: true } });
+    const wanted = new Set<string>();
+    for (const source of sources) {
+      if (!known.has(source.connectorType)) continue;
+      try {
+        const repeat = parseSchedule(source.schedule);
+        await this.queue.upsertJobScheduler(schedulerId(source.id), repeat, {
+          name: 'pull',
+          data: { sourceId: source.id },
+          opts: DEFAULT_JOB_OPTIONS[QueueName.SourcePull],
+        });
+        wanted.add(schedulerId(source.id));
+      } catch (error) {
+        this.logger.warn({ sourceId: source.id, err: (error as Error).message }, 'source not scheduled');
+      }
+    }
+    for (const scheduler of await this.queue.getJobSchedulers()) {
+      if (scheduler.key.startsWith('pull-') && !wanted.has(scheduler.key)) await this.queue.removeJobScheduler(scheduler.key);
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { SourceHealthModule } from '../source-health/source-health.module';
+import { UnitCodesService } from '../units/unit-codes.service';
+import { EventPublisherService } from './event-publisher.service';
+import { PullSchedulerService } from './pull-scheduler.service';
+import { SourceContextService } from './source-context.service';
+import { SourcePullProcessor } from './source-pull.processor';
+import { SyncService } from './sync.service';
+
+@Module({
+  imports: [SourceHealthModule],
+  providers: [SyncService, SourceContextService, EventPublisherService, UnitCodesService, PullSchedulerService, SourcePullProcessor],
+  exports: [SyncService, SourceContextService, EventPublisherService, UnitCodesService],
+})
+export class SyncModule {}

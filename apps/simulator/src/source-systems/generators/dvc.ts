@@ -1,0 +1,105 @@
+import { fact, gauge, uniqueStages, type SimEntity, type SimResource, type TruthFact } from './entity';
+import { SeededRandom } from './random';
+import { ONE_STOP_UNITS } from './units';
+import { HOUR_MS, MINUTE_MS, addWorkingDays, dayStart, isWorkingDay, officeTime, timeBetween, toLocalIso } from './working-day';
+
+type Channel = 'online' | 'direct' | 'postal';
+/** Field values of the national one-stop systems (KenhNop: 1 trực tiếp, 2 trực tuyến, 3 bưu chính). */
+const KENH_NOP: Record<Channel, number> = { direct: 1, online: 2, postal: 3 };
+const PROCEDURES = ['1.001612', '1.004227', '2.000908', '1.010736', '2.002154', '1.003347', '1.000894', '2.001023'];
+
+/**
+ * Public services / one-stop (DVC-like), with field names close to the 766 index's data
+ * (MaHoSo, MaTTHC, KenhNop, NgayTiepNhan, NgayHenTra, NgayKetQua, ...): dossiers received
+ * online (any hour) or at the desk (office hours), resolved on time or late, some paid online;
+ * a daily catalogue of procedures by service level; citizen complaints (PAKN).
+ */
+export function generateDvc(seed: string, days: number[]): SimResource[] {
+  const dossiers: SimEntity[] = [];
+  const catalog: SimEntity[] = [];
+  const feedback: SimEntity[] = [];
+  for (const day of days) {
+    for (const unit of ONE_STOP_UNITS) {
+      const random = new SeededRandom(`${seed}:dvc:${unit.code}:${day}`);
+      const count = isWorkingDay(day) ? random.int(3, 8) : random.int(0, 2);
+      for (let n = 0; n < count; n += 1) {
+        const channel: Channel = !isWorkingDay(day) ? 'online' : random.chance(0.6) ? 'online' : random.chance(0.9) ? 'direct' : 'postal';
+        const receivedAt = channel === 'online' ? timeBetween(day, 6, 23, random) : officeTime(day, random);
+        const appointmentAt = dayStart(addWorkingDays(day, random.int(1, 6))) + 17 * HOUR_MS;
+        const late = random.chance(0.1);
+        const resolvedAt = Math.max(officeTime(addWorkingDays(day, late ? random.int(7, 9) : random.int(0, 1)), random), receivedAt + 30 * MINUTE_MS);
+        const feeBearing = random.chance(0.4);
+        const paidOnline = channel === 'online' ? random.chance(0.8) : random.chance(0.1);
+        const paidAt = receivedAt + random.int(5, 90) * MINUTE_MS;
+        const supplement = random.chance(0.08);
+        const procedure = random.pick(PROCEDURES);
+        const id = `${unit.code}-${day}-${String(n).padStart(4, '0')}`;
+        const entity: SimEntity = {
+          id,
+          stages: feeBearing ? [receivedAt, paidAt, resolvedAt] : [receivedAt, resolvedAt],
+          view: (now, updatedAt) => {
+            const [received, ...later] = entity.stages;
+            const resolved = later.at(-1)!;
+            const paid = feeBearing ? later[0]! : undefined;
+            return {
+              MaHoSo: `H51.${id}`,
+              MaTTHC: procedure,
+              MaDonVi: unit.code,
+              TenDonVi: unit.name,
+              KenhNop: KENH_NOP[channel],
+              NgayTiepNhan: toLocalIso(received!),
+              NgayHenTra: toLocalIso(appointmentAt),
+              NgayKetQua: resolved <= now ? toLocalIso(resolved) : null,
+              TrangThaiHoSo: resolved <= now ? 'DA_TRA_KET_QUA' : supplement ? 'YEU_CAU_BO_SUNG' : 'DANG_XU_LY',
+              CoPhiLePhi: feeBearing,
+              HinhThucThanhToan: feeBearing && paid! <= now ? (paidOnline ? 'TRUC_TUYEN' : 'TRUC_TIEP') : null,
+              NgayThanhToan: feeBearing && paid! <= now ? toLocalIso(paid!) : null,
+              YeuCauBoSung: supplement,
+              updatedAt,
+            };
+          },
+          facts: (now) => {
+            const [received, ...later] = entity.stages;
+            const resolved = later.at(-1)!;
+            const facts: TruthFact[] = [];
+            if (received! <= now) facts.push(fact('dossier.received', unit.code, received!, { channel }));
+            if (feeBearing && later[0]! <= now) facts.push(fact('dossier.paid', unit.code, later[0]!, { channel: paidOnline ? 'online' : 'direct' }));
+            if (resolved <= now) facts.push(fact('dossier.resolved', unit.code, resolved, { onTime: resolved <= appointmentAt }));
+            return facts;
+          },
+        };
+        dossiers.push(entity);
+      }
+
+      const publishedAt = dayStart(day) + 7 * HOUR_MS;
+      const eligible = 180 + (unit.code.length * 7) % 40;
+      const fullyOnline = Math.min(eligible, Math.floor(eligible * 0.7) + random.int(0, 20));
+      const snapshot: SimEntity = {
+        id: `DM-${unit.code}-${day}`,
+        stages: [publishedAt],
+        view: (_now, updatedAt) => ({
+          id: snapshot.id, MaDonVi: unit.code, Ngay: toLocalIso(snapshot.stages[0]!), SoTTHCDuDieuKien: eligible, SoTTHCToanTrinh: fullyOnline, updatedAt,
+        }),
+        facts: (now) => (snapshot.stages[0]! <= now ? [gauge('procedures.catalog', unit.code, snapshot.stages[0]!, { fullyOnline, eligible })] : []),
+      };
+      catalog.push(snapshot);
+
+      if (random.chance(0.25)) {
+        const complaint: SimEntity = {
+          id: `PAKN-${unit.code}-${day}`,
+          stages: [timeBetween(day, 7, 21, random)],
+          view: (_now, updatedAt) => ({
+            id: complaint.id, MaDonVi: unit.code, LoaiPhanAnh: 'KHIEU_NAI', NgayGui: toLocalIso(complaint.stages[0]!), updatedAt,
+          }),
+          facts: (now) => (complaint.stages[0]! <= now ? [fact('feedback.complaint', unit.code, complaint.stages[0]!, {})] : []),
+        };
+        feedback.push(complaint);
+      }
+    }
+  }
+  return [
+    { name: 'dossiers', entities: uniqueStages(dossiers) },
+    { name: 'procedure-catalog', entities: uniqueStages(catalog) },
+    { name: 'feedback', entities: uniqueStages(feedback) },
+  ];
+}

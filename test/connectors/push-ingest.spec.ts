@@ -1,0 +1,99 @@
+import { createHmac } from 'node:crypto';
+import type { PrismaClient } from '@ioc/persistence';
+import {
+  connectorsEnv,
+  createSource,
+  createTestDatabase,
+  createTestRedis,
+  deadLetters,
+  queuedEvents,
+  seededPrisma,
+  startConnectors,
+  waitFor,
+  type RunningConnectors,
+  type TestDatabase,
+  type TestRedis,
+} from '../support';
+
+const SECRET = 'push-test-secret-0123456789';
+
+const sign = (body: string, timestamp: number, secret = SECRET): string =>
+  `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+
+jest.setTimeout(90_000);
+
+describe('push ingestion (POST /ingest/:sourceId)', () => {
+  let database: TestDatabase;
+  let redis: TestRedis;
+  let prisma: PrismaClient;
+  let connectors: RunningConnectors;
+  let sourceId: string;
+
+  beforeAll(async () => {
+    [database, redis] = await Promise.all([createTestDatabase(), createTestRedis()]);
+    prisma = await seededPrisma(database);
+    connectors = await startConnectors(connectorsEnv(database, redis));
+    const created = await createSource(connectors.url, { name: 'LGSP push', connectorType: 'push', config: {}, credentials: { hmacSecret: SECRET } });
+    expect(created.status).toBe(201);
+    sourceId = created.body.id as string;
+  });
+
+  afterAll(async () => {
+    await connectors?.close();
+    await prisma?.$disconnect();
+    await redis?.cleanup();
+    await database?.drop();
+  });
+
+  const post = (body: string, headers: Record<string, string>) =>
+    fetch(`${connectors.url}/ingest/${sourceId}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+
+  const event = (id: string, extra: Record<string, unknown> = {}) => ({
+    idempotencyKey: `lgsp:${id}`, unitCode: '21001', occurredAt: '2026-11-20T09:30:00+07:00', kind: 'dossier.received',
+    kindClass: 'fact', values: { count: 1 }, attributes: { channel: 'online' }, ...extra,
+  });
+
+  it('queues valid events, dead-letters invalid ones with the reason, and refuses a replay with 401', async () => {
+    const body = JSON.stringify({ stream: 'dossiers', events: [event('a'), event('b'), event('c', { values: { count: 'one' } })] });
+    const timestamp = Math.floor(Date.now() / 1000);
+    const headers = { 'x-ioc-signature': sign(body, timestamp), 'x-ioc-timestamp': String(timestamp) };
+
+    const accepted = await post(body, headers);
+    expect(accepted.status).toBe(202);
+    expect(await accepted.json()).toEqual({ accepted: 2, deadLettered: 1 });
+    const queued = await queuedEvents(redis);
+    expect([...queued.byKey.keys()].sort()).toEqual(['lgsp:a', 'lgsp:b']);
+    expect(queued.byKey.get('lgsp:a')).toMatchObject({ sourceId, stream: 'dossiers' });
+    const letters = await waitFor(async () => ((await deadLetters(redis)).length === 1 ? deadLetters(redis) : undefined));
+    expect(letters[0]).toMatchObject({ sourceId, stream: 'dossiers', stage: 'ingest', fields: ['values'] });
+    expect(letters[0]!.reason).toMatch(/values must map names to finite numbers/);
+
+    const replay = await post(body, headers);
+    expect(replay.status).toBe(401);
+    expect(((await replay.json()) as { message: string }).message).toMatch(/replayed request refused/);
+    expect((await prisma.source.findUniqueOrThrow({ where: { id: sourceId } })).deadLetterCount).toBe(1);
+  });
+
+  it('refuses a bad signature, a stale timestamp and missing headers with 401 and says why', async () => {
+    const body = JSON.stringify({ stream: 'dossiers', events: [event('d')] });
+    const now = Math.floor(Date.now() / 1000);
+
+    const forged = await post(body, { 'x-ioc-signature': sign(body, now, 'another-secret-entirely'), 'x-ioc-timestamp': String(now) });
+    expect(forged.status).toBe(401);
+    expect(((await forged.json()) as { message: string }).message).toMatch(/signature does not match/);
+
+    const tampered = await post(body.replace('21001', '21004'), { 'x-ioc-signature': sign(body, now), 'x-ioc-timestamp': String(now) });
+    expect(tampered.status).toBe(401);
+
+    const stale = now - 3600;
+    const old = await post(body, { 'x-ioc-signature': sign(body, stale), 'x-ioc-timestamp': String(stale) });
+    expect(old.status).toBe(401);
+    expect(((await old.json()) as { message: string }).message).toMatch(/x-ioc-timestamp is 36\d\d s away from the server clock \(at most 300 s\)/);
+
+    const unsigned = await post(body, {});
+    expect(unsigned.status).toBe(401);
+    expect(((await unsigned.json()) as { message: string }).message).toMatch(/x-ioc-timestamp/);
+
+    expect([...(await queuedEvents(redis)).byKey.keys()]).not.toContain('lgsp:d');
+  });
+});
