@@ -38,4 +38,12 @@ export class StackConfig extends BaseConfig {
 
   @IsString()
   SIMULATOR_TOKEN = 'sim-demo-token';
+
+  /** Signs the gateway's login tokens; unset, `npm start` keeps a generated one in JWT_SECRET_FILE. */
+  @IsOptional()
+  @IsString()
+  JWT_SECRET?: string;
+
+  @IsString()
+  JWT_SECRET_FILE = '.secrets/jwt-secret';
 }

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { loadConfig } from '@ioc/config';
 import { exitOnStartupError } from '@ioc/platform';
+import { resolveLocalSecret } from '@ioc/security';
 import { PROJECT_ROOT, createLogger, prepareStack } from './operations';
 import { StackConfig } from './stack-config';
 
@@ -16,6 +17,11 @@ const APPS = ['simulator', 'aggregator', 'connectors', 'gateway'] as const;
   const config = loadConfig(StackConfig);
   const logger = createLogger('start', config.LOG_LEVEL);
   await prepareStack(config, logger);
+  // The gateway requires a JWT secret; a local install gets one generated once and kept on disk.
+  const jwtSecret = resolveLocalSecret('JWT_SECRET', config.JWT_SECRET, resolve(PROJECT_ROOT, config.JWT_SECRET_FILE), {
+    createIfMissing: true,
+    bytes: 48,
+  });
 
   const children = new Map<string, ChildProcess>();
   let stopping = false;
@@ -28,7 +34,7 @@ const APPS = ['simulator', 'aggregator', 'connectors', 'gateway'] as const;
 
   for (const app of APPS) {
     const child = spawn(process.execPath, [resolve(PROJECT_ROOT, 'dist', 'apps', app, 'src', 'main.js')], {
-      env: process.env,
+      env: { ...process.env, JWT_SECRET: jwtSecret },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     children.set(app, child);

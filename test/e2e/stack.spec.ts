@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
 import { createTestDatabase, createTestRedis, runCompiled, waitFor, type TestDatabase, type TestRedis } from '../support';
 
 /** A port nobody listens on: bind one, note it, release it. */
@@ -32,8 +34,9 @@ describe('the stack as an operator runs it', () => {
     await db.drop();
   });
 
-  it('start migrates, seeds and runs every app; /health reports Postgres and Redis; SIGTERM stops them all', async () => {
-    const [port, simulatorPort] = [await freePort(), await freePort()];
+  it('start migrates, seeds and runs every app, the simulator feeding the connectors through to live values; SIGTERM stops them all', async () => {
+    const [port, simulatorPort, connectorsPort] = [await freePort(), await freePort(), await freePort()];
+    const secrets = `/tmp/${redis.prefix}`;
     const stack = runCompiled('scripts/start.js', {
       DATABASE_URL: db.url,
       REDIS_URL: redis.url,
@@ -41,10 +44,12 @@ describe('the stack as an operator runs it', () => {
       PORT: String(port),
       HOST: '127.0.0.1',
       SIMULATOR_PORT: String(simulatorPort),
-      // The gateway signs login tokens; a test run asks for a throw-away secret explicitly.
-      JWT_SECRET_GENERATE: 'true',
+      SEED_SIMULATOR_URL: `http://127.0.0.1:${simulatorPort}`,
+      CONNECTORS_PORT: String(connectorsPort),
       SEED_ADMIN_PASSWORD: 'e2e admin password',
-      SEED_CREDENTIALS_FILE: `/tmp/${redis.prefix}-credentials.json`,
+      SEED_CREDENTIALS_FILE: `${secrets}/credentials.json`,
+      CREDENTIALS_KEY_FILE: `${secrets}/credentials-key`,
+      JWT_SECRET_FILE: `${secrets}/jwt-secret`,
     });
     try {
       const health = await waitFor(
@@ -60,11 +65,24 @@ describe('the stack as an operator runs it', () => {
         details: { postgres: { status: 'up' }, redis: { status: 'up' } },
       });
       expect(await getJson(`http://127.0.0.1:${simulatorPort}/health`)).toEqual({ status: 200, body: { status: 'ok' } });
+      // Simulator → connectors → queue → aggregator → live values the gateway serves.
+      const liveValues = await waitFor(
+        async () => {
+          const count = await redis.client.hlen(sharedRedisKey(redis.prefix, SharedRedisKey.IndicatorLatest));
+          return count > 0 ? count : undefined;
+        },
+        60_000,
+        'live indicator values computed from the simulated sources',
+      );
+      expect(liveValues).toBeGreaterThan(0);
     } finally {
       await stack.stop('SIGTERM');
     }
     expect(stack.output()).toContain('all apps stopped');
-    expect(stack.output()).not.toContain('e2e admin password');
+    const jwtSecret = readFileSync(`${secrets}/jwt-secret`, 'utf8').trim();
+    expect(statSync(`${secrets}/jwt-secret`).mode & 0o777).toBe(0o600);
+    for (const secret of ['e2e admin password', jwtSecret]) expect(stack.output()).not.toContain(secret);
+    rmSync(secrets, { recursive: true, force: true });
   });
 
   it('/health answers 503 naming Redis when Redis goes away, and ok again when it is back', async () => {
