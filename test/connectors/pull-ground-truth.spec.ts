@@ -94,6 +94,9 @@ describe('pulling the four simulated systems', () => {
     );
     const actual = [...byKey.values()].map((event: NormalizedEvent) => canonical(event)).sort();
     expect(actual).toEqual(expected);
+    // Every queued event is also kept in source_events, once, for recomputing past periods.
+    const stored = await prisma.sourceEvent.findMany({ select: { idempotencyKey: true } });
+    expect(stored.map((e) => e.idempotencyKey).sort()).toEqual([...byKey.keys()].sort());
     // Many events per job, not one job per event.
     expect(jobs).toBeLessThan(total / 10);
 

@@ -26,7 +26,7 @@ export class EventPublisherService {
     private readonly metrics: ConnectorMetricsService,
   ) {}
 
-  /** Resolves once every batch is stored in Redis: only then may the caller save its cursor. */
+  /** Resolves once every event is stored and every batch queued: only then may the caller save its cursor. */
   async publish(sourceId: string, stream: string, events: NormalizedEvent[]): Promise<number> {
     if (events.length === 0) return 0;
     const size = this.config.EVENT_BATCH_SIZE;
@@ -36,6 +36,20 @@ export class EventPublisherService {
       const jobId = `batch-${digest(`${sourceId}\n${stream}\n${chunk.map((e) => e.idempotencyKey).join('\n')}`)}`;
       jobs.push({ name: 'event-batch', data: { sourceId, stream, events: chunk }, opts: { ...DEFAULT_JOB_OPTIONS[QueueName.Events], jobId } });
     }
+    // Kept as received so an indicator can be recomputed for a past period; re-reads are no-ops.
+    await this.prisma.sourceEvent.createMany({
+      data: events.map((event) => ({
+        idempotencyKey: event.idempotencyKey,
+        sourceId,
+        stream,
+        unitCode: event.unitCode,
+        kind: event.kind,
+        occurredAt: new Date(event.occurredAt),
+        values: event.values,
+        attributes: event.attributes,
+      })),
+      skipDuplicates: true,
+    });
     await this.events.addBulk(jobs);
     this.metrics.eventsQueued.inc({ source: sourceId, stream }, events.length);
     return jobs.length;
