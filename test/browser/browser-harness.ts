@@ -7,15 +7,13 @@ import { NestFactory } from '@nestjs/core';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { type IndicatorUpdate, SharedRedisKey, sharedRedisKey, type SourceHealthUpdate, streamKey } from '@ioc/contracts';
 import { loadConfig } from '@ioc/config';
-import { createPrismaClient, type PrismaClient, seedDatabase } from '@ioc/persistence';
 import { AppModule } from '../../apps/gateway/src/app.module';
 import { GatewayConfig } from '../../apps/gateway/src/config/gateway-config';
 import { configureGatewayApp } from '../../apps/gateway/src/gateway-app';
-import { createTestDatabase, createTestRedis, PROJECT_ROOT, type TestDatabase, type TestRedis } from '../support';
+import { ADMIN_PASSWORD, createBacking, type Backing } from '../gateway/gateway-harness';
+import { PROJECT_ROOT } from '../support';
 
-export const ADMIN_PASSWORD = 'correct horse battery staple';
-export const PROVINCE_KEY = 'ioc_provinceWeb1_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
-export const DISTRICT_KEY = 'ioc_districtWeb1_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB';
+export { ADMIN_PASSWORD, DISTRICT_KEY, PROVINCE_KEY } from '../gateway/gateway-harness';
 const WEB_DIR = resolve(PROJECT_ROOT, 'dist', 'web');
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -26,30 +24,12 @@ const CHROMIUM = '/usr/bin/chromium';
 export const screenshotPath = (name: string): string =>
   resolve(process.env.UPDATE_SCREENSHOTS === '1' ? resolve(PROJECT_ROOT, 'docs') : tmpdir(), name);
 
-export interface Stack {
-  db: TestDatabase;
-  redis: TestRedis;
-  prisma: PrismaClient;
-  close(): Promise<void>;
-}
+export type Stack = Backing;
 
-/** A seeded database and a Redis prefix of their own, with known credentials. */
+/** The gateway tests' seeded database and Redis prefix, once the web app is built. */
 export async function createStack(): Promise<Stack> {
   if (!existsSync(join(WEB_DIR, 'display.html'))) throw new Error(`No built web app in ${WEB_DIR}: run "npm run build" first`);
-  const db = await createTestDatabase();
-  const redis = await createTestRedis();
-  const prisma = createPrismaClient(db.url);
-  await seedDatabase(prisma, { adminPassword: ADMIN_PASSWORD, provinceViewerApiKey: PROVINCE_KEY, districtViewerApiKey: DISTRICT_KEY });
-  return {
-    db,
-    redis,
-    prisma,
-    close: async () => {
-      await prisma.$disconnect();
-      await redis.cleanup();
-      await db.drop();
-    },
-  };
+  return createBacking();
 }
 
 export interface RunningGateway {
