@@ -17,6 +17,9 @@ module.exports = {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/**/*.spec.ts'],
+      // Postgres and Redis as `npm start` finds them: configured, local default, or embedded.
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       slowTestThreshold: 30,
     },
   ],

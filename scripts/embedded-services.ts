@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { delimiter, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { checkPostgres, checkRedis, redactUrl } from '@ioc/platform';
@@ -60,7 +60,7 @@ export async function resolveBackingServices(options: BackingServicesOptions): P
     for (const server of stoppers.reverse()) await server.stop().catch(() => undefined);
   };
   try {
-    const postgres = await choose(options, 'postgres', options.databaseUrl, options.defaultDatabaseUrl, (url) => checkPostgres(url, 1500), async () => {
+    const postgres = await choose(options, 'postgres', options.databaseUrl, options.defaultDatabaseUrl, (url) => checkPostgres(maintenanceDatabaseUrl(url), 1500), async () => {
       const started = await startEmbeddedPostgres(options);
       stoppers.push(started.server);
       return started.service;
@@ -75,6 +75,13 @@ export async function resolveBackingServices(options: BackingServicesOptions): P
     await stop();
     throw error;
   }
+}
+
+/** The server of `url`, through its always-present `postgres` database (`npm start` creates the app's). */
+function maintenanceDatabaseUrl(url: string): string {
+  const server = new URL(url);
+  server.pathname = '/postgres';
+  return server.toString();
 }
 
 async function choose(
@@ -112,6 +119,8 @@ async function startEmbeddedPostgres(options: BackingServicesOptions): Promise<{
   });
   const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
   await mkdir(options.dataDir, { recursive: true });
+  // As root the cluster runs as the `postgres` user, which must be able to reach its directory.
+  await chmod(options.dataDir, 0o755);
   if (fresh) {
     options.logger.info({ dataDir }, 'creating the embedded PostgreSQL cluster');
     await server.initialise();
