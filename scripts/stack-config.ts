@@ -88,3 +88,11 @@ export const DEFAULT_SERVICE_URLS = (() => {
   const defaults = new BaseConfig();
   return { databaseUrl: defaults.DATABASE_URL, redisUrl: defaults.REDIS_URL };
 })();
+
+/** The container's HEALTHCHECK (docker/Dockerfile, scripts/healthcheck.ts). */
+export class HealthcheckConfig extends BaseConfig {
+  /** An HTTP app's own /health (gateway, simulator); unset for workers. */
+  @IsOptional()
+  @Matches(/^https?:\/\//, { message: 'HEALTH_URL must be an http(s) URL' })
+  HEALTH_URL?: string;
+}
