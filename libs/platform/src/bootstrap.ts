@@ -3,13 +3,14 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import type { BaseConfig } from '@ioc/config';
 import { checkDependencies } from './dependency-check';
+import { withFrameworkLogsAtDebug } from './logging';
 import { exitOnStartupError } from './fail-fast';
 import { exitWithParent } from './parent-process';
 import { PortInUseError, describePortHolder } from './port-holder';
 import { forceExitAfter } from './shutdown';
 
 async function prepare<T extends INestApplicationContext>(app: T, config: BaseConfig): Promise<T> {
-  app.useLogger(app.get(Logger));
+  app.useLogger(withFrameworkLogsAtDebug(app.get(Logger)));
   app.enableShutdownHooks();
   forceExitAfter(config.SHUTDOWN_TIMEOUT_S);
   exitWithParent();
