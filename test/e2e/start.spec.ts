@@ -4,19 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { PROJECT_ROOT, createTestDatabase, createTestRedis, waitFor, type TestDatabase, type TestRedis } from '../support';
-
-/** A port nobody listens on: bind one, note it, release it. */
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
+import { PROJECT_ROOT, createTestDatabase, createTestRedis, freePort, waitFor, type TestDatabase, type TestRedis } from '../support';
 
 const portIsFree = (port: number): Promise<boolean> =>
   new Promise((resolve) => {

@@ -1,27 +1,17 @@
 import './register-paths';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '@ioc/config';
 import { resolveBackingServices, type BackingServices } from '../../scripts/embedded-services';
 import { BackingServicesConfig, DEFAULT_SERVICE_URLS } from '../../scripts/stack-config';
+import { freePort } from './ports';
 
 /** Shared with global-teardown: Jest runs both in its parent process. */
 export const BACKING = Symbol.for('ioc.test.backing-services');
 export type WithBacking = typeof globalThis & { [BACKING]?: { services: BackingServices; dataDir: string } };
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 /**
  * `npm test` finds Postgres and Redis the way `npm start` does: DATABASE_URL / REDIS_URL when
