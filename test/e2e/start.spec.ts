@@ -52,6 +52,8 @@ interface Started {
   exited: Promise<number | null>;
 }
 
+const running: Started[] = [];
+
 /** `npm start` as an operator types it, in the project folder, with the given environment. */
 function npmStart(env: Record<string, string>): Started {
   const npm = spawn('npm', ['start'], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -59,8 +61,23 @@ function npmStart(env: Record<string, string>): Started {
   npm.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   npm.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => npm.on('exit', (code) => resolve(code)));
-  return { npm, output: () => output, exited };
+  const started = { npm, output: () => output, exited };
+  running.push(started);
+  return started;
 }
+
+/** A test that failed half-way leaves no stack behind for the next one. */
+async function stopLeftovers(): Promise<void> {
+  for (const started of running.splice(0)) {
+    const stack = descendants(started.npm.pid!);
+    if (started.npm.exitCode === null && started.npm.signalCode === null) started.npm.kill('SIGTERM');
+    await Promise.race([started.exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+    for (const pid of stack.filter(alive)) process.kill(pid, 'SIGKILL');
+  }
+}
+
+// Each test starts the whole stack, once or twice, on a 2-core machine.
+const STACK_TEST_MS = 600_000;
 
 const ready = (started: Started): Promise<true> =>
   waitFor(
@@ -77,7 +94,10 @@ describe('npm start as an operator runs it', () => {
   beforeEach(() => {
     secrets = mkdtempSync(join(tmpdir(), 'ioc-start-'));
   });
-  afterEach(() => rmSync(secrets, { recursive: true, force: true }));
+  afterEach(async () => {
+    await stopLeftovers();
+    rmSync(secrets, { recursive: true, force: true });
+  });
 
   const ports = async () => ({ gateway: await freePort(), connectors: await freePort(), simulator: await freePort() });
   const portEnv = (p: { gateway: number; connectors: number; simulator: number }) => ({
@@ -117,7 +137,7 @@ describe('npm start as an operator runs it', () => {
       await waitFor(async () => (stack.every((pid) => !alive(pid)) ? true : undefined), 20_000, 'every process of the stack to exit');
       for (const port of Object.values(p)) expect(await portIsFree(port)).toBe(true);
       expect(started.output()).toContain('all apps stopped');
-    });
+    }, STACK_TEST_MS);
 
     it('a port already in use gives one line naming the port and the process that holds it', async () => {
       const p = await ports();
@@ -169,7 +189,7 @@ describe('npm start as an operator runs it', () => {
       expect(await health()).toEqual({ status: 200, body: expect.objectContaining({ status: 'ok' }) });
       const { adminPassword } = JSON.parse(readFileSync(`${secrets}/seed-credentials.json`, 'utf8')) as { adminPassword: string };
       expect(await login(adminPassword)).toBe(200);
-      const redis = new Redis(`redis://127.0.0.1:${env.EMBEDDED_REDIS_PORT}`);
+      const redis = new Redis(`redis://127.0.0.1:${env.EMBEDDED_REDIS_PORT}`, { lazyConnect: true, maxRetriesPerRequest: 1 });
       await redis.set('start-spec:kept', 'yes');
       await redis.quit();
       first.npm.kill('SIGTERM');
@@ -179,13 +199,17 @@ describe('npm start as an operator runs it', () => {
       await ready(second);
       // The admin created (and its password generated) by the first start is still there.
       expect(await login(adminPassword)).toBe(200);
-      const again = new Redis(`redis://127.0.0.1:${env.EMBEDDED_REDIS_PORT}`);
-      expect(await again.get('start-spec:kept')).toBe('yes');
-      await again.quit();
+      const again = new Redis(`redis://127.0.0.1:${env.EMBEDDED_REDIS_PORT}`, { lazyConnect: true, maxRetriesPerRequest: 1 });
+      try {
+        expect(await again.get('start-spec:kept')).toBe('yes');
+      } finally {
+        again.disconnect();
+      }
       second.npm.kill('SIGTERM');
       await second.exited;
     } finally {
+      await stopLeftovers();
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, STACK_TEST_MS);
 });
