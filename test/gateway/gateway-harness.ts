@@ -16,7 +16,7 @@ import { createPrismaClient, type PrismaClient, seedDatabase } from '@ioc/persis
 import { AppModule } from '../../apps/gateway/src/app.module';
 import { GatewayConfig } from '../../apps/gateway/src/config/gateway-config';
 import { configureGatewayApp } from '../../apps/gateway/src/gateway-app';
-import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '../support';
+import { FIXTURE_SEED, createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '../support';
 
 export const ADMIN_PASSWORD = 'correct horse battery staple';
 export const PROVINCE_KEY = 'ioc_provinceKey1_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
@@ -37,7 +37,7 @@ export async function createBacking(): Promise<Backing> {
   const db = await createTestDatabase();
   const redis = await createTestRedis();
   const prisma = createPrismaClient(db.url);
-  await seedDatabase(prisma, { adminPassword: ADMIN_PASSWORD, provinceViewerApiKey: PROVINCE_KEY, districtViewerApiKey: DISTRICT_KEY });
+  await seedDatabase(prisma, { ...FIXTURE_SEED, adminPassword: ADMIN_PASSWORD, provinceViewerApiKey: PROVINCE_KEY, districtViewerApiKey: DISTRICT_KEY });
   return {
     db,
     redis,

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { createPrismaClient, seedDatabase, type PrismaClient } from '@ioc/persistence';
 import { apiKeyMatches, issueApiKey, verifyPassword } from '@ioc/security';
-import { createTestDatabase, type TestDatabase } from '../../support';
+import { FIXTURE_SEED, createTestDatabase, type TestDatabase } from '../../support';
 
 /** Every row of every table, ordered, as text: "changes nothing" means this is identical. */
 async function dumpAllTables(url: string): Promise<Record<string, string[]>> {
@@ -37,12 +37,12 @@ describe('seed', () => {
   });
 
   it('loads the province, then changes nothing when run again', async () => {
-    const first = await seedDatabase(prisma, { adminPassword: 'correct horse battery', provinceViewerApiKey: provinceKey });
+    const first = await seedDatabase(prisma, { ...FIXTURE_SEED, adminPassword: 'correct horse battery', provinceViewerApiKey: provinceKey });
     expect(first.created).toBeGreaterThan(50);
     expect(Object.keys(first.generatedSecrets)).toEqual(['districtViewerApiKey']);
     const before = await dumpAllTables(db.url);
 
-    const second = await seedDatabase(prisma, { adminPassword: 'another password' });
+    const second = await seedDatabase(prisma, { ...FIXTURE_SEED, adminPassword: 'another password' });
     expect(second).toEqual({ created: 0, updated: 0, generatedSecrets: {} });
     expect(await dumpAllTables(db.url)).toEqual(before);
   });
