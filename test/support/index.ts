@@ -5,3 +5,4 @@ export * from './simulator';
 export * from './connectors';
 export * from './event-queues';
 export * from './fixture-units';
+export * from './dump-tables';
