@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import request from 'supertest';
-import { importUnits, QUANG_NGAI_UNIT_LIST_FILE, quangNgaiUnitList, type PrismaClient } from '@ioc/persistence';
+import { importUnits, QUANG_NGAI_UNIT_LIST_FILE, quangNgaiUnitList, seedDatabase, type PrismaClient } from '@ioc/persistence';
 import { hashPassword } from '@ioc/security';
 import { ADMIN_PASSWORD, createBacking, login, startGateway, type Backing, type RunningGateway } from '../../gateway/gateway-harness';
 import { PROJECT_ROOT, dumpAllTables, runCompiled, runCompiledWithArgs } from '../../support';
@@ -70,6 +70,8 @@ describe('the merged Quảng Ngãi loaded from the official list (real Postgres,
     const command = runCompiledWithArgs('scripts/units-import.js', [QUANG_NGAI_UNIT_LIST_FILE], { DATABASE_URL: backing.db.url, LOG_LEVEL: 'info' });
     expect(await command.exited).toBe(0);
     expect(command.output()).toMatch(/"created":0,"updated":0,"unchanged":408/);
+    // The whole seed (units, leaders, default rules, keys) too.
+    expect(await seedDatabase(prisma, { adminPassword: 'another password' })).toEqual({ created: 0, updated: 0, generatedSecrets: {} });
     expect(await dumpAllTables(backing.db.url)).toEqual(before);
   });
 

@@ -59,7 +59,8 @@ const PROVINCE_DASHBOARD: DashboardLayout = {
 };
 
 /**
- * Loads the reference province, indicators, targets, users and keys. Idempotent: every row
+ * Loads the reference province (its official unit list), indicators, targets, users, keys and,
+ * unless told otherwise, leader users and default alert rules. Idempotent: every row
  * is looked up by its natural key and written only when missing or different, so a second
  * run changes nothing (not even updated_at).
  */
