@@ -15,7 +15,7 @@ import {
   sharedRedisKey,
   streamKey,
 } from '@ioc/contracts';
-import { createPrismaClient, ensureDatabase, migrateDeploy, seedDatabase } from '@ioc/persistence';
+import { DEFAULT_LOCAL_UNIT_CODE, createPrismaClient, ensureDatabase, migrateDeploy, seedDatabase } from '@ioc/persistence';
 import { issueApiKey } from '@ioc/security';
 
 /**
@@ -155,7 +155,7 @@ async function main(): Promise<void> {
     await seedDatabase(prisma, { adminPassword: randomBytes(12).toString('hex'), provinceViewerApiKey: displayKey });
     const indicators = (await prisma.indicatorDefinition.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).map((row) => row.id);
     const province = await prisma.administrativeUnit.findUniqueOrThrow({ where: { code: '51' } });
-    const tiles = Array.from({ length: TILES }, (_, i) => ({ indicatorId: indicators[i % indicators.length], unitCode: i < indicators.length ? '51' : '522' }));
+    const tiles = Array.from({ length: TILES }, (_, i) => ({ indicatorId: indicators[i % indicators.length], unitCode: i < indicators.length ? '51' : DEFAULT_LOCAL_UNIT_CODE }));
     await prisma.dashboard.create({ data: { slug: 'bench-20', title: 'Bench', unitId: province.id, layout: { columns: 5, tiles } } });
     await prisma.$disconnect();
 

@@ -14,7 +14,7 @@ import { AggregatorConfig } from '../../apps/aggregator/src/config/aggregator-co
 import { HistoryService } from '../../apps/aggregator/src/history/history.service';
 import { PublishingService } from '../../apps/aggregator/src/publishing/publishing.service';
 import { eventMix, localIso } from '../../bench/support/event-mix';
-import { createTestDatabase, createTestRedis, waitFor, type TestDatabase, type TestRedis } from '../support';
+import { FIXTURE_SEED, createTestDatabase, createTestRedis, waitFor, type TestDatabase, type TestRedis } from '../support';
 import { distinct, expectedStatus, expectedValue, loadWorld, type SeededWorld } from './expected-values';
 
 const at = (local: string): Date => new Date(`${local}+07:00`);
@@ -42,7 +42,7 @@ describe('aggregator (real Redis and Postgres)', () => {
   beforeAll(async () => {
     [db, redis] = await Promise.all([createTestDatabase(), createTestRedis()]);
     prisma = createPrismaClient(db.url);
-    await seedDatabase(prisma, { adminPassword: 'test-password-123' });
+    await seedDatabase(prisma, { ...FIXTURE_SEED, adminPassword: 'test-password-123' });
     world = await loadWorld(prisma);
     const config = loadConfig(AggregatorConfig, {
       DATABASE_URL: db.url,

@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq';
 import { AlertActions } from '@ioc/alerting';
 import { AlertRedisKey, QueueName, SharedRedisKey, alertRedisKey, sharedRedisKey, type AlertNotification, type DeadLetterEntry } from '@ioc/contracts';
 import { createPrismaClient, seedDatabase, type PrismaClient } from '@ioc/persistence';
-import { createTestDatabase, createTestRedis, waitFor, type TestDatabase, type TestRedis } from '../support';
+import { FIXTURE_SEED, createTestDatabase, createTestRedis, waitFor, type TestDatabase, type TestRedis } from '../support';
 import {
   ManualClock,
   createSubscriptionKeys,
@@ -82,7 +82,7 @@ describe('alerts for leaders (real Redis, Postgres, HTTP)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     prisma = createPrismaClient(db.url);
-    await seedDatabase(prisma, { adminPassword: 'admin-password-123' });
+    await seedDatabase(prisma, { ...FIXTURE_SEED, adminPassword: 'admin-password-123' });
     for (const [key, code] of [['province', '51'], ['d522', '522'], ['d524', '524']] as const) {
       const unit = await prisma.administrativeUnit.findUniqueOrThrow({ where: { code } });
       const user = await prisma.user.create({ data: { username: `leader-${code}`, displayName: `Lãnh đạo ${unit.name}`, role: 'LEADER', unitId: unit.id } });

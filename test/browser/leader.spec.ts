@@ -131,11 +131,22 @@ describeInBrowser('leader page in a real browser', () => {
     expect(await stack.prisma.pushSubscription.count({ where: { endpoint: ENDPOINT } })).toBe(0);
   });
 
-  it('says Web Push is off when the gateway has no VAPID key', async () => {
+  it('says Web Push is off when the gateway has no VAPID key, and the page offers no push button', async () => {
     const off = await startGateway(stack);
     try {
       const response = await fetch(`${off.url}/push/vapid-public-key`, { headers: { Authorization: `Bearer ${await login(off)}` } });
       expect(response.status).toBe(404);
+
+      const page = await browser.context.newPage();
+      await page.addInitScript(FAKE_PUSH_SERVICE);
+      await page.goto(`${off.url}/leader`);
+      await page.fill('input[name="username"]', 'admin');
+      await page.fill('input[name="password"]', ADMIN_PASSWORD);
+      await page.click('button[type="submit"]');
+      await page.waitForSelector('.alerts', { timeout: 20_000 });
+      expect(await page.locator('.who').textContent()).toBe('admin · ADMIN · đơn vị 51');
+      expect(await page.locator('.enable-push').count()).toBe(0);
+      await page.close();
     } finally {
       await off.app.close();
     }

@@ -1,4 +1,4 @@
-import { QUANG_NGAI_UNITS } from '@ioc/persistence';
+import { quangNgaiUnitList } from '@ioc/persistence';
 import { describeConnectorConformance, type Connector } from '@ioc/connector-sdk';
 import { DvcConnector } from '../../apps/connectors/src/builtin/dvc.connector';
 import { EducationSystemConnector } from '../../apps/connectors/src/builtin/education-system.connector';
@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => simulator.close());
 
-const knownUnitCodes = new Set(QUANG_NGAI_UNITS.map((unit) => unit.code));
+const knownUnitCodes = new Set(quangNgaiUnitList().units.map((unit) => unit.code));
 const restConfig = () => ({ baseUrl: simulator.url, pageSize: 5 });
 const common = {
   credentials: () => ({ token: SIMULATOR_TOKEN }),

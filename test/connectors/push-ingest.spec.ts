@@ -49,7 +49,7 @@ describe('push ingestion (POST /ingest/:sourceId)', () => {
     fetch(`${connectors.url}/ingest/${sourceId}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
   const event = (id: string, extra: Record<string, unknown> = {}) => ({
-    idempotencyKey: `lgsp:${id}`, unitCode: '21001', occurredAt: '2026-11-20T09:30:00+07:00', kind: 'dossier.received',
+    idempotencyKey: `lgsp:${id}`, unitCode: '21025', occurredAt: '2026-11-20T09:30:00+07:00', kind: 'dossier.received',
     kindClass: 'fact', values: { count: 1 }, attributes: { channel: 'online' }, ...extra,
   });
 
@@ -82,7 +82,7 @@ describe('push ingestion (POST /ingest/:sourceId)', () => {
     expect(forged.status).toBe(401);
     expect(((await forged.json()) as { message: string }).message).toMatch(/signature does not match/);
 
-    const tampered = await post(body.replace('21001', '21004'), { 'x-ioc-signature': sign(body, now), 'x-ioc-timestamp': String(now) });
+    const tampered = await post(body.replace('21025', '21211'), { 'x-ioc-signature': sign(body, now), 'x-ioc-timestamp': String(now) });
     expect(tampered.status).toBe(401);
 
     const stale = now - 3600;

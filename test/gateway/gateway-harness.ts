@@ -12,11 +12,11 @@ import {
   streamKey,
 } from '@ioc/contracts';
 import { loadConfig } from '@ioc/config';
-import { createPrismaClient, type PrismaClient, seedDatabase } from '@ioc/persistence';
+import { createPrismaClient, type PrismaClient, seedDatabase, type SeedOptions, type SeedReport } from '@ioc/persistence';
 import { AppModule } from '../../apps/gateway/src/app.module';
 import { GatewayConfig } from '../../apps/gateway/src/config/gateway-config';
 import { configureGatewayApp } from '../../apps/gateway/src/gateway-app';
-import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '../support';
+import { FIXTURE_SEED, createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '../support';
 
 export const ADMIN_PASSWORD = 'correct horse battery staple';
 export const PROVINCE_KEY = 'ioc_provinceKey1_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
@@ -32,16 +32,17 @@ export interface Backing {
   close(): Promise<void>;
 }
 
-/** A seeded database and a Redis prefix of their own, with known credentials. */
-export async function createBacking(): Promise<Backing> {
+/** A seeded database (the fixture tree unless `seed` says otherwise) and a Redis prefix of their own, with known credentials. */
+export async function createBacking(seed: SeedOptions = FIXTURE_SEED): Promise<Backing & { seeded: SeedReport }> {
   const db = await createTestDatabase();
   const redis = await createTestRedis();
   const prisma = createPrismaClient(db.url);
-  await seedDatabase(prisma, { adminPassword: ADMIN_PASSWORD, provinceViewerApiKey: PROVINCE_KEY, districtViewerApiKey: DISTRICT_KEY });
+  const seeded = await seedDatabase(prisma, { ...seed, adminPassword: ADMIN_PASSWORD, provinceViewerApiKey: PROVINCE_KEY, districtViewerApiKey: DISTRICT_KEY });
   return {
     db,
     redis,
     prisma,
+    seeded,
     close: async () => {
       await prisma.$disconnect();
       await redis.cleanup();

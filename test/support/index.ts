@@ -5,3 +5,5 @@ export * from './simulator';
 export * from './connectors';
 export * from './event-queues';
 export * from './ports';
+export * from './fixture-units';
+export * from './dump-tables';

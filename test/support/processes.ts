@@ -16,7 +16,12 @@ export interface RunningProcess {
  * environment on top of a minimal one, collecting stdout and stderr.
  */
 export function runCompiled(entry: string, env: Record<string, string>): RunningProcess {
-  const child = spawn(process.execPath, [resolve(PROJECT_ROOT, 'dist', entry)], {
+  return runCompiledWithArgs(entry, [], env);
+}
+
+/** runCompiled with command-line arguments. */
+export function runCompiledWithArgs(entry: string, args: string[], env: Record<string, string>): RunningProcess {
+  const child = spawn(process.execPath, [resolve(PROJECT_ROOT, 'dist', entry), ...args], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

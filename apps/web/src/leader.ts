@@ -104,14 +104,20 @@ function urlBase64ToBytes(base64: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(atob(padded), (char) => char.charCodeAt(0));
 }
 
-/** Registers the service worker, subscribes with the gateway's VAPID key and hands the subscription to the gateway. */
-async function enablePush(credential: Credential, state: HTMLElement): Promise<void> {
-  if (!('serviceWorker' in navigator) || !('PushManager' in window)) {
-    state.textContent = 'Trình duyệt này không hỗ trợ Web Push.';
-    return;
-  }
+/** The gateway's VAPID key, or null when Web Push is not configured there (404) or the browser cannot do it. */
+async function vapidPublicKey(credential: Credential): Promise<string | null> {
+  if (!('serviceWorker' in navigator) || !('PushManager' in window)) return null;
   try {
-    const { publicKey } = await apiFetch<{ publicKey: string }>(credential, '/push/vapid-public-key');
+    return (await apiFetch<{ publicKey: string }>(credential, '/push/vapid-public-key')).publicKey;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
+}
+
+/** Registers the service worker, subscribes with the gateway's VAPID key and hands the subscription to the gateway. */
+async function enablePush(credential: Credential, publicKey: string, state: HTMLElement): Promise<void> {
+  try {
     const registration = await navigator.serviceWorker.register('/app/sw.js', { scope: '/app/' });
     if ((await Notification.requestPermission()) !== 'granted') {
       state.textContent = 'Bạn chưa cho phép thông báo.';
@@ -121,8 +127,7 @@ async function enablePush(credential: Credential, state: HTMLElement): Promise<v
     await apiFetch(credential, '/push/subscriptions', { method: 'POST', body: JSON.stringify(subscription.toJSON()) });
     state.textContent = 'Đã bật thông báo đẩy trên trình duyệt này.';
   } catch (error) {
-    state.textContent =
-      error instanceof ApiError && error.status === 404 ? 'Máy chủ này chưa cấu hình Web Push (GET /push/vapid-public-key).' : `Không bật được: ${String(error)}`;
+    state.textContent = `Không bật được: ${String(error)}`;
   }
 }
 
@@ -137,11 +142,15 @@ async function start(credential: Credential): Promise<void> {
   const header = element('header', 'leader-header');
   const heading = element('div', '');
   heading.append(element('h1', '', 'Cảnh báo trong phạm vi của bạn'), element('div', 'who', `${me.name} · ${me.role} · đơn vị ${me.unitCode}`));
-  const push = element('button', 'enable-push', 'Bật thông báo đẩy');
-  const pushState = element('div', 'push-state');
-  push.addEventListener('click', () => void enablePush(credential, pushState));
   const actions = element('div', '');
-  actions.append(push, pushState);
+  // The button only where it can work: the gateway has a VAPID key and the browser supports push.
+  const publicKey = await vapidPublicKey(credential);
+  if (publicKey) {
+    const push = element('button', 'enable-push', 'Bật thông báo đẩy');
+    const pushState = element('div', 'push-state');
+    push.addEventListener('click', () => void enablePush(credential, publicKey, pushState));
+    actions.append(push, pushState);
+  }
   header.append(heading, actions);
   const list = element('ul', 'alerts');
   const banner = element('div', 'in-app-alert');

@@ -6,6 +6,8 @@ export interface UnitNode {
   tier: UnitTierName;
   validFrom: Date;
   validTo: Date | null;
+  /** Code in the national list when the key differs (a former unit keyed "<code>@<last day>"). */
+  officialCode?: string | null;
 }
 
 /** The administrative tree as data, of any depth; rollups walk it bottom-up. */
@@ -36,6 +38,18 @@ export class UnitTree {
 
   get units(): UnitNode[] {
     return [...this.byCode.values()];
+  }
+
+  /**
+   * The key of the unit a source means by `code` at `at`: source systems keep the list's codes, and
+   * the 2025 list reuses a former commune's code for the new one, so "21211" on 30 June 2025 is the
+   * former xã Tịnh Khê ("21211@2025-06-30") and on 1 July the new one. Unknown codes come back as given.
+   */
+  resolveCode(code: string, at: Date): string {
+    const inForce = (unit: UnitNode): boolean => unit.validFrom <= at && (unit.validTo === null || unit.validTo > at);
+    const keyed = this.byCode.get(code);
+    if (keyed && inForce(keyed)) return code;
+    return this.units.find((unit) => unit.officialCode === code && inForce(unit))?.code ?? code;
   }
 
   /** Units in existence at `at` (merged or abolished ones keep their rows but drop out). */

@@ -64,3 +64,14 @@ export function validateEvent(event: unknown, context: ValidationContext): Event
   }
   return problems.length === 0 ? null : { reason: problems.join('; '), fields };
 }
+
+/** The event with its unitCode resolved to the key of the unit in force when it occurred (see UnitTree.resolveCode). */
+export function withUnitKey(event: unknown, tree: UnitTree): unknown {
+  if (typeof event !== 'object' || event === null) return event;
+  const { unitCode, occurredAt } = event as Partial<NormalizedEvent>;
+  if (typeof unitCode !== 'string' || typeof occurredAt !== 'string' || !OFFSET_INSTANT.test(occurredAt)) return event;
+  const at = new Date(occurredAt);
+  if (Number.isNaN(at.getTime())) return event;
+  const key = tree.resolveCode(unitCode, at);
+  return key === unitCode ? event : { ...event, unitCode: key };
+}

@@ -4,5 +4,5 @@ export * from './persistence.module';
 export * from './prisma.service';
 export * from './seed/seed';
 export * from './ensure-database';
-export * from './seed/quang-ngai-units';
+export * from './units';
 export * from './seed/demo-sources';

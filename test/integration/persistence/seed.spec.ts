@@ -1,26 +1,6 @@
-import { Client } from 'pg';
 import { createPrismaClient, seedDatabase, type PrismaClient } from '@ioc/persistence';
 import { apiKeyMatches, issueApiKey, verifyPassword } from '@ioc/security';
-import { createTestDatabase, type TestDatabase } from '../../support';
-
-/** Every row of every table, ordered, as text: "changes nothing" means this is identical. */
-async function dumpAllTables(url: string): Promise<Record<string, string[]>> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    const tables = await client.query<{ tablename: string }>(
-      `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> '_prisma_migrations' ORDER BY tablename`,
-    );
-    const dump: Record<string, string[]> = {};
-    for (const { tablename } of tables.rows) {
-      const rows = await client.query<{ row: string }>(`SELECT t::text AS row FROM "${tablename}" t ORDER BY 1`);
-      dump[tablename] = rows.rows.map((r) => r.row);
-    }
-    return dump;
-  } finally {
-    await client.end();
-  }
-}
+import { FIXTURE_SEED, createTestDatabase, dumpAllTables, type TestDatabase } from '../../support';
 
 describe('seed', () => {
   let db: TestDatabase;
@@ -37,12 +17,12 @@ describe('seed', () => {
   });
 
   it('loads the province, then changes nothing when run again', async () => {
-    const first = await seedDatabase(prisma, { adminPassword: 'correct horse battery', provinceViewerApiKey: provinceKey });
+    const first = await seedDatabase(prisma, { ...FIXTURE_SEED, adminPassword: 'correct horse battery', provinceViewerApiKey: provinceKey });
     expect(first.created).toBeGreaterThan(50);
     expect(Object.keys(first.generatedSecrets)).toEqual(['districtViewerApiKey']);
     const before = await dumpAllTables(db.url);
 
-    const second = await seedDatabase(prisma, { adminPassword: 'another password' });
+    const second = await seedDatabase(prisma, { ...FIXTURE_SEED, adminPassword: 'another password' });
     expect(second).toEqual({ created: 0, updated: 0, generatedSecrets: {} });
     expect(await dumpAllTables(db.url)).toEqual(before);
   });

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { Worker, type Job } from 'bullmq';
 import type Redis from 'ioredis';
 import { QueueName, type DeadLetterEntry, type EventBatchJob, type NormalizedEvent } from '@ioc/contracts';
-import { validateEvent } from '@ioc/indicators';
+import { validateEvent, withUnitKey } from '@ioc/indicators';
 import { createRedisConnection } from '@ioc/queues';
 import { CatalogService } from '../catalog/catalog.service';
 import { CLOCK, type Clock } from '../clock/clock';
@@ -58,7 +58,8 @@ export class AggregationProcessor implements OnApplicationBootstrap, OnApplicati
     const events = Array.isArray(job.data?.events) ? (job.data.events as unknown[]) : [];
     const valid: NormalizedEvent[] = [];
     const refused: DeadLetterEntry[] = [];
-    for (const [index, event] of events.entries()) {
+    for (const [index, received] of events.entries()) {
+      const event = withUnitKey(received, tree);
       const problem = validateEvent(event, rules);
       if (!problem) valid.push(event as NormalizedEvent);
       else {

@@ -62,7 +62,7 @@ export class CatalogService implements OnModuleInit, OnModuleDestroy {
       definitions: data,
       terms: collectTerms(data),
       tree: new UnitTree(
-        units.map((u) => ({ code: u.code, parentCode: u.parent?.code ?? null, tier: u.tier, validFrom: u.validFrom, validTo: u.validTo })),
+        units.map((u) => ({ code: u.code, officialCode: u.officialCode, parentCode: u.parent?.code ?? null, tier: u.tier, validFrom: u.validFrom, validTo: u.validTo })),
       ),
       unitIds: new Map(units.map((u) => [u.code, u.id])),
       targets: targets.map((t) => ({

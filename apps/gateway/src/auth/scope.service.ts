@@ -13,7 +13,7 @@ export class ScopeService {
     const units = await this.prisma.administrativeUnit.findMany({ where: { code: { in: codes } } });
     const missing = codes.filter((code) => !units.some((unit) => unit.code === code));
     if (missing.length > 0) throw new NotFoundError(`Unknown unit code(s): ${missing.join(', ')}`, ['units']);
-    const outside = units.find((unit) => !inScope(principal, unit.path));
+    const outside = (await Promise.all(units.map(async (unit) => ((await this.visible(principal, unit)) ? null : unit)))).find((unit) => unit !== null);
     if (outside) throw new ForbiddenError(`Unit ${outside.code} (${outside.name}) is outside your scope (${principal.unitCode})`);
     if (!subtree) return units;
     const descendants = await this.prisma.administrativeUnit.findMany({
@@ -24,10 +24,48 @@ export class ScopeService {
     return [...byCode.values()];
   }
 
+  /**
+   * The unit and every unit merged into it, transitively: its history before a merger is theirs
+   * (a commune formed on 2025-07-01 has, before that day, the past of the communes it took over).
+   */
+  async lineage(unit: AdministrativeUnit): Promise<AdministrativeUnit[]> {
+    const lineage = [unit];
+    const seen = new Set([unit.id]);
+    for (let frontier = [unit.id]; frontier.length > 0; ) {
+      const predecessors = (await this.prisma.administrativeUnit.findMany({ where: { successorId: { in: frontier } } })).filter((p) => !seen.has(p.id));
+      for (const predecessor of predecessors) seen.add(predecessor.id);
+      lineage.push(...predecessors);
+      frontier = predecessors.map((p) => p.id);
+    }
+    return lineage;
+  }
+
+  /**
+   * In the caller's subtree, or history of it: a ceased unit (or one under a ceased ancestor, like
+   * a commune of the former Kon Tum) is visible to whoever's scope holds the unit it was merged into.
+   */
+  private async visible(principal: Principal, unit: AdministrativeUnit): Promise<boolean> {
+    if (inScope(principal, unit.path)) return true;
+    const chain = await this.prisma.administrativeUnit.findMany({
+      where: { code: { in: unit.path.split('/').filter(Boolean) }, validTo: { not: null }, successorId: { not: null } },
+      select: { successorId: true },
+    });
+    for (const ceased of chain) {
+      let successorId: string | null = ceased.successorId;
+      for (let hops = 0; successorId && hops < 16; hops += 1) {
+        const successor: AdministrativeUnit | null = await this.prisma.administrativeUnit.findUnique({ where: { id: successorId } });
+        if (!successor) break;
+        if (inScope(principal, successor.path)) return true;
+        successorId = successor.successorId;
+      }
+    }
+    return false;
+  }
+
   async requireUnit(principal: Principal, unitId: string): Promise<AdministrativeUnit> {
     const unit = await this.prisma.administrativeUnit.findUnique({ where: { id: unitId } });
     if (!unit) throw new NotFoundError(`Unknown unit ${unitId}`, ['unitId']);
-    if (!inScope(principal, unit.path)) throw new ForbiddenError(`Unit ${unit.code} is outside your scope (${principal.unitCode})`);
+    if (!(await this.visible(principal, unit))) throw new ForbiddenError(`Unit ${unit.code} is outside your scope (${principal.unitCode})`);
     return unit;
   }
 }

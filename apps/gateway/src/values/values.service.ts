@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type IndicatorUpdate, streamKey } from '@ioc/contracts';
+import { type Formula, type IndicatorUpdate, streamKey } from '@ioc/contracts';
+import { combineLineageHistory } from '@ioc/indicators';
 import { PrismaService } from '@ioc/persistence';
 import type { Principal } from '../auth/principal';
 import { ScopeService } from '../auth/scope.service';
@@ -39,11 +40,15 @@ export class ValuesService {
     if (query.from >= query.to) throw new InvalidInputError('from must be before to', ['from', 'to']);
     const [unit] = await this.scope.resolveUnits(principal, [query.unit]);
     await this.requireIndicators([query.indicator]);
-    const rows = await this.prisma.indicatorSnapshot.findMany({
-      where: { indicatorId: query.indicator, unitId: unit.id, resolution: query.resolution, bucketStart: { gte: query.from, lt: query.to } },
+    // Before a merger the unit's past is that of the units merged into it, combined like a subtree.
+    const lineage = await this.scope.lineage(unit);
+    const stored = await this.prisma.indicatorSnapshot.findMany({
+      where: { indicatorId: query.indicator, unitId: { in: lineage.map((u) => u.id) }, resolution: query.resolution, bucketStart: { gte: query.from, lt: query.to } },
       orderBy: { bucketStart: 'asc' },
-      take: MAX_HISTORY_POINTS + 1,
+      take: lineage.length * (MAX_HISTORY_POINTS + 1),
     });
+    const definition = await this.prisma.indicatorDefinition.findUniqueOrThrow({ where: { id: query.indicator }, select: { formula: true } });
+    const rows = lineage.length === 1 ? stored : combineLineageHistory(definition.formula as unknown as Formula, stored);
     if (rows.length > MAX_HISTORY_POINTS) {
       throw new InvalidInputError(`More than ${MAX_HISTORY_POINTS} points: narrow the range or use a coarser resolution`, ['from', 'to', 'resolution']);
     }

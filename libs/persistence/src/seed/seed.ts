@@ -4,7 +4,10 @@ import { fromApiKey, hashPassword, issueApiKey, type IssuedApiKey } from '@ioc/s
 import type { PrismaClient } from '../generated/prisma/client';
 import type { Role } from '../generated/prisma/enums';
 import { INDICATOR_CATALOG } from './indicator-catalog';
-import { QUANG_NGAI_UNITS } from './quang-ngai-units';
+import { importUnits } from '../units/unit-import';
+import type { ResolvedUnit } from '../units/unit-list';
+import { quangNgaiUnitList } from '../units/unit-list-file';
+import { differs } from './compare';
 
 export interface SeedOptions {
   /** Admin password; when absent on first run, one is generated and returned. */
@@ -12,7 +15,16 @@ export interface SeedOptions {
   /** Whole API keys ("ioc_<prefix>_<secret>") to register; generated when absent on first run. */
   provinceViewerApiKey?: string;
   districtViewerApiKey?: string;
+  /** Units to load (a resolved unit list); the official list of the merged Quảng Ngãi when absent. */
+  units?: readonly ResolvedUnit[];
+  /** Unit of the local viewer key and of the commune leader; a commune of the list by default. */
+  localUnitCode?: string;
+  /** Seed the leader users and the default alert rules (default true). */
+  alerting?: boolean;
 }
+
+/** Phường Cẩm Thành (Công văn 1027/CTK-CSCL), the ward formed from the centre of the former Thành phố Quảng Ngãi. */
+export const DEFAULT_LOCAL_UNIT_CODE = '21025';
 
 export interface SeedReport {
   created: number;
@@ -46,24 +58,9 @@ const PROVINCE_DASHBOARD: DashboardLayout = {
   ].map((indicatorId) => ({ indicatorId, unitCode: '51' })),
 };
 
-/** JSON text with object keys sorted: jsonb does not keep key order, so compare this. */
-function canonical(value: unknown): string {
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (typeof value === 'object' && value !== null && 'toFixed' in value) return JSON.stringify(Number(value));
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
-
-/** True when any field of `desired` differs from the stored row (dates, decimals and JSON compared by value). */
-const differs = (existing: Record<string, unknown>, desired: Record<string, unknown>): boolean =>
-  Object.entries(desired).some(([key, value]) => canonical(existing[key]) !== canonical(value));
-
 /**
- * Loads the reference province, indicators, targets, users and keys. Idempotent: every row
+ * Loads the reference province (its official unit list), indicators, targets, users, keys and,
+ * unless told otherwise, leader users and default alert rules. Idempotent: every row
  * is looked up by its natural key and written only when missing or different, so a second
  * run changes nothing (not even updated_at).
  */
@@ -74,41 +71,16 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions = 
     else if (updated) report.updated += 1;
   };
 
-  // Units, parents first (the list is ordered so), with the materialised path.
-  const unitIds = new Map<string, { id: string; path: string; depth: number }>();
-  for (const unit of QUANG_NGAI_UNITS) {
-    const parent = unit.parentCode ? unitIds.get(unit.parentCode) : undefined;
-    if (unit.parentCode && !parent) throw new Error(`Seed unit ${unit.code} lists parent ${unit.parentCode} before it exists`);
-    const path = `${parent?.path ?? '/'}${unit.code}/`;
-    const desired = {
-      name: unit.name,
-      nameEn: unit.nameEn ?? null,
-      kind: unit.kind,
-      tier: unit.tier,
-      parentId: parent?.id ?? null,
-      path,
-      depth: parent ? parent.depth + 1 : 0,
-      validFrom: new Date(unit.validFrom),
-      validTo: unit.validTo ? new Date(unit.validTo) : null,
-    };
-    const existing = await prisma.administrativeUnit.findUnique({ where: { code: unit.code } });
-    const row = existing
-      ? differs(existing, desired)
-        ? await prisma.administrativeUnit.update({ where: { id: existing.id }, data: desired })
-        : existing
-      : await prisma.administrativeUnit.create({ data: { code: unit.code, ...desired } });
-    count(!existing, existing !== row);
-    unitIds.set(unit.code, { id: row.id, path, depth: desired.depth });
-  }
-  for (const unit of QUANG_NGAI_UNITS.filter((u) => u.successorCode)) {
-    const id = unitIds.get(unit.code)!.id;
-    const successorId = unitIds.get(unit.successorCode!)!.id;
-    const existing = await prisma.administrativeUnit.findUniqueOrThrow({ where: { id } });
-    if (existing.successorId !== successorId) {
-      await prisma.administrativeUnit.update({ where: { id }, data: { successorId } });
-      report.updated += 1;
-    }
-  }
+  // Units through the same import a province runs on its own list (npm run units:import).
+  const units = options.units ?? quangNgaiUnitList().units;
+  const imported = await importUnits(prisma, units);
+  report.created += imported.report.created;
+  report.updated += imported.report.updated + imported.report.moved.length;
+  const unitIds = imported.unitIds;
+  const rootCode = units.find((unit) => unit.parentCode === null && unit.validTo === null)?.code;
+  if (!rootCode) throw new Error('The unit list has no root unit in force (a province without parent and validTo)');
+  const localUnitCode = options.localUnitCode ?? DEFAULT_LOCAL_UNIT_CODE;
+  if (!unitIds.has(localUnitCode)) throw new Error(`Seed: local unit ${localUnitCode} is not in the unit list`);
 
   for (const indicator of INDICATOR_CATALOG) {
     const desired = {
@@ -150,7 +122,7 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions = 
     count(!existing, changed);
   }
 
-  const province = unitIds.get('51')!.id;
+  const province = unitIds.get(rootCode)!.id;
   const existingAdmin = await prisma.user.findUnique({ where: { username: 'admin' } });
   if (!existingAdmin) {
     const password = options.adminPassword ?? randomBytes(18).toString('base64url');
@@ -168,8 +140,8 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions = 
   }
 
   const keys: { name: string; role: Role; unitCode: string; supplied?: string; secretName: string }[] = [
-    { name: 'Màn hình IOC tỉnh (province viewer)', role: 'VIEWER', unitCode: '51', supplied: options.provinceViewerApiKey, secretName: 'provinceViewerApiKey' },
-    { name: 'Màn hình TP Quảng Ngãi (district viewer)', role: 'VIEWER', unitCode: '522', supplied: options.districtViewerApiKey, secretName: 'districtViewerApiKey' },
+    { name: 'Màn hình IOC tỉnh (province viewer)', role: 'VIEWER', unitCode: rootCode, supplied: options.provinceViewerApiKey, secretName: 'provinceViewerApiKey' },
+    { name: 'Màn hình đơn vị cấp dưới (local viewer)', role: 'VIEWER', unitCode: localUnitCode, supplied: options.districtViewerApiKey, secretName: 'districtViewerApiKey' },
   ];
   for (const key of keys) {
     const existing = await prisma.apiKey.findFirst({ where: { name: key.name, revokedAt: null } });
@@ -191,5 +163,93 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions = 
   }
   count(!existingDashboard, dashboardChanged);
 
+  if (options.alerting ?? true) {
+    await seedLeaders(prisma, unitIds.get(rootCode)!.id, unitIds.get(localUnitCode)!.id, report);
+    await seedAlertRules(prisma, report);
+  }
+
   return report;
+}
+
+
+/** Leader users, one per scope, so alerts reach someone on a new install. */
+export const SEED_LEADERS = [
+  { username: 'lanhdao.tinh', displayName: 'Lãnh đạo UBND tỉnh', scope: 'province', secretName: 'provinceLeaderPassword' },
+  { username: 'lanhdao.xa', displayName: 'Lãnh đạo UBND cấp xã', scope: 'local', secretName: 'communeLeaderPassword' },
+] as const;
+
+async function seedLeaders(prisma: PrismaClient, provinceId: string, localId: string, report: SeedReport): Promise<void> {
+  for (const leader of SEED_LEADERS) {
+    // Looked up by username only: an administrator may since have moved or renamed the user.
+    if (await prisma.user.findUnique({ where: { username: leader.username } })) continue;
+    const password = randomBytes(18).toString('base64url');
+    report.generatedSecrets[leader.secretName] = password;
+    await prisma.user.create({
+      data: {
+        username: leader.username,
+        displayName: leader.displayName,
+        role: 'LEADER',
+        unitId: leader.scope === 'province' ? provinceId : localId,
+        passwordHash: await hashPassword(password),
+      },
+    });
+    report.created += 1;
+  }
+}
+
+/**
+ * Default rules a province starts with: the tier targets of Nghị quyết 13 missed, a source down
+ * and a source gone stale. Critical alerts climb from the commune to the province when nobody
+ * acknowledges them (ALERT_ESCALATION_AFTER_S).
+ */
+export const DEFAULT_ALERT_RULES = [
+  {
+    name: 'Chưa đạt chỉ tiêu xử lý hồ sơ công việc trên môi trường mạng',
+    kind: 'BELOW_TARGET' as const,
+    indicatorId: 'doc.processed_online_pct',
+    params: {},
+    severity: 'CRITICAL' as const,
+    scope: {},
+    forSeconds: 120,
+    keepFiringSeconds: 300,
+  },
+  {
+    name: 'Chưa đạt chỉ tiêu dịch vụ công trực tuyến toàn trình',
+    kind: 'BELOW_TARGET' as const,
+    indicatorId: 'procedure.fully_online_pct',
+    params: {},
+    severity: 'MAJOR' as const,
+    scope: {},
+    forSeconds: 120,
+    keepFiringSeconds: 300,
+  },
+  {
+    name: 'Mất kết nối hệ thống nguồn',
+    kind: 'CONNECTOR_DOWN' as const,
+    indicatorId: null,
+    params: {},
+    severity: 'CRITICAL' as const,
+    scope: {},
+    forSeconds: 60,
+    keepFiringSeconds: 0,
+  },
+  {
+    name: 'Dữ liệu nguồn không cập nhật quá 15 phút',
+    kind: 'STALE_SOURCE' as const,
+    indicatorId: null,
+    params: { maxAgeSeconds: 900 },
+    severity: 'MAJOR' as const,
+    scope: {},
+    forSeconds: 0,
+    keepFiringSeconds: 0,
+  },
+];
+
+async function seedAlertRules(prisma: PrismaClient, report: SeedReport): Promise<void> {
+  for (const rule of DEFAULT_ALERT_RULES) {
+    // An existing rule is the province's to tune (thresholds, scope, enabled): never overwritten.
+    if (await prisma.alertRule.findFirst({ where: { name: rule.name } })) continue;
+    await prisma.alertRule.create({ data: rule });
+    report.created += 1;
+  }
 }

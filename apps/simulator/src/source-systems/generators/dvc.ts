@@ -1,6 +1,6 @@
 import { fact, gauge, uniqueStages, type SimEntity, type SimResource, type TruthFact } from './entity';
 import { SeededRandom } from './random';
-import { ONE_STOP_UNITS } from './units';
+import { oneStopUnits } from './units';
 import { HOUR_MS, MINUTE_MS, addWorkingDays, dayStart, isWorkingDay, officeTime, timeBetween, toLocalIso } from './working-day';
 
 type Channel = 'online' | 'direct' | 'postal';
@@ -19,7 +19,7 @@ export function generateDvc(seed: string, days: number[]): SimResource[] {
   const catalog: SimEntity[] = [];
   const feedback: SimEntity[] = [];
   for (const day of days) {
-    for (const unit of ONE_STOP_UNITS) {
+    for (const unit of oneStopUnits(day)) {
       const random = new SeededRandom(`${seed}:dvc:${unit.code}:${day}`);
       const count = isWorkingDay(day) ? random.int(3, 8) : random.int(0, 2);
       for (let n = 0; n < count; n += 1) {

@@ -1,6 +1,6 @@
 import { gauge, uniqueStages, type SimEntity, type SimResource } from './entity';
 import { SeededRandom } from './random';
-import { SCHOOLS } from './units';
+import { schools } from './units';
 import { HOUR_MS, MINUTE_MS, dayStart, isWorkingDay, localDate, toLocalIso } from './working-day';
 
 /**
@@ -9,9 +9,9 @@ import { HOUR_MS, MINUTE_MS, dayStart, isWorkingDay, localDate, toLocalIso } fro
  */
 export function generateEducation(seed: string, days: number[]): SimResource[] {
   const rolls: SimEntity[] = [];
-  for (const school of SCHOOLS) {
-    const enrolled = 600 + (school.code.charCodeAt(school.code.length - 1) % 10) * 80;
-    for (const day of days) {
+  for (const day of days) {
+    for (const school of schools(day)) {
+      const enrolled = 600 + (school.code.charCodeAt(school.code.length - 1) % 10) * 80;
       if (!isWorkingDay(day)) continue;
       const random = new SeededRandom(`${seed}:education:${school.code}:${day}`);
       const present = enrolled - random.int(5, Math.round(enrolled * 0.06));

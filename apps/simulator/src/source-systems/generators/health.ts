@@ -1,6 +1,6 @@
 import { gauge, uniqueStages, type SimEntity, type SimResource } from './entity';
 import { SeededRandom } from './random';
-import { HEALTH_FACILITIES } from './units';
+import { healthFacilities } from './units';
 import { HOUR_MS, activityAt, dayStart, toLocalIso } from './working-day';
 
 /**
@@ -9,9 +9,9 @@ import { HOUR_MS, activityAt, dayStart, toLocalIso } from './working-day';
  */
 export function generateHealth(seed: string, days: number[]): SimResource[] {
   const reports: SimEntity[] = [];
-  for (const facility of HEALTH_FACILITIES) {
-    const beds = facility.code.startsWith('51-') ? 600 : 150;
-    for (const day of days) {
+  for (const day of days) {
+    for (const facility of healthFacilities(day)) {
+      const beds = facility.code.startsWith('51-') ? 600 : 150;
       const random = new SeededRandom(`${seed}:health:${facility.code}:${day}`);
       let inpatients = Math.round(beds * (0.75 + random.next() * 0.2));
       for (let hour = 0; hour < 24; hour += 1) {

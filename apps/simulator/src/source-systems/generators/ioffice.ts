@@ -1,6 +1,6 @@
 import { fact, gauge, uniqueStages, type SimEntity, type SimResource } from './entity';
 import { SeededRandom } from './random';
-import { OFFICE_UNITS, ON_NETWORK_RATE } from './units';
+import { ON_NETWORK_RATE, officeUnits } from './units';
 import { HOUR_MS, MINUTE_MS, addWorkingDays, dayStart, isWorkingDay, officeTime, toLocalIso } from './working-day';
 
 interface Document {
@@ -21,7 +21,7 @@ export function generateIOffice(seed: string, days: number[]): SimResource[] {
   const documents: Document[] = [];
   for (const day of days) {
     if (!isWorkingDay(day)) continue;
-    for (const unit of OFFICE_UNITS) {
+    for (const unit of officeUnits(day)) {
       const random = new SeededRandom(`${seed}:ioffice:${unit.code}:${day}`);
       const incoming = random.int(2, 7);
       const outgoing = random.int(1, 3);
@@ -82,7 +82,7 @@ export function generateIOffice(seed: string, days: number[]): SimResource[] {
     if (!isWorkingDay(day)) continue;
     for (let hour = 8; hour <= 17; hour += 1) {
       const takenAt = dayStart(day) + hour * HOUR_MS + 5 * MINUTE_MS;
-      for (const unit of OFFICE_UNITS) {
+      for (const unit of officeUnits(day)) {
         const overdue = (): number =>
           documents.filter(
             (d) => d.unitCode === unit.code && d.direction === 'incoming' && d.dueAt < takenAt && d.entity.stages[0]! <= takenAt &&

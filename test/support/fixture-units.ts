@@ -1,6 +1,6 @@
-import type { UnitKind, UnitTier } from '../generated/prisma/enums';
+import type { ResolvedUnit, UnitKind, UnitTier } from '@ioc/persistence';
 
-export interface SeedUnit {
+interface SeedUnit {
   code: string;
   name: string;
   nameEn?: string;
@@ -13,13 +13,11 @@ export interface SeedUnit {
 }
 
 /**
- * Quảng Ngãi province (GSO code 51) as it stood while Nghị quyết 13-NQ/TU's 2025 targets
- * were tracked: provincial departments, the 13 district-level units and a sample of their
- * communes. Province, district and commune codes are the GSO administrative codes
- * (danh mục đơn vị hành chính); verify commune codes against the current official list
- * before production use. Departments and facilities carry the province's own codes.
- * Tây Trà (526), merged into Trà Bồng on 1 Feb 2020, shows how a merger is stored:
- * validTo plus successor, never a deleted row.
+ * A small synthetic tree for tests that need districts in force today (the real list has none
+ * since 2025-07-01): a province "51" with departments, districts, a few communes and
+ * facilities, and one merged district (526 into 525) to show a successor. The codes are test
+ * fixtures, not the official list: commune codes such as 21001 belong to another province there.
+ * Seed with it through seedDatabase(prisma, { units: FIXTURE_UNITS, localUnitCode: '522', alerting: false }).
  */
 const PROVINCE = '51';
 const SINCE = '2020-01-01T00:00:00+07:00';
@@ -94,7 +92,7 @@ const facilities: [string, string, string][] = [
 const tierOfParent = (parentCode: string): UnitTier =>
   communes.some(([code]) => code === parentCode) ? 'COMMUNE' : districts.some(([code]) => code === parentCode) ? 'DISTRICT' : 'PROVINCE';
 
-export const QUANG_NGAI_UNITS: SeedUnit[] = [
+const FIXTURE_TREE: SeedUnit[] = [
   ...province,
   ...departments.map(([code, name, nameEn]): SeedUnit => ({
     code, name, nameEn, kind: 'DEPARTMENT', tier: 'PROVINCE', parentCode: PROVINCE, validFrom: SINCE,
@@ -109,3 +107,20 @@ export const QUANG_NGAI_UNITS: SeedUnit[] = [
     code, name, kind: 'FACILITY', tier: tierOfParent(parentCode), parentCode, validFrom: SINCE,
   })),
 ];
+
+export const FIXTURE_UNITS: ResolvedUnit[] = FIXTURE_TREE.map((unit) => ({
+  code: unit.code,
+  officialCode: null,
+  name: unit.name,
+  nameEn: unit.nameEn ?? null,
+  kind: unit.kind,
+  tier: unit.tier,
+  parentCode: unit.parentCode,
+  validFrom: new Date(unit.validFrom),
+  validTo: unit.validTo ? new Date(unit.validTo) : null,
+  successorCode: unit.successorCode ?? null,
+  source: 'synthetic test fixture',
+}));
+
+/** Seed options for tests written against the fixture tree. */
+export const FIXTURE_SEED = { units: FIXTURE_UNITS, localUnitCode: '522', alerting: false } as const;

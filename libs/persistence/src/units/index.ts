@@ -1,0 +1,3 @@
+export * from './unit-list';
+export * from './unit-import';
+export * from './unit-list-file';

@@ -1,0 +1,81 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { createTestDatabase, createTestRedis, runCompiled, waitFor, type TestDatabase, type TestRedis } from '../support';
+import { launchBrowser } from './browser-harness';
+
+/** A port nobody listens on: bind one, note it, release it. */
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+// A real clock: the default rule holds a missed target for 2 minutes before it fires.
+jest.setTimeout(420_000);
+
+/**
+ * A new install as an operator starts it (`npm start`'s launcher on a fresh database, the
+ * simulator as the province's sources, nothing configured by hand): the seeded province leader
+ * sees real alerts on the leader page within 5 minutes.
+ */
+describe('leader page of a fresh install', () => {
+  let db: TestDatabase;
+  let redis: TestRedis;
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ migrate: false });
+    redis = await createTestRedis();
+  });
+  afterAll(async () => {
+    await redis.cleanup();
+    await db.drop();
+  });
+
+  it('shows the seeded province leader a real alert from the simulated sources within 5 minutes, with no push button while Web Push is off', async () => {
+    const [port, simulatorPort, connectorsPort] = [await freePort(), await freePort(), await freePort()];
+    const secrets = `/tmp/${redis.prefix}`;
+    const started = Date.now();
+    const stack = runCompiled('scripts/start.js', {
+      DATABASE_URL: db.url,
+      REDIS_URL: redis.url,
+      REDIS_PREFIX: redis.prefix,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      SIMULATOR_PORT: String(simulatorPort),
+      SEED_SIMULATOR_URL: `http://127.0.0.1:${simulatorPort}`,
+      CONNECTORS_PORT: String(connectorsPort),
+      SEED_CREDENTIALS_FILE: `${secrets}/credentials.json`,
+      CREDENTIALS_KEY_FILE: `${secrets}/credentials-key`,
+      JWT_SECRET_FILE: `${secrets}/jwt-secret`,
+      LOG_LEVEL: 'warn',
+    });
+    const browser = await launchBrowser({ width: 1280, height: 800 });
+    try {
+      await waitFor(async () => ((await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.status === 200 ? true : undefined), 90_000, 'the gateway');
+      const { provinceLeaderPassword } = JSON.parse(readFileSync(`${secrets}/credentials.json`, 'utf8')) as { provinceLeaderPassword: string };
+
+      const page = await browser.context.newPage();
+      await page.goto(`http://127.0.0.1:${port}/leader`);
+      await page.fill('input[name="username"]', 'lanhdao.tinh');
+      await page.fill('input[name="password"]', provinceLeaderPassword);
+      await page.click('button[type="submit"]');
+      await page.waitForSelector('.who', { timeout: 30_000 });
+      expect(await page.locator('.who').textContent()).toBe('lanhdao.tinh · LEADER · đơn vị 51');
+      expect(await page.locator('.enable-push').count()).toBe(0);
+
+      await page.waitForSelector('.alerts > li.alert', { timeout: 300_000 - (Date.now() - started) });
+      const first = await page.locator('.alerts > li.alert').first().textContent();
+      expect(first).toMatch(/Chưa đạt chỉ tiêu|Mất kết nối|không cập nhật/);
+      expect(Date.now() - started).toBeLessThan(300_000);
+    } finally {
+      await browser.close();
+      await stack.stop('SIGTERM');
+      rmSync(secrets, { recursive: true, force: true });
+    }
+  });
+});
