@@ -80,7 +80,9 @@ export function indicatorUpdate(fields: Pick<IndicatorUpdate, 'indicatorId' | 'u
   return {
     numerator: null,
     denominator: null,
+    own: { value: fields.value, numerator: null, denominator: null },
     target: null,
+    judged: null,
     status: 'no_target',
     asOf: now,
     freshness: [{ sourceId: 'ioffice', lastSuccessAt: now, lagSeconds: 2 }],

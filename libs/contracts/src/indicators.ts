@@ -21,6 +21,11 @@ export type Formula =
    */
   | { op: 'ratio'; numerator: Term[]; denominator: Term[]; scale: number; complement?: boolean }
   | { op: 'average'; filter: EventFilter; field: string }
+  /**
+   * Decision 766 style score: scale − Σ (share of each part) × scale, never below 0; N/A when a
+   * part's denominator is 0 (766 satisfaction: 100 − overdue share − share of dossiers with complaints).
+   */
+  | { op: 'score'; scale: number; minus: { numerator: Term[]; denominator: Term[] }[] }
   /** Seconds since the freshest successful read of the sources feeding the unit. */
   | { op: 'freshness' };
 
@@ -45,6 +50,27 @@ export type IndicatorWindow =
 
 export type TargetStatus = 'met' | 'on_track' | 'at_risk' | 'missed' | 'no_target' | 'no_data';
 
+/** GT = "trên" (strictly above), GTE = "ít nhất", LT = "dưới", LTE = "không quá". */
+export type TargetComparatorName = 'GT' | 'GTE' | 'LT' | 'LTE';
+
+/**
+ * What a target is judged on:
+ * - LEVEL_AGGREGATE: the own records of every unit of a tier taken together (NQ13 "cấp tỉnh":
+ *   the province-level agencies as a whole);
+ * - LEVEL_EACH: each unit of a tier on its own records, met when every one with a value meets it
+ *   (NQ13 "cấp huyện", "cấp xã");
+ * - UNIT_SUBTREE: one unit with everything below it;
+ * - UNIT_OWN: one unit's own records.
+ */
+export type TargetAppliesTo = 'LEVEL_AGGREGATE' | 'LEVEL_EACH' | 'UNIT_SUBTREE' | 'UNIT_OWN';
+
+/** A value over some records: N/A (null) when a ratio's denominator is 0 or a gauge was never reported. */
+export interface IndicatorReading {
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+}
+
 export interface SourceFreshness {
   sourceId: string;
   lastSuccessAt: string | null;
@@ -55,11 +81,15 @@ export interface SourceFreshness {
 export interface IndicatorUpdate {
   indicatorId: string;
   unitCode: string;
-  /** null when the denominator is zero or there is no data: N/A, never 0. */
+  /** Over the unit's whole subtree. null when the denominator is zero or there is no data: N/A, never 0. */
   value: number | null;
   numerator: number | null;
   denominator: number | null;
+  /** Over the records of the unit itself (its own offices), without the units below it. */
+  own: IndicatorReading;
   target: number | null;
+  /** How `status` was judged: which reading was compared with `target`, and how; null without a target. */
+  judged: { appliesTo: TargetAppliesTo; comparator: TargetComparatorName; value: number | null } | null;
   status: TargetStatus;
   asOf: string;
   freshness: SourceFreshness[];

@@ -49,10 +49,22 @@ export function checkFormula(formula: unknown, path = 'formula'): Problems {
       checkFilter(formula.filter, `${path}.filter`, problems);
       if (!nonEmptyString(formula.field)) problems.push(`${path}.field: required for average`);
       break;
+    case 'score':
+      if (!Array.isArray(formula.minus) || formula.minus.length === 0) problems.push(`${path}.minus: must be a non-empty list of { numerator, denominator }`);
+      else {
+        formula.minus.forEach((part: unknown, index) => {
+          const at = `${path}.minus[${index}]`;
+          if (!isObject(part)) return void problems.push(`${at}: must be an object { numerator, denominator }`);
+          checkTerms(part.numerator, `${at}.numerator`, problems);
+          checkTerms(part.denominator, `${at}.denominator`, problems);
+        });
+      }
+      if (typeof formula.scale !== 'number' || !Number.isFinite(formula.scale) || formula.scale <= 0) problems.push(`${path}.scale: must be a positive number`);
+      break;
     case 'freshness':
       break;
     default:
-      problems.push(`${path}.op: must be count, sum, latest, ratio, average or freshness`);
+      problems.push(`${path}.op: must be count, sum, latest, ratio, average, score or freshness`);
   }
   return problems;
 }

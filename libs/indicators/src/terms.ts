@@ -47,27 +47,33 @@ function fromTerm(term: Term, granularity: Granularity): TermSpec {
   return { id: termId(kind, term.filter, field), kind, filter: term.filter, field, granularities: [granularity] };
 }
 
-/** The terms of a formula, split into numerator and denominator (a plain term has no denominator). */
-export function formulaTerms(formula: Formula, window: IndicatorWindow): FormulaTerms {
+/**
+ * The shares a formula is made of, each a numerator and a denominator (a plain term has no
+ * denominator; a score has one share per part it subtracts).
+ */
+export function formulaParts(formula: Formula, window: IndicatorWindow): FormulaTerms[] {
   const granularity = granularityOf(window);
+  const terms = (list: Term[]): TermSpec[] => list.map((term) => fromTerm(term, granularity));
   switch (formula.op) {
     case 'count':
     case 'sum':
     case 'latest':
-      return { numerator: [fromTerm(formula, granularity)], denominator: [] };
+      return [{ numerator: [fromTerm(formula, granularity)], denominator: [] }];
     case 'ratio':
-      return {
-        numerator: formula.numerator.map((term) => fromTerm(term, granularity)),
-        denominator: formula.denominator.map((term) => fromTerm(term, granularity)),
-      };
+      return [{ numerator: terms(formula.numerator), denominator: terms(formula.denominator) }];
     case 'average':
-      return {
-        numerator: [fromTerm({ op: 'sum', filter: formula.filter, field: formula.field }, granularity)],
-        denominator: [fromTerm({ op: 'count', filter: formula.filter }, granularity)],
-      };
+      return [{ numerator: terms([{ op: 'sum', filter: formula.filter, field: formula.field }]), denominator: terms([{ op: 'count', filter: formula.filter }]) }];
+    case 'score':
+      return formula.minus.map((part) => ({ numerator: terms(part.numerator), denominator: terms(part.denominator) }));
     case 'freshness':
-      return { numerator: [], denominator: [] };
+      return [];
   }
+}
+
+/** The terms of a formula, split into numerator and denominator (a plain term has no denominator). */
+export function formulaTerms(formula: Formula, window: IndicatorWindow): FormulaTerms {
+  const parts = formulaParts(formula, window);
+  return { numerator: parts.flatMap((p) => p.numerator), denominator: parts.flatMap((p) => p.denominator) };
 }
 
 /** Every distinct term the definitions need, each with the granularities its windows read. */
