@@ -43,6 +43,8 @@ function inWindow(window: IndicatorWindow, occurredAt: Date, now: Date): boolean
       return event.slice(0, 4) === today.slice(0, 4);
     case 'rolling':
       return occurredAt.getTime() > now.getTime() - window.minutes * 60_000 && occurredAt <= now;
+    case 'standing':
+      return true;
   }
 }
 
@@ -77,7 +79,7 @@ export function expectedOver(definition: SeededWorld['definitions'][number], cod
   }
   const windowed = mine.filter((e) => inWindow(definition.window, new Date(e.occurredAt), now));
   const matching = (term: Term) =>
-    windowed.filter((e) => e.kind === term.filter.kind && Object.entries(term.filter.where ?? {}).every(([k, v]) => (e.attributes[k] ?? null) === v));
+    (term.op === 'latest' && term.standing ? mine : windowed).filter((e) => e.kind === term.filter.kind && Object.entries(term.filter.where ?? {}).every(([k, v]) => (e.attributes[k] ?? null) === v));
   const termValue = (term: Term): { amount: number; present: boolean } => {
     const hits = matching(term);
     if (term.op === 'count') return { amount: hits.length, present: hits.length > 0 };
@@ -109,7 +111,9 @@ export function expectedOver(definition: SeededWorld['definitions'][number], cod
     return { value, numerator: num, denominator: den };
   }
   const { amount, present } = total([formula]);
-  const value = formula.op === 'latest' && !present ? null : amount;
+  // A count is N/A only where the units never received that kind at all (no such source), else 0 or more.
+  const everReported = mine.some((e) => e.kind === formula.filter.kind);
+  const value = (formula.op === 'latest' ? present : everReported) ? amount : null;
   return { value, numerator: value, denominator: null };
 }
 

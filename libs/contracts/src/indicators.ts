@@ -11,7 +11,11 @@ export interface EventFilter {
 export type Term =
   | { op: 'count'; filter: EventFilter }
   | { op: 'sum'; filter: EventFilter; field: string }
-  | { op: 'latest'; filter: EventFilter; field: string };
+  /**
+   * Newest reading per reporting unit. `standing`: the newest ever (a stock such as a backlog),
+   * whatever the indicator's window, so it can stand beside the window's counts.
+   */
+  | { op: 'latest'; filter: EventFilter; field: string; standing?: boolean };
 
 export type Formula =
   | Term
@@ -46,7 +50,9 @@ export type IndicatorWindow =
   | { type: 'today' }
   | { type: 'month_to_date' }
   | { type: 'year_to_date' }
-  | { type: 'rolling'; minutes: number };
+  | { type: 'rolling'; minutes: number }
+  /** A stock as it stands: the newest reading ever received (a catalogue, a backlog), not a daily flow. */
+  | { type: 'standing' };
 
 export type TargetStatus = 'met' | 'on_track' | 'at_risk' | 'missed' | 'no_target' | 'no_data';
 
@@ -93,6 +99,8 @@ export interface IndicatorUpdate {
   status: TargetStatus;
   asOf: string;
   freshness: SourceFreshness[];
+  /** The value is an age in seconds as of `asOf` (source freshness): it grows by itself, displays count it on from the sources' last reads. */
+  ageSeconds?: true;
   /** Per (indicator, unit) stream, strictly increasing within an epoch. */
   seq: number;
   epoch: string;

@@ -1,5 +1,5 @@
 import type { Formula, IndicatorReading, IndicatorWindow, SourceFreshness, UnitTierName } from '@ioc/contracts';
-import { bucketsOfWindow } from './buckets';
+import { ALL_TIME_BUCKET, bucketsOfWindow } from './buckets';
 import { formulaParts, type TermSpec } from './terms';
 import type { UnitTree } from './unit-tree';
 
@@ -64,8 +64,9 @@ function readingOf(formula: Formula, parts: PartAmounts, codes: readonly string[
     case 'count':
     case 'sum':
     case 'latest': {
+      // A count is 0 when nothing happened, N/A only where no unit ever reported that kind (no such source).
       const [{ num }] = shares;
-      const value = formula.op === 'latest' && !num.present ? null : num.total;
+      const value = num.present ? num.total : null;
       return { value, numerator: value, denominator: null };
     }
     case 'ratio':
@@ -89,17 +90,23 @@ function readingOf(formula: Formula, parts: PartAmounts, codes: readonly string[
 function ownAmounts(definition: IndicatorDefinitionData, state: IndicatorState, now: Date): PartAmounts {
   const buckets = bucketsOfWindow(definition.window, now);
   const read = (term: TermSpec): TermAmounts => {
-    const amount = state.term(term, buckets);
+    const amount = state.term(term, term.granularities[0] === 'all' ? [ALL_TIME_BUCKET] : buckets);
     return { amount, present: new Set(amount.keys()) };
   };
-  return formulaParts(definition.formula, definition.window).map((part) => ({ numerator: part.numerator.map(read), denominator: part.denominator.map(read) }));
+  return formulaParts(definition.formula, definition.window).map((part) => {
+    const numerator = part.numerator.map(read);
+    if (!part.presence) return { numerator, denominator: part.denominator.map(read) };
+    // A count is present where its source ever reported that kind, and 0 there when nothing happened in the window.
+    const present = new Set(part.presence.flatMap((term) => [...state.term(term, [ALL_TIME_BUCKET]).keys()]));
+    return { numerator: numerator.map((term) => ({ amount: term.amount, present })), denominator: [] };
+  });
 }
 
 const rolledUp = (parts: PartAmounts, tree: UnitTree): PartAmounts => {
-  const roll = (term: TermAmounts): TermAmounts => {
-    const { total, present } = tree.subtreeTotals(term.amount);
-    return { amount: total, present };
-  };
+  const roll = (term: TermAmounts): TermAmounts => ({
+    amount: tree.subtreeTotals(term.amount).total,
+    present: tree.subtreeTotals(new Map([...term.present].map((code) => [code, 0]))).present,
+  });
   return parts.map((part) => ({ numerator: part.numerator.map(roll), denominator: part.denominator.map(roll) }));
 };
 

@@ -310,7 +310,7 @@ describe('checkDefinition', () => {
     ]);
     expect(checkDefinition({ formula: { op: 'median' }, window: { type: 'week' }, tiers: [] })).toEqual([
       'formula.op: must be count, sum, latest, ratio, average, score or freshness',
-      'window.type: must be today, month_to_date, year_to_date or rolling',
+      'window.type: must be today, month_to_date, year_to_date, rolling or standing',
     ]);
   });
 });

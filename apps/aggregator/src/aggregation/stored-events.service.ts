@@ -11,9 +11,17 @@ export class StoredEventsService {
   /** State holding the events one definition's window covers at `at` (the same core as the live path reads). */
   async stateAt(definition: IndicatorDefinitionData, at: Date): Promise<MemoryState> {
     const terms = formulaTerms(definition.formula, definition.window);
-    const kinds = [...new Set([...terms.numerator, ...terms.denominator].map((t) => t.filter.kind))];
+    const all = [...terms.numerator, ...terms.denominator];
+    // Standing terms (a stock's newest reading) and a count's presence read since ever; the rest the window.
+    const sinceEver = [...new Set(all.filter((t) => t.granularities[0] === 'all').map((t) => t.filter.kind))];
+    const windowed = [...new Set(all.map((t) => t.filter.kind))].filter((kind) => !sinceEver.includes(kind));
     const rows = await this.prisma.sourceEvent.findMany({
-      where: { kind: { in: kinds }, occurredAt: { gte: windowStart(definition.window, at), lte: at } },
+      where: {
+        OR: [
+          { kind: { in: windowed }, occurredAt: { gte: windowStart(definition.window, at), lte: at } },
+          { kind: { in: sinceEver }, occurredAt: { lte: at } },
+        ],
+      },
       orderBy: { id: 'asc' },
     });
     const state = new MemoryState([...terms.numerator, ...terms.denominator]);
