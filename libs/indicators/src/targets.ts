@@ -170,8 +170,8 @@ export function evaluateTarget(target: TargetData, inputs: TargetInputs): Target
       const reading = inputs.ownAggregate(target.indicatorId, codes);
       return { ...reading, unitsEvaluated: units.length, unitsMet, met: reading.value !== null && meets(reading.value, target), units, at };
     }
-    // The worst unit decides whether every unit meets it.
-    const worst = units.find((u) => !u.met) ?? units.at(-1);
+    // The worst unit (first: misses first, then the farthest from the target) decides whether every unit meets it.
+    const worst = units[0];
     const worstReading = worst ? ownOf(worst.unitCode) : NO_READING;
     return { ...worstReading, unitsEvaluated: units.length, unitsMet, met: units.length > 0 && unitsMet === units.length, units, at };
   }
@@ -236,7 +236,7 @@ function resultWithin<T extends TargetResult>(result: T, appliesTo: TargetApplie
   if (appliesTo === 'LEVEL_AGGREGATE') return null;
   const units = result.units.filter((u) => visible(u.unitCode));
   const unitsMet = units.filter((u) => u.met).length;
-  const worst = units.find((u) => !u.met) ?? units.at(-1);
+  const worst = units[0];
   return { ...result, units, unitsEvaluated: units.length, unitsMet, met: units.length > 0 && unitsMet === units.length, value: worst?.value ?? null, numerator: null, denominator: null };
 }
 

@@ -133,6 +133,7 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
         status: value.status,
         asOf,
         freshness: value.freshness,
+        ...(value.ageSeconds ? { ageSeconds: true as const } : {}),
       };
       // The script appends seq and epoch before the closing brace.
       args.push(key, signature, JSON.stringify(update).slice(0, -1));
