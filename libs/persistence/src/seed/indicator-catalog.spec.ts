@@ -115,4 +115,26 @@ describe('seeded indicators: Decision 766 formulas as written (hand-worked)', ()
     expect(valueOf('dossier.late', withDossiers, '2026-11-20T10:00:00+07:00', 'C1').value).toBe(0);
     expect(valueOf('dossier.late', withDossiers, '2026-11-20T10:00:00+07:00', 'C2').value).toBeNull();
   });
+
+  it('turns the other fields of the health and education systems into indicators', () => {
+    // F: 40 visits with 34 electronic records today → 85 %; 3 + 1 emergencies today; 1 notifiable case this month.
+    // School S1 under C2: 900 of 1000 pupils with học bạ số (90 %), 600 paying without cash (60 %); still so next day.
+    const state = stateOf([
+      event('F', '2026-11-10T08:00:00+07:00', 'visits.recorded', {}, { count: 40 }),
+      event('F', '2026-11-10T08:00:00+07:00', 'health_records.opened', {}, { count: 34 }),
+      event('F', '2026-11-10T08:00:00+07:00', 'emergencies.recorded', {}, { count: 3 }),
+      event('F', '2026-11-10T09:00:00+07:00', 'emergencies.recorded', {}, { count: 1 }),
+      event('F', '2026-11-02T09:00:00+07:00', 'diseases.notified', {}, { count: 1 }),
+      event('C2', '2026-11-10T08:30:00+07:00', 'school_records.digital', {}, { digital: 900, enrolled: 1000 }),
+      event('C2', '2026-11-10T08:30:00+07:00', 'tuition.cashless', {}, { cashless: 600, enrolled: 1000 }),
+    ]);
+    const at = '2026-11-10T10:00:00+07:00';
+    expect(valueOf('health.ehr_pct', state, at, 'D')).toMatchObject({ value: 85, numerator: 34, denominator: 40 });
+    expect(valueOf('health.emergencies_today', state, at, 'C1').value).toBe(4);
+    expect(valueOf('health.notifiable_cases_month', state, at, 'D').value).toBe(1);
+    expect(valueOf('edu.digital_records_pct', state, '2026-11-11T10:00:00+07:00', 'D').value).toBe(90);
+    expect(valueOf('edu.cashless_tuition_pct', state, '2026-11-11T10:00:00+07:00', 'D').value).toBe(60);
+    // A commune without a facility: N/A, not 0.
+    expect(valueOf('health.emergencies_today', state, at, 'C2').value).toBeNull();
+  });
 });
