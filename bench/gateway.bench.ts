@@ -94,6 +94,8 @@ function startPublisher(publishOne: (update: IndicatorUpdate) => Promise<unknown
       await publishOne({
         ...tile,
         value: seq,
+        own: { value: seq, numerator: null, denominator: null },
+        judged: null,
         numerator: null,
         denominator: null,
         target: null,

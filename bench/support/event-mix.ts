@@ -65,7 +65,7 @@ export function eventMix(options: EventMixOptions): NormalizedEvent[] {
     } else if (r < 0.55) {
       unit = pick(offices);
       kind = 'dossier.received';
-      attributes = { channel: rand() < 0.6 ? 'online' : 'direct' };
+      attributes = { channel: rand() < 0.6 ? 'online' : 'direct', electronicResult: rand() < 0.7 };
     } else if (r < 0.68) {
       unit = pick(offices);
       kind = 'dossier.resolved';
@@ -74,9 +74,14 @@ export function eventMix(options: EventMixOptions): NormalizedEvent[] {
       unit = pick(offices);
       kind = 'dossier.paid';
       attributes = { channel: rand() < 0.5 ? 'online' : 'counter' };
+    } else if (r < 0.75) {
+      unit = pick(offices);
+      kind = 'dossier.complained';
     } else if (r < 0.76) {
       unit = pick(offices);
-      kind = 'feedback.complaint';
+      kind = 'dossiers.overdue_open';
+      kindClass = 'gauge';
+      values = { count: Math.floor(rand() * 6) };
     } else if (r < 0.78) {
       unit = pick(offices);
       kind = 'documents.overdue';

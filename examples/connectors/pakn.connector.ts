@@ -52,9 +52,9 @@ export class PaknConnector extends Connector<PaknConfig, PaknCredentials> {
     return [
       {
         name: 'complaints',
-        description: 'Complaints filed by citizens, by unit',
+        description: 'Dossiers citizens complained about, by unit (one event per dossier)',
         cursor: { mode: 'incremental', cursorField: 'updatedAt' },
-        kinds: ['feedback.complaint'],
+        kinds: ['dossier.complained'],
       },
     ];
   }
@@ -78,19 +78,21 @@ export class PaknConnector extends Connector<PaknConfig, PaknCredentials> {
       headers: { authorization: `Bearer ${context.credentials.token}` },
       pageSize: context.config.pageSize,
       cursorField: 'updatedAt',
-      map: (record) =>
-        field.string(record, 'LoaiPhanAnh') !== 'KHIEU_NAI'
-          ? []
-          : [
-              buildEvent(context, {
-                key: [field.string(record, 'id')],
-                unitCode: field.string(record, 'MaDonVi'),
-                occurredAt: field.instant(record, 'NgayGui').iso,
-                kind: 'feedback.complaint',
-                kindClass: 'fact',
-                values: { count: 1 },
-              }),
-            ],
+      // The 766 satisfaction share counts dossiers with complaints: keyed by the dossier, a second complaint adds nothing.
+      map: (record) => {
+        const dossier = field.optionalString(record, 'MaHoSo');
+        if (field.string(record, 'LoaiPhanAnh') !== 'KHIEU_NAI' || dossier === null) return [];
+        return [
+          buildEvent(context, {
+            key: [dossier, 'complained'],
+            unitCode: field.string(record, 'MaDonVi'),
+            occurredAt: field.instant(record, 'NgayGui').iso,
+            kind: 'dossier.complained',
+            kindClass: 'fact',
+            values: { count: 1 },
+          }),
+        ];
+      },
     });
   }
 }

@@ -15,7 +15,7 @@ import { HistoryService } from '../../apps/aggregator/src/history/history.servic
 import { PublishingService } from '../../apps/aggregator/src/publishing/publishing.service';
 import { eventMix, localIso } from '../../bench/support/event-mix';
 import { FIXTURE_SEED, createTestDatabase, createTestRedis, waitFor, type TestDatabase, type TestRedis } from '../support';
-import { distinct, expectedStatus, expectedValue, loadWorld, type SeededWorld } from './expected-values';
+import { distinct, expectedStatus, expectedTargetMet, expectedValue, loadWorld, type SeededWorld } from './expected-values';
 
 const at = (local: string): Date => new Date(`${local}+07:00`);
 // Events run over November into the first half hour of December 2026 and one day of December 2025.
@@ -105,7 +105,13 @@ describe('aggregator (real Redis and Postgres)', () => {
             expect(Math.abs(actual.value! - expected.value)).toBeLessThan(1e-9);
             nonNull += 1;
           }
-          expect({ where, status: actual.status }).toEqual({ where, status: expectedStatus(world, definition.id, unit.tier, expected.value) });
+          // Own records: the unit itself, without the units below it.
+          if (definition.formula.op !== 'freshness') {
+            const own = expectedValue(world, definition, unit.code, unique, instant, PROCESSED_AT, 'own');
+            expect({ where, own: actual.own.numerator, ownDen: actual.own.denominator }).toEqual({ where, own: own.numerator, ownDen: own.denominator });
+            expect({ where, own: actual.own.value === null ? null : Math.round(actual.own.value * 1e9) }).toEqual({ where, own: own.value === null ? null : Math.round(own.value * 1e9) });
+          }
+          expect({ where, status: actual.status }).toEqual({ where, status: expectedStatus(world, definition.id, unit.code, unique, instant, PROCESSED_AT) });
         }
       }
       // The comparison is not vacuous: most streams carry a value.
@@ -127,20 +133,13 @@ describe('aggregator (real Redis and Postgres)', () => {
     const expected = live.find((v) => v.indicatorId === 'dossier.on_time_pct' && v.unitCode === '51')!;
     expect(stored).toMatchObject({ value: expected.value, numerator: expected.numerator, denominator: expected.denominator, seq: 1, epoch, status: 'no_target' });
 
-    // Scorecard of Nghị quyết 13-NQ/TU: a tier target is met when every unit of the tier with a value meets it.
+    // Scorecard of Nghị quyết 13-NQ/TU, read as the resolution means it (independent calculation).
     const card = JSON.parse((await redis.client.hget(scorecardsRedisKey(redis.prefix), '13-NQ/TU'))!) as ResolutionScorecard;
     const unique = distinct(events);
-    const targets = await prisma.target.findMany();
-    const metByTarget = targets.map((target) => {
-      const definition = world.definitions.find((d) => d.id === target.indicatorId)!;
-      const values = world.units
-        .filter((u) => u.validTo === null && u.tier === target.tier)
-        .map((u) => expectedValue(world, definition, u.code, unique, PROCESSED_AT, PROCESSED_AT).value)
-        .filter((v): v is number => v !== null);
-      return values.length > 0 && values.every((v) => v >= Number(target.value));
-    });
-    expect(card).toMatchObject({ resolutionCode: '13-NQ/TU', total: targets.length, met: metByTarget.filter(Boolean).length });
+    const metByTarget = world.targets.map((target) => expectedTargetMet(world, target, unique, PROCESSED_AT).met);
+    expect(card).toMatchObject({ resolutionCode: '13-NQ/TU', total: world.targets.length, met: metByTarget.filter(Boolean).length });
     expect(card.entries.map((e) => e.met).sort()).toEqual([...metByTarget].sort());
+    expect(card.entries.map((e) => e.appliesTo).sort()).toEqual(['LEVEL_AGGREGATE', 'LEVEL_EACH', 'LEVEL_EACH', 'UNIT_SUBTREE']);
 
     // One more late dossier in commune 21001 changes it, its district 522 and the province, nothing else.
     const late: NormalizedEvent = { ...events[0], idempotencyKey: 'late-1', unitCode: '21001', kind: 'dossier.resolved', kindClass: 'fact', values: {}, attributes: { onTime: false }, occurredAt: localIso(at('2026-12-01T00:40:00').getTime()) };
@@ -229,10 +228,13 @@ describe('aggregator (real Redis and Postgres)', () => {
     const recomputed = await history.recompute('dossier.satisfaction_766', at('2026-11-30T23:59:59'));
     for (const value of recomputed) {
       const definition = world.definitions.find((d) => d.id === 'dossier.satisfaction_766')!;
-      const expected = expectedValue(world, definition, value.unitCode, distinct(events), at('2026-11-30T23:59:59'), PROCESSED_AT);
-      expect({ unit: value.unitCode, numerator: value.numerator, denominator: value.denominator }).toEqual({ unit: value.unitCode, numerator: expected.numerator, denominator: expected.denominator });
+      // Recomputed from what was stored up to that instant (standing readings included).
+      const upTo = distinct(events).filter((e) => Date.parse(e.occurredAt) <= at('2026-11-30T23:59:59').getTime());
+      const expected = expectedValue(world, definition, value.unitCode, upTo, at('2026-11-30T23:59:59'), PROCESSED_AT);
+      const rounded = (v: number | null) => (v === null ? null : Math.round(v * 1e9));
+      expect({ unit: value.unitCode, value: rounded(value.value) }).toEqual({ unit: value.unitCode, value: rounded(expected.value) });
     }
-    expect(recomputed.find((v) => v.unitCode === '51')!.denominator).toBeGreaterThan(0);
+    expect(recomputed.find((v) => v.unitCode === '51')!.value).not.toBeNull();
   });
 
   it('projects dated targets from the daily trend: on track when the trend reaches the target by its deadline, else at risk', async () => {
@@ -244,7 +246,7 @@ describe('aggregator (real Redis and Postgres)', () => {
     const idOf = (code: string) => units.find((u) => u.code === code)!.id;
     for (const code of [rising, flat]) {
       const current = online(code).value!;
-      await prisma.target.create({ data: { indicatorId: 'dossier.online_pct', unitId: idOf(code), comparator: 'GTE', value: Math.min(100, current + 5), deadline } });
+      await prisma.target.create({ data: { indicatorId: 'dossier.online_pct', appliesTo: 'UNIT_SUBTREE', unitId: idOf(code), comparator: 'GTE', value: Math.min(100, current + 5), deadline } });
       // Ten earlier days: +1 point a day for the rising unit (reaches the target in five), flat for the other.
       await prisma.indicatorSnapshot.createMany({
         data: Array.from({ length: 10 }, (_, k) => {

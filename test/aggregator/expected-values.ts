@@ -15,17 +15,17 @@ export interface ExpectedValue {
 export interface SeededWorld {
   units: { code: string; path: string; tier: string; kind: string; name: string; validTo: Date | null; leaf: boolean }[];
   definitions: { id: string; formula: Formula; window: IndicatorWindow }[];
-  targets: { indicatorId: string; tier: string | null; value: number }[];
+  targets: { indicatorId: string; appliesTo: string; tier: string | null; unitCode: string | null; comparator: string; value: number }[];
 }
 
 export async function loadWorld(prisma: PrismaClient): Promise<SeededWorld> {
   const units = await prisma.administrativeUnit.findMany({ include: { _count: { select: { children: true } } } });
   const definitions = await prisma.indicatorDefinition.findMany();
-  const targets = await prisma.target.findMany();
+  const targets = await prisma.target.findMany({ include: { unit: true } });
   return {
     units: units.map((u) => ({ code: u.code, path: u.path, tier: u.tier, kind: u.kind, name: u.name, validTo: u.validTo, leaf: u._count.children === 0 })),
     definitions: definitions.map((d) => ({ id: d.id, formula: d.formula as unknown as Formula, window: d.window as unknown as IndicatorWindow })),
-    targets: targets.map((t) => ({ indicatorId: t.indicatorId, tier: t.tier, value: Number(t.value) })),
+    targets: targets.map((t) => ({ indicatorId: t.indicatorId, appliesTo: t.appliesTo, tier: t.tier, unitCode: t.unit?.code ?? null, comparator: t.comparator, value: Number(t.value) })),
   };
 }
 
@@ -43,11 +43,16 @@ function inWindow(window: IndicatorWindow, occurredAt: Date, now: Date): boolean
       return event.slice(0, 4) === today.slice(0, 4);
     case 'rolling':
       return occurredAt.getTime() > now.getTime() - window.minutes * 60_000 && occurredAt <= now;
+    case 'standing':
+      return true;
   }
 }
 
 /** Distinct events by idempotency key (a replay carries the same event). */
 export const distinct = (events: NormalizedEvent[]): NormalizedEvent[] => [...new Map(events.map((e) => [e.idempotencyKey, e])).values()];
+
+/** Over which records: the unit's subtree (by materialised path), or its own records only. */
+export type Over = 'subtree' | 'own';
 
 export function expectedValue(
   world: SeededWorld,
@@ -56,10 +61,17 @@ export function expectedValue(
   events: NormalizedEvent[],
   now: Date,
   receivedAt: Date,
+  over: Over = 'subtree',
 ): ExpectedValue {
   const path = world.units.find((u) => u.code === unitCode)!.path;
-  const subtree = new Set(world.units.filter((u) => u.path.startsWith(path)).map((u) => u.code));
-  const mine = events.filter((e) => subtree.has(e.unitCode));
+  const codes = over === 'own' ? [unitCode] : world.units.filter((u) => u.path.startsWith(path)).map((u) => u.code);
+  return expectedOver(definition, codes, events, now, receivedAt);
+}
+
+/** The indicator over the records of exactly these units (a subtree, one unit's own, a level's agencies together). */
+export function expectedOver(definition: SeededWorld['definitions'][number], codes: string[], events: NormalizedEvent[], now: Date, receivedAt: Date): ExpectedValue {
+  const units = new Set(codes);
+  const mine = events.filter((e) => units.has(e.unitCode));
   const formula = definition.formula;
   if (formula.op === 'freshness') {
     const value = mine.length === 0 ? null : Math.max(0, Math.floor((now.getTime() - receivedAt.getTime()) / 1000));
@@ -67,7 +79,7 @@ export function expectedValue(
   }
   const windowed = mine.filter((e) => inWindow(definition.window, new Date(e.occurredAt), now));
   const matching = (term: Term) =>
-    windowed.filter((e) => e.kind === term.filter.kind && Object.entries(term.filter.where ?? {}).every(([k, v]) => (e.attributes[k] ?? null) === v));
+    (term.op === 'latest' && term.standing ? mine : windowed).filter((e) => e.kind === term.filter.kind && Object.entries(term.filter.where ?? {}).every(([k, v]) => (e.attributes[k] ?? null) === v));
   const termValue = (term: Term): { amount: number; present: boolean } => {
     const hits = matching(term);
     if (term.op === 'count') return { amount: hits.length, present: hits.length > 0 };
@@ -82,6 +94,12 @@ export function expectedValue(
     return { amount: [...newest.values()].reduce((a, e) => a + e.values[term.field], 0), present: newest.size > 0 };
   };
   const total = (terms: Term[]) => terms.map(termValue).reduce((a, t) => ({ amount: a.amount + t.amount, present: a.present || t.present }), { amount: 0, present: false });
+  if (formula.op === 'score') {
+    const shares = formula.minus.map((part) => [total(part.numerator).amount, total(part.denominator).amount]);
+    if (shares.some(([, den]) => den === 0)) return { value: null, numerator: null, denominator: null };
+    const value = Math.max(0, formula.scale - shares.reduce((a, [num, den]) => a + (num / den) * formula.scale, 0));
+    return { value, numerator: null, denominator: null };
+  }
   if (formula.op === 'ratio' || formula.op === 'average') {
     const [num, den] =
       formula.op === 'ratio'
@@ -93,14 +111,55 @@ export function expectedValue(
     return { value, numerator: num, denominator: den };
   }
   const { amount, present } = total([formula]);
-  const value = formula.op === 'latest' && !present ? null : amount;
+  // A count is N/A only where the units never received that kind at all (no such source), else 0 or more.
+  const everReported = mine.some((e) => e.kind === formula.filter.kind);
+  const value = (formula.op === 'latest' ? present : everReported) ? amount : null;
   return { value, numerator: value, denominator: null };
 }
 
-/** Status against the tier's target (the seeded targets' deadline, 2025-12-31, has passed). */
-export function expectedStatus(world: SeededWorld, indicatorId: string, tier: string, value: number | null): string {
-  if (value === null) return 'no_data';
-  const target = world.targets.find((t) => t.indicatorId === indicatorId && t.tier === tier);
-  if (!target) return 'no_target';
-  return value >= target.value ? 'met' : 'missed';
+const satisfies = (value: number, target: { comparator: string; value: number }): boolean =>
+  target.comparator === 'GT' ? value > target.value : target.comparator === 'GTE' ? value >= target.value : target.comparator === 'LT' ? value < target.value : value <= target.value;
+
+/**
+ * Status of one (indicator, unit) stream as the seeded targets mean it (their 2025-12-31
+ * deadline has passed, so met or missed): a unit target on the unit's subtree or own records; a
+ * per-unit level target on the unit's own records; a level aggregate, on the top unit of the tier,
+ * over the own records of every unit of the tier together.
+ */
+export function expectedStatus(world: SeededWorld, indicatorId: string, unitCode: string, events: NormalizedEvent[], now: Date, receivedAt: Date): string {
+  const definition = world.definitions.find((d) => d.id === indicatorId)!;
+  const unit = world.units.find((u) => u.code === unitCode)!;
+  const parentPath = unit.path.slice(0, unit.path.slice(0, -1).lastIndexOf('/') + 1);
+  const parent = world.units.find((u) => u.path === parentPath);
+  const forIndicator = world.targets.filter((t) => t.indicatorId === indicatorId);
+  const target =
+    forIndicator.find((t) => t.unitCode === unitCode) ??
+    forIndicator.find((t) => t.appliesTo === 'LEVEL_EACH' && t.tier === unit.tier) ??
+    (parent?.tier !== unit.tier ? forIndicator.find((t) => t.appliesTo === 'LEVEL_AGGREGATE' && t.tier === unit.tier) : undefined);
+  const subtree = expectedValue(world, definition, unitCode, events, now, receivedAt).value;
+  if (!target) return subtree === null ? 'no_data' : 'no_target';
+  const judged =
+    target.appliesTo === 'UNIT_SUBTREE'
+      ? subtree
+      : target.appliesTo === 'LEVEL_AGGREGATE'
+        ? expectedOver(definition, world.units.filter((u) => u.tier === target.tier && u.validTo === null).map((u) => u.code), events, now, receivedAt).value
+        : expectedValue(world, definition, unitCode, events, now, receivedAt, 'own').value;
+  if (judged === null) return 'no_data';
+  return satisfies(judged, target) ? 'met' : 'missed';
+}
+
+/** Whether a seeded target is met, read as the resolution means it (see expectedStatus). */
+export function expectedTargetMet(world: SeededWorld, target: SeededWorld['targets'][number], events: NormalizedEvent[], now: Date): { met: boolean; value: number | null } {
+  const definition = world.definitions.find((d) => d.id === target.indicatorId)!;
+  const tierUnits = world.units.filter((u) => u.tier === target.tier && u.validTo === null).map((u) => u.code);
+  if (target.appliesTo === 'LEVEL_AGGREGATE') {
+    const { value } = expectedOver(definition, tierUnits, events, now, now);
+    return { met: value !== null && satisfies(value, target), value };
+  }
+  if (target.appliesTo === 'LEVEL_EACH') {
+    const values = tierUnits.map((code) => expectedOver(definition, [code], events, now, now).value).filter((v): v is number => v !== null);
+    return { met: values.length > 0 && values.every((v) => satisfies(v, target)), value: values.length > 0 ? Math.min(...values) : null };
+  }
+  const { value } = expectedValue(world, definition, target.unitCode!, events, now, now, target.appliesTo === 'UNIT_OWN' ? 'own' : 'subtree');
+  return { met: value !== null && satisfies(value, target), value };
 }

@@ -51,7 +51,7 @@ export async function startAggregator(env: Record<string, string>, clock: Manual
 
 export async function publishIndicator(redis: Redis, prefix: string, update: Partial<IndicatorUpdate> & { unitCode: string; value: number | null }): Promise<string> {
   const full: IndicatorUpdate = {
-    indicatorId: 'doc.processed_online_pct', numerator: null, denominator: null, target: 70, status: 'on_track',
+    indicatorId: 'doc.processed_online_pct', numerator: null, denominator: null, own: { value: update.value, numerator: null, denominator: null }, target: 70, judged: null, status: 'on_track',
     asOf: new Date().toISOString(), freshness: [], seq: 1, epoch: 'test', ...update,
   };
   return (await redis.xadd(sharedRedisKey(prefix, SharedRedisKey.IndicatorUpdates), '*', 'u', JSON.stringify(full)))!;

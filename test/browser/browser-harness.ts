@@ -79,8 +79,8 @@ export async function publish(stack: Stack, updates: IndicatorUpdate[]): Promise
 }
 
 /** A connector's health report, as the connectors write it (XADD to the source-health stream). */
-export async function publishSourceHealth(stack: Stack, sourceId: string, status: SourceHealthUpdate['status']): Promise<void> {
-  const update: SourceHealthUpdate = { sourceId, status, lastSuccessAt: null, lastErrorAt: null, lastError: null, lagSeconds: null, deadLetterCount: 0 };
+export async function publishSourceHealth(stack: Stack, sourceId: string, status: SourceHealthUpdate['status'], lastSuccessAt: Date | null = null): Promise<void> {
+  const update: SourceHealthUpdate = { sourceId, status, lastSuccessAt: lastSuccessAt?.toISOString() ?? null, lastErrorAt: null, lastError: null, lagSeconds: null, deadLetterCount: 0 };
   await stack.redis.client.xadd(sharedRedisKey(stack.redis.prefix, SharedRedisKey.SourceHealth), '*', 'u', JSON.stringify(update));
 }
 
@@ -89,7 +89,9 @@ export function indicatorUpdate(fields: Pick<IndicatorUpdate, 'indicatorId' | 'u
   return {
     numerator: null,
     denominator: null,
+    own: { value: fields.value, numerator: null, denominator: null },
     target: null,
+    judged: null,
     status: 'no_target',
     asOf: now,
     freshness: [{ sourceId: 'ioffice', lastSuccessAt: now, lagSeconds: 2 }],

@@ -1,4 +1,4 @@
-import type { DashboardLayout, IndicatorUpdate } from '@ioc/contracts';
+import { type DashboardLayout, type IndicatorUpdate, type ResolutionScorecard, scorecardsRedisKey, scorecardUpdatesRedisKey } from '@ioc/contracts';
 import type { Page } from 'playwright-core';
 import {
   createStack,
@@ -44,7 +44,11 @@ describeInBrowser('wall display in a real browser', () => {
     Object.assign(initial.find((u) => u.indicatorId === 'doc.processed_online_pct')!, { value: 87.5, target: 90, status: 'at_risk' });
     Object.assign(initial.find((u) => u.indicatorId === 'procedure.fully_online_pct')!, { value: 100, target: 100, status: 'met' });
     initial.find((u) => u.indicatorId === 'dossier.late')!.freshness = [{ sourceId: 'dvc', lastSuccessAt: new Date().toISOString(), lagSeconds: 3 }];
-    Object.assign(initial.find((u) => u.indicatorId === 'source.freshness')!, { value: 7200, asOf: new Date(Date.now() - 2 * 3600_000).toISOString() });
+    // Stale because its source was last read two hours ago (issue 11: not because the value is old).
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000).toISOString();
+    Object.assign(initial.find((u) => u.indicatorId === 'source.freshness')!, {
+      value: 7200, asOf: twoHoursAgo, freshness: [{ sourceId: 'ioffice-old', lastSuccessAt: twoHoursAgo, lagSeconds: 0 }],
+    });
     await publish(stack, [...initial, indicatorUpdate({ indicatorId: 'doc.processed_online_pct', unitCode: '522', value: 76.25, seq: 1 })]);
 
     // Per-minute history for the sparklines: an hour for the tile checked below, shorter and varied for the others.
@@ -152,6 +156,70 @@ describeInBrowser('wall display in a real browser', () => {
     await page.click('.children [data-unit="522"]');
     await tileValue(page, 'doc.processed_online_pct', '522', 76.25);
     expect(await page.locator('.trail-current').textContent()).toBe('Thành phố Quảng Ngãi');
+    await page.close();
+  });
+
+  it('shows the resolution scorecard with drill-down to the units that miss, and no stale badge after 15 minutes of unchanged values from healthy sources', async () => {
+    // The display's clock is moved by an offset on Date.now (socket.io's own timers keep real time).
+    const page = await browser.context.newPage();
+    await page.addInitScript(() => {
+      const realNow = Date.now.bind(Date);
+      const shifted = globalThis as unknown as { clockOffsetMs: number };
+      shifted.clockOffsetMs = 0;
+      Date.now = () => realNow() + shifted.clockOffsetMs;
+    });
+    // Four NQ13 targets; the fully-online one is met once `catalogueMet` (the gateway counts n / m from the entries it shows).
+    const card = (catalogueMet: boolean): ResolutionScorecard => {
+      const at = new Date().toISOString();
+      const base = { indicatorId: 'doc.processed_online_pct', unitCode: null, comparator: 'GT' as const, periodStart: '2021-01-01', deadline: '2025-12-31', note: null, numerator: null, denominator: null, at, atDeadline: null };
+      const entries: ResolutionScorecard['entries'] = [
+        { ...base, targetId: 't-province', appliesTo: 'LEVEL_AGGREGATE', tier: 'PROVINCE', target: 90, status: 'met', value: 93, unitsEvaluated: 2, unitsMet: 2, met: true, units: [{ unitCode: '51-STTTT', value: 92, met: true }, { unitCode: '51-VPUBND', value: 94, met: true }] },
+        { ...base, targetId: 't-districts', appliesTo: 'LEVEL_EACH', tier: 'DISTRICT', target: 80, status: 'met', value: 82, unitsEvaluated: 1, unitsMet: 1, met: true, units: [{ unitCode: '522', value: 82, met: true }] },
+        {
+          ...base, targetId: 't-communes', appliesTo: 'LEVEL_EACH', tier: 'COMMUNE', target: 70, status: 'missed', value: 70, unitsEvaluated: 2, unitsMet: 1, met: false,
+          units: [{ unitCode: '21052', value: 70, met: false }, { unitCode: '21001', value: 72, met: true }],
+          atDeadline: { value: 66, numerator: null, denominator: null, unitsEvaluated: 2, unitsMet: 0, met: false, units: [], at: '2025-12-31T16:59:59.999Z' },
+        },
+        {
+          ...base, targetId: 't-catalogue', indicatorId: 'procedure.fully_online_pct', appliesTo: 'UNIT_SUBTREE', tier: null, unitCode: '51', comparator: 'GTE', target: 100,
+          status: catalogueMet ? 'met' : 'missed', value: catalogueMet ? 100 : 97, unitsEvaluated: 1, unitsMet: catalogueMet ? 1 : 0, met: catalogueMet, units: [{ unitCode: '51', value: catalogueMet ? 100 : 97, met: catalogueMet }],
+        },
+      ];
+      return { resolutionCode: '13-NQ/TU', title: 'Nghị quyết 13-NQ/TU', met: entries.filter((e) => e.met).length, total: entries.length, asOf: at, entries };
+    };
+    await stack.redis.client.hset(scorecardsRedisKey(stack.redis.prefix), '13-NQ/TU', JSON.stringify(card(false)));
+    // Every tile's values come from sources read just now.
+    await publish(stack, initial.filter((u) => u.indicatorId !== 'source.freshness').map((u) => ({ ...u, seq: 10, asOf: new Date().toISOString(), freshness: [{ sourceId: 'ioffice', lastSuccessAt: new Date().toISOString(), lagSeconds: 1 }] })));
+    await publish(stack, [{ ...initial.find((u) => u.indicatorId === 'dossier.late')!, seq: 11, asOf: new Date().toISOString(), freshness: [{ sourceId: 'dvc', lastSuccessAt: new Date().toISOString(), lagSeconds: 1 }] }]);
+    await page.goto(`${gateway.url}/display/province-overview?key=${encodeURIComponent(PROVINCE_KEY)}`);
+
+    await page.locator('.scorecard-count', { hasText: '2 / 4 chỉ tiêu đạt' }).waitFor({ timeout: 20_000 });
+    await page.click('.scorecard-summary');
+    const entry = page.locator('.scorecard-entry[data-target="t-communes"]');
+    expect(await entry.locator('.scorecard-entry-scope').textContent()).toBe('Áp dụng: từng đơn vị cấp xã · hạn 2025-12-31');
+    expect(await entry.locator('.scorecard-entry-today').textContent()).toBe('Hiện tại: 1/2 đơn vị đạt (thấp nhất 70 %) — Không đạt');
+    expect(await entry.locator('.scorecard-entry-deadline').textContent()).toBe('Tại hạn 2025-12-31: 0/2 đơn vị đạt (thấp nhất 66 %) — Không đạt');
+    await entry.locator('.scorecard-drill summary').click();
+    const miss = entry.locator('.scorecard-missing a');
+    expect(await miss.textContent()).toBe('Thị trấn Châu Ổ: 70 %');
+    expect(await miss.getAttribute('href')).toContain('unit=21052');
+    await page.screenshot({ path: screenshotPath('scorecard.png') });
+
+    // A changed scorecard arrives on the socket.
+    await stack.redis.client.xadd(scorecardUpdatesRedisKey(stack.redis.prefix), '*', 'u', JSON.stringify(card(true)));
+    await page.locator('.scorecard-count', { hasText: '3 / 4 chỉ tiêu đạt' }).waitFor({ timeout: 20_000 });
+
+    // 15 minutes on, no value has changed; the document system keeps being read every minute, the DVC system is not.
+    await tileFreshness(page, 'doc.on_time_pct', '51', 'live');
+    await page.evaluate('globalThis.clockOffsetMs = 15 * 60_000');
+    await publishSourceHealth(stack, 'ioffice', 'OK', new Date(Date.now() + 15 * 60_000 - 20_000));
+    await tileFreshness(page, 'dossier.late', '51', 'stale');
+    await tileFreshness(page, 'doc.on_time_pct', '51', 'live');
+    expect(await page.locator(`${tileSelector('doc.on_time_pct', '51')} .badge`).textContent()).toBe('TRỰC TIẾP');
+    expect(await page.locator(`${tileSelector('doc.on_time_pct', '51')} .tile-age`).textContent()).toMatch(/^Nguồn đọc 2\d giây trước$/);
+    // Only tiles whose sources were not read on time are stale: the DVC-fed one, and the one whose source was last read two hours ago.
+    const stale = await page.locator('[data-tile][data-freshness="stale"]').evaluateAll((tiles) => tiles.map((tile) => tile.getAttribute('data-tile')));
+    expect(stale.sort()).toEqual(['dossier.late:51', 'source.freshness:51']);
     await page.close();
   });
 

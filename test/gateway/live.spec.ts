@@ -34,6 +34,9 @@ jest.setTimeout(30_000);
 
 describe('live gateway (socket.io /live)', () => {
   let backing: Backing;
+  /** Tiles of the seeded province dashboard (one stream each). */
+  const seededTiles = async (): Promise<number> =>
+    ((await backing.prisma.dashboard.findUniqueOrThrow({ where: { slug: 'province-overview' } })).layout as unknown as { tiles: unknown[] }).tiles.length;
   let gateway: RunningGateway;
   /** A second process on the same Redis prefix and database, coalescing to 2 updates per tile per second. */
   let second: RunningGateway;
@@ -167,7 +170,8 @@ describe('live gateway (socket.io /live)', () => {
     await publish(backing, [indicatorUpdate('doc.on_time_pct', '51', 4)]);
     const display = open(gateway, { apiKey: PROVINCE_KEY });
     const log = record(display);
-    expect(await subscribe(display, { indicators: [], units: [], dashboard: 'province-overview' })).toMatchObject({ ok: true, streams: 14 });
+    const tiles = await seededTiles();
+    expect(await subscribe(display, { indicators: [], units: [], dashboard: 'province-overview' })).toMatchObject({ ok: true, streams: tiles });
     expect(log.events[0]).toMatchObject({ type: 'snapshot', payload: { reset: false, updates: expect.arrayContaining([expect.objectContaining({ indicatorId: 'doc.on_time_pct', seq: 4 })]) } });
   });
 
@@ -276,7 +280,7 @@ describe('live gateway (socket.io /live)', () => {
   it('bounds the number of streams per connection', async () => {
     const client = open(second, { apiKey: PROVINCE_KEY });
     const log = record(client);
-    expect(await subscribe(client, { indicators: [], units: [], dashboard: 'province-overview' })).toMatchObject({ ok: true, streams: 14 });
+    expect(await subscribe(client, { indicators: [], units: [], dashboard: 'province-overview' })).toMatchObject({ ok: true, streams: await seededTiles() });
     const refused = await subscribe(client, { indicators: ['doc.overdue'], units: ['51'], subtree: true });
     expect(refused).toEqual({ ok: false, error: { code: 'rate_limited', message: expect.stringContaining('at most 20 per connection') } });
     expect(log.events.filter((event) => event.type === 'snapshot')).toHaveLength(1);

@@ -14,6 +14,7 @@ import { DashboardsModule } from './dashboards/dashboards.module';
 import { HealthModule } from './health/health.module';
 import { LiveModule } from './live/live.module';
 import { PushModule } from './push/push.module';
+import { ScorecardsModule } from './scorecards/scorecards.module';
 import { SourcesModule } from './sources/sources.module';
 import { UnitsModule } from './units/units.module';
 import { ValuesModule } from './values/values.module';
@@ -41,6 +42,7 @@ export class AppModule {
         AdminModule,
         WebModule,
         PushModule,
+        ScorecardsModule,
         AlertsModule,
       ],
       // The throttler runs before authentication, so floods of bad credentials are limited too.

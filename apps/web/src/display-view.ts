@@ -52,6 +52,15 @@ export interface DisplayView {
   tiles: DisplayTile[];
   /** False when the tiles are the dashboard's own (subscribe by dashboard), true when drilled down. */
   drilled: boolean;
+  /** Every unit of the dashboard's tree by code, and every indicator by id (for the scorecard panel). */
+  unitNames: Map<string, string>;
+  indicators: Map<string, { nameVi: string; unitOfMeasure: string }>;
+}
+
+function flatten(node: UnitNode, into = new Map<string, string>()): Map<string, string> {
+  into.set(node.code, node.name);
+  for (const child of node.children) flatten(child, into);
+  return into;
 }
 
 function pathTo(node: UnitNode, code: string): UnitNode[] | null {
@@ -104,6 +113,8 @@ export async function loadDisplayView(credential: Credential, slug: string, dril
     trail: trail.map(named),
     children: unit.children.map(named),
     drilled,
+    unitNames: flatten(tree),
+    indicators: new Map(indicators.map((indicator) => [indicator.id, { nameVi: indicator.nameVi, unitOfMeasure: indicator.unitOfMeasure }])),
     tiles: tiles.map((tile, index) => {
       const definition = definitions.get(tile.indicatorId)!;
       return { ...tile, nameVi: definition.nameVi, unitOfMeasure: definition.unitOfMeasure, history: histories[index] };

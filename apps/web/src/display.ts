@@ -1,12 +1,13 @@
 import './styles.css';
-import { type IndicatorUpdate, streamKey } from '@ioc/contracts';
-import { ApiError } from './api';
+import { type IndicatorUpdate, type ResolutionScorecard, streamKey } from '@ioc/contracts';
+import { ApiError, apiFetch } from './api';
 import { element } from './dom';
 import { askForCredential, type Credential, currentCredential, forgetCredential } from './credentials';
 import { type DisplayTile, type DisplayView, loadDisplayView } from './display-view';
 import { LiveConnection } from './live-connection';
+import { renderScorecards } from './scorecard-panel';
 import { createSparkline, type SparkPoint } from './sparkline';
-import { ageSeconds, formatAge, formatValue, freshnessOf, hasDownSource, toneOf } from './tile-state';
+import { ageSeconds, formatAge, formatValue, freshnessOf, hasDownSource, shownValue, toneOf } from './tile-state';
 
 const params = new URL(location.href).searchParams;
 /** Seconds after which a value counts as stale (amber); `?staleAfter=` overrides it per screen. */
@@ -35,8 +36,13 @@ const drillUnit = params.get('unit') ?? undefined;
 let connected = false;
 /** Sources the connectors report DOWN: the values they feed are marked, even before they age. */
 const downSources = new Set<string>();
+/** When the connectors last read each source successfully: a value is stale when its sources were not read on time. */
+const sourceReads = new Map<string, number>();
 let tiles = new Map<string, TileView>();
 let live: LiveConnection | undefined;
+let currentView: DisplayView | undefined;
+/** Resolution scorecards by code, as last received. */
+const scorecards = new Map<string, ResolutionScorecard>();
 
 function unitLink(code: string, name: string, isRoot: boolean): HTMLAnchorElement {
   const link = element('a', 'unit-link', name);
@@ -59,7 +65,9 @@ function render(view: DisplayView): void {
   connection.id = 'connection';
   const clock = element('div', 'clock');
   clock.id = 'clock';
-  header.append(title, connection, clock);
+  const cards = element('div', 'scorecards');
+  cards.id = 'scorecards';
+  header.append(title, cards, connection, clock);
 
   const children = element('nav', 'children');
   for (const child of view.children) children.append(unitLink(child.code, child.name, false));
@@ -83,29 +91,70 @@ function render(view: DisplayView): void {
     footer.append(badge, age);
     root.append(element('h2', 'tile-name', tile.nameVi), valueRow, target, spark.element, footer);
     grid.append(root);
-    tiles.set(root.dataset.tile, { tile, root, value, target, badge, age, spark, points: [...tile.history] });
+    tiles.set(root.dataset.tile, { tile, root, value, target, badge, age, spark, points: [...tile.history].sort((a, b) => a.t - b.t) });
   }
   app.replaceChildren(header, ...(view.children.length > 0 ? [children] : []), grid);
+  currentView = view;
+  drawScorecards();
   refresh();
+}
+
+function drawScorecards(): void {
+  const container = document.getElementById('scorecards');
+  const view = currentView;
+  if (!container || !view) return;
+  renderScorecards(container, [...scorecards.values()].sort((a, b) => a.resolutionCode.localeCompare(b.resolutionCode)), {
+    unitName: (code) => view.unitNames.get(code) ?? code,
+    indicatorName: (id) => view.indicators.get(id)?.nameVi ?? id,
+    unitOfMeasure: (id) => view.indicators.get(id)?.unitOfMeasure ?? '',
+    unitHref: (code) => (view.unitNames.has(code) ? `${location.pathname}?unit=${encodeURIComponent(code)}` : null),
+  });
+}
+
+function applyScorecard(card: ResolutionScorecard): void {
+  scorecards.set(card.resolutionCode, card);
+  drawScorecards();
 }
 
 function applyUpdate(update: IndicatorUpdate): void {
   const view = tiles.get(streamKey(update.indicatorId, update.unitCode));
   if (!view) return;
   view.latest = update;
-  if (update.value !== null) view.points.push({ t: Date.parse(update.asOf), v: update.value });
+  if (update.value !== null) addPoint(view, { t: Date.parse(update.asOf), v: update.value });
   // Displays stay on for days: keep only the points the sparkline can show.
   const windowStart = Date.now() - HISTORY_HOURS * 3600_000;
   if (view.points.length > 0 && view.points[0].t < windowStart) view.points = view.points.filter((point) => point.t >= windowStart);
-  view.value.textContent = formatValue(update.value);
-  view.value.dataset.value = update.value === null ? '' : String(update.value);
-  view.target.textContent = update.target === null ? 'Chưa có chỉ tiêu' : `Chỉ tiêu ${formatValue(update.target)} ${view.tile.unitOfMeasure}`;
+  view.target.textContent = targetText(update, view.tile.unitOfMeasure);
   view.root.dataset.status = update.status;
   refreshTile(view, Date.now());
 }
 
+const COMPARATORS = { GT: '>', GTE: '≥', LT: '<', LTE: '≤' } as const;
+const JUDGED_ON = { LEVEL_AGGREGATE: 'cả cấp gộp lại', LEVEL_EACH: 'riêng đơn vị', UNIT_OWN: 'riêng đơn vị', UNIT_SUBTREE: '' } as const;
+
+/** "Chỉ tiêu > 90 % · cả cấp gộp lại: 93,4": the tile shows the subtree value; the target may judge another reading. */
+function targetText(update: IndicatorUpdate, unit: string): string {
+  if (update.target === null) return 'Chưa có chỉ tiêu';
+  const judged = update.judged;
+  const text = `Chỉ tiêu ${judged ? COMPARATORS[judged.comparator] : ''} ${formatValue(update.target)} ${unit}`.replace('  ', ' ');
+  return judged && judged.appliesTo !== 'UNIT_SUBTREE' ? `${text} · ${JUDGED_ON[judged.appliesTo]}: ${formatValue(judged.value)}` : text;
+}
+
+/** Keeps the points in time order (a snapshot or a replay may bring an older value after a newer one). */
+function addPoint(view: TileView, point: SparkPoint): void {
+  const at = view.points.findIndex((p) => p.t >= point.t);
+  if (at === -1) view.points.push(point);
+  else if (view.points[at].t === point.t) view.points[at] = point;
+  else view.points.splice(at, 0, point);
+}
+
 function refreshTile(view: TileView, now: number): void {
-  const freshness = freshnessOf(view.latest, connected, now, STALE_AFTER_S, downSources);
+  if (view.latest) {
+    const value = shownValue(view.latest, now, sourceReads);
+    view.value.textContent = formatValue(value);
+    view.value.dataset.value = value === null ? '' : String(value);
+  }
+  const freshness = freshnessOf(view.latest, connected, now, STALE_AFTER_S, downSources, sourceReads);
   view.root.dataset.freshness = freshness;
   view.root.dataset.tone = toneOf(view.latest, view.tile);
   view.badge.textContent = !view.latest && freshness !== 'offline'
@@ -113,11 +162,11 @@ function refreshTile(view: TileView, now: number): void {
     : freshness === 'stale' && hasDownSource(view.latest, downSources)
       ? 'NGUỒN GIÁN ĐOẠN'
       : FRESHNESS_LABEL[freshness];
-  view.age.textContent = view.latest ? `Cập nhật ${formatAge(ageSeconds(view.latest, now))}` : '';
-  // The line spans from its oldest point in the window (at most HISTORY_HOURS back, at least 10 minutes) to now.
+  view.age.textContent = view.latest ? `Nguồn đọc ${formatAge(ageSeconds(view.latest, now, sourceReads))}` : '';
+  // The line spans the whole window up to now; the latest value holds until the next one arrives.
   const windowStart = now - HISTORY_HOURS * 3600_000;
-  const oldest = Math.min(now - 600_000, ...view.points.filter((point) => point.t >= windowStart).map((point) => point.t));
-  view.spark.draw(view.points, Math.max(windowStart, oldest), now);
+  const last = view.points.at(-1);
+  view.spark.draw(last && last.t < now ? [...view.points, { t: now, v: last.v }] : view.points, windowStart, now);
 }
 
 /** Re-evaluates every badge: values age even when nothing arrives. */
@@ -159,6 +208,10 @@ async function start(credential: Credential): Promise<void> {
   live?.close();
   connected = false;
   render(view);
+  // The scorecards as they stand; changes then come on the socket.
+  apiFetch<ResolutionScorecard[]>(credential, '/scorecards')
+    .then((cards) => cards.forEach(applyScorecard))
+    .catch((error: unknown) => showProblem(`Không đọc được bảng chỉ tiêu: ${error instanceof Error ? error.message : String(error)}`));
   const request = view.drilled
     ? { indicators: view.tiles.map((tile) => tile.indicatorId), units: [view.unit.code] }
     : { indicators: [], units: [], dashboard: view.slug };
@@ -168,7 +221,9 @@ async function start(credential: Credential): Promise<void> {
       connected = state;
       refresh();
     },
+    onScorecard: applyScorecard,
     onSourceHealth: (update) => {
+      if (update.lastSuccessAt) sourceReads.set(update.sourceId, Math.max(sourceReads.get(update.sourceId) ?? 0, Date.parse(update.lastSuccessAt)));
       if (update.status === 'DOWN') downSources.add(update.sourceId);
       else downSources.delete(update.sourceId);
       refresh();

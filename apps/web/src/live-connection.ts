@@ -4,6 +4,7 @@ import {
   type DashboardChangeMessage,
   type IndicatorUpdate,
   LIVE_NAMESPACE,
+  type ResolutionScorecard,
   type ServerToClientEvents,
   type SocketErrorMessage,
   type SourceHealthUpdate,
@@ -19,6 +20,7 @@ export interface LiveHandlers {
   onConnection(connected: boolean): void;
   onDashboardChange(change: DashboardChangeMessage): void;
   onSourceHealth(update: SourceHealthUpdate): void;
+  onScorecard(card: ResolutionScorecard): void;
   onError(error: SocketErrorMessage): void;
 }
 
@@ -48,6 +50,7 @@ export class LiveConnection {
     this.socket.on('update', (update) => this.accept(update, false));
     this.socket.on('dashboard', (change) => handlers.onDashboardChange(change));
     this.socket.on('source-health', (update) => handlers.onSourceHealth(update));
+    this.socket.on('scorecard', (card) => handlers.onScorecard(card));
     this.socket.on('error', (error) => handlers.onError(error));
   }
 

@@ -1,5 +1,5 @@
 import type { IndicatorUpdate } from '@ioc/contracts';
-import { ageSeconds, formatValue, freshnessOf, isNewer, toneOf } from './tile-state';
+import { ageSeconds, formatValue, freshnessOf, isNewer, shownValue, toneOf } from './tile-state';
 
 const NOW = Date.parse('2026-11-23T08:00:00Z');
 
@@ -10,7 +10,9 @@ function update(fields: Partial<IndicatorUpdate> = {}): IndicatorUpdate {
     value: 85,
     numerator: 85,
     denominator: 100,
+    own: { value: 85, numerator: 85, denominator: 100 },
     target: 90,
+    judged: null,
     status: 'at_risk',
     asOf: new Date(NOW - 10_000).toISOString(),
     freshness: [{ sourceId: 'ioffice', lastSuccessAt: null, lagSeconds: 5 }],
@@ -32,6 +34,21 @@ describe('tile freshness', () => {
     const fresh = update({ asOf: new Date(NOW).toISOString(), freshness: [{ sourceId: 'dvc', lastSuccessAt: null, lagSeconds: 900 }] });
     expect(ageSeconds(fresh, NOW)).toBe(900);
     expect(freshnessOf(fresh, true, NOW, 300)).toBe('stale');
+  });
+
+  it('stays live while its sources are read on time, however long the value has not changed (issue 11)', () => {
+    const unchanged = update({ asOf: new Date(NOW - 15 * 60_000).toISOString(), freshness: [{ sourceId: 'ioffice', lastSuccessAt: new Date(NOW - 14 * 60_000).toISOString(), lagSeconds: 60 }] });
+    expect(freshnessOf(unchanged, true, NOW, 300, new Set(), new Map([['ioffice', NOW - 30_000]]))).toBe('live');
+    expect(ageSeconds(unchanged, NOW, new Map([['ioffice', NOW - 30_000]]))).toBe(30);
+    // Not read for 14 minutes: stale, whatever the value.
+    expect(freshnessOf(unchanged, true, NOW, 300)).toBe('stale');
+  });
+
+  it('shows a freshness value as the real age of the freshest read, not the age when it was published', () => {
+    const freshness = update({ value: 0, ageSeconds: true, asOf: new Date(NOW - 600_000).toISOString(), freshness: [{ sourceId: 'a', lastSuccessAt: new Date(NOW - 600_000).toISOString(), lagSeconds: 0 }, { sourceId: 'b', lastSuccessAt: new Date(NOW - 900_000).toISOString(), lagSeconds: 300 }] });
+    expect(shownValue(freshness, NOW)).toBe(600);
+    expect(shownValue(freshness, NOW, new Map([['a', NOW - 20_000]]))).toBe(20);
+    expect(shownValue(update({ value: 85 }), NOW)).toBe(85);
   });
 
   it('is stale while a source behind the value is down', () => {

@@ -4,11 +4,36 @@ import type { DashboardTile, IndicatorUpdate } from '@ioc/contracts';
 export type Freshness = 'live' | 'stale' | 'offline';
 export type Tone = 'good' | 'warn' | 'bad' | 'neutral' | 'none';
 
-/** Age of a value: since its as-of time, or since the stalest source behind it if that is older. */
-export function ageSeconds(update: IndicatorUpdate, now: number): number {
-  const sinceAsOf = (now - Date.parse(update.asOf)) / 1000;
-  const sourceLag = Math.max(0, ...update.freshness.map((source) => source.lagSeconds ?? 0));
-  return Math.max(sinceAsOf, sourceLag);
+/** Source id → when the connectors last read it successfully (ms), from their health reports. */
+export type SourceReads = ReadonlyMap<string, number>;
+
+/**
+ * Seconds since each source behind the value was last read successfully: the later of its last
+ * delivery (in the value) and its last successful read (health reports). Without either, its lag at
+ * the as-of time plus the time since.
+ */
+function sourceAges(update: IndicatorUpdate, now: number, reads: SourceReads): number[] {
+  return update.freshness.map((source) => {
+    const delivered = source.lastSuccessAt ? Date.parse(source.lastSuccessAt) : Number.NEGATIVE_INFINITY;
+    const last = Math.max(delivered, reads.get(source.sourceId) ?? Number.NEGATIVE_INFINITY);
+    if (last === Number.NEGATIVE_INFINITY) return (source.lagSeconds ?? 0) + (now - Date.parse(update.asOf)) / 1000;
+    return Math.max(0, (now - last) / 1000);
+  });
+}
+
+/**
+ * Age of a value: how long ago the stalest source behind it was read successfully — not how long
+ * the value has stayed the same (an unchanged value from healthy sources is live). 0 without sources.
+ */
+export function ageSeconds(update: IndicatorUpdate, now: number, reads: SourceReads = new Map()): number {
+  return Math.max(0, ...sourceAges(update, now, reads));
+}
+
+/** The value to show: a source-freshness value counts on from the freshest read; anything else as sent. */
+export function shownValue(update: IndicatorUpdate, now: number, reads: SourceReads = new Map()): number | null {
+  if (!update.ageSeconds || update.value === null) return update.value;
+  const ages = sourceAges(update, now, reads);
+  return ages.length === 0 ? update.value + Math.max(0, (now - Date.parse(update.asOf)) / 1000) : Math.floor(Math.min(...ages));
 }
 
 /** Whether a source behind the value is reported DOWN by the connectors (its next values will not come). */
@@ -16,9 +41,16 @@ export function hasDownSource(update: IndicatorUpdate | undefined, downSources: 
   return !!update && update.freshness.some((source) => downSources.has(source.sourceId));
 }
 
-export function freshnessOf(update: IndicatorUpdate | undefined, connected: boolean, now: number, staleAfterS: number, downSources: ReadonlySet<string> = new Set()): Freshness {
+export function freshnessOf(
+  update: IndicatorUpdate | undefined,
+  connected: boolean,
+  now: number,
+  staleAfterS: number,
+  downSources: ReadonlySet<string> = new Set(),
+  reads: SourceReads = new Map(),
+): Freshness {
   if (!connected) return 'offline';
-  if (!update || ageSeconds(update, now) > staleAfterS || hasDownSource(update, downSources)) return 'stale';
+  if (!update || ageSeconds(update, now, reads) > staleAfterS || hasDownSource(update, downSources)) return 'stale';
   return 'live';
 }
 

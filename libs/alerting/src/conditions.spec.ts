@@ -6,7 +6,7 @@ const row = (kind: AlertRuleRow['kind'], params: object, scope: object = {}): Al
   id: 'r1', name: 'rule', kind, indicatorId: 'doc.processed_online_pct', params, severity: 'MAJOR', scope, forSeconds: 0, keepFiringSeconds: 0,
 });
 const update = (value: number | null, target: number | null = 70): IndicatorUpdate => ({
-  indicatorId: 'doc.processed_online_pct', unitCode: '21001', value, numerator: null, denominator: null, target,
+  indicatorId: 'doc.processed_online_pct', unitCode: '21001', value, numerator: null, denominator: null, own: { value, numerator: null, denominator: null }, target, judged: null,
   status: 'on_track', asOf: '2026-11-23T01:00:00Z', freshness: [], seq: 1, epoch: 'e',
 });
 const now = new Date('2026-11-23T01:00:00Z');

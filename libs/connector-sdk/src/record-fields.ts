@@ -30,6 +30,13 @@ export const field = {
     if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${name} must be a number (got ${JSON.stringify(value) ?? 'nothing'})`);
     return value;
   },
+  /** A number that sources may leave out (null or absent). */
+  optionalNumber(raw: unknown, name: string): number | null {
+    const value = asRecord(raw)[name];
+    if (value === null || value === undefined) return null;
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${name} must be a number or null (got ${JSON.stringify(value)})`);
+    return value;
+  },
   boolean(raw: unknown, name: string): boolean {
     const value = asRecord(raw)[name];
     if (typeof value !== 'boolean') throw new Error(`${name} must be true or false (got ${JSON.stringify(value) ?? 'nothing'})`);

@@ -11,7 +11,11 @@ export interface EventFilter {
 export type Term =
   | { op: 'count'; filter: EventFilter }
   | { op: 'sum'; filter: EventFilter; field: string }
-  | { op: 'latest'; filter: EventFilter; field: string };
+  /**
+   * Newest reading per reporting unit. `standing`: the newest ever (a stock such as a backlog),
+   * whatever the indicator's window, so it can stand beside the window's counts.
+   */
+  | { op: 'latest'; filter: EventFilter; field: string; standing?: boolean };
 
 export type Formula =
   | Term
@@ -21,6 +25,11 @@ export type Formula =
    */
   | { op: 'ratio'; numerator: Term[]; denominator: Term[]; scale: number; complement?: boolean }
   | { op: 'average'; filter: EventFilter; field: string }
+  /**
+   * Decision 766 style score: scale − Σ (share of each part) × scale, never below 0; N/A when a
+   * part's denominator is 0 (766 satisfaction: 100 − overdue share − share of dossiers with complaints).
+   */
+  | { op: 'score'; scale: number; minus: { numerator: Term[]; denominator: Term[] }[] }
   /** Seconds since the freshest successful read of the sources feeding the unit. */
   | { op: 'freshness' };
 
@@ -41,9 +50,32 @@ export type IndicatorWindow =
   | { type: 'today' }
   | { type: 'month_to_date' }
   | { type: 'year_to_date' }
-  | { type: 'rolling'; minutes: number };
+  | { type: 'rolling'; minutes: number }
+  /** A stock as it stands: the newest reading ever received (a catalogue, a backlog), not a daily flow. */
+  | { type: 'standing' };
 
 export type TargetStatus = 'met' | 'on_track' | 'at_risk' | 'missed' | 'no_target' | 'no_data';
+
+/** GT = "trên" (strictly above), GTE = "ít nhất", LT = "dưới", LTE = "không quá". */
+export type TargetComparatorName = 'GT' | 'GTE' | 'LT' | 'LTE';
+
+/**
+ * What a target is judged on:
+ * - LEVEL_AGGREGATE: the own records of every unit of a tier taken together (NQ13 "cấp tỉnh":
+ *   the province-level agencies as a whole);
+ * - LEVEL_EACH: each unit of a tier on its own records, met when every one with a value meets it
+ *   (NQ13 "cấp huyện", "cấp xã");
+ * - UNIT_SUBTREE: one unit with everything below it;
+ * - UNIT_OWN: one unit's own records.
+ */
+export type TargetAppliesTo = 'LEVEL_AGGREGATE' | 'LEVEL_EACH' | 'UNIT_SUBTREE' | 'UNIT_OWN';
+
+/** A value over some records: N/A (null) when a ratio's denominator is 0 or a gauge was never reported. */
+export interface IndicatorReading {
+  value: number | null;
+  numerator: number | null;
+  denominator: number | null;
+}
 
 export interface SourceFreshness {
   sourceId: string;
@@ -55,14 +87,20 @@ export interface SourceFreshness {
 export interface IndicatorUpdate {
   indicatorId: string;
   unitCode: string;
-  /** null when the denominator is zero or there is no data: N/A, never 0. */
+  /** Over the unit's whole subtree. null when the denominator is zero or there is no data: N/A, never 0. */
   value: number | null;
   numerator: number | null;
   denominator: number | null;
+  /** Over the records of the unit itself (its own offices), without the units below it. */
+  own: IndicatorReading;
   target: number | null;
+  /** How `status` was judged: which reading was compared with `target`, and how; null without a target. */
+  judged: { appliesTo: TargetAppliesTo; comparator: TargetComparatorName; value: number | null } | null;
   status: TargetStatus;
   asOf: string;
   freshness: SourceFreshness[];
+  /** The value is an age in seconds as of `asOf` (source freshness): it grows by itself, displays count it on from the sources' last reads. */
+  ageSeconds?: true;
   /** Per (indicator, unit) stream, strictly increasing within an epoch. */
   seq: number;
   epoch: string;

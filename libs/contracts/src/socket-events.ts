@@ -2,6 +2,7 @@ import type { AlertNotification } from './alerts';
 import type { IndicatorUpdate } from './indicators';
 import type { SourceHealthUpdate } from './health';
 import type { DashboardChangeMessage } from './live';
+import type { ResolutionScorecard } from './scorecards';
 
 /** socket.io namespace for live data. */
 export const LIVE_NAMESPACE = '/live';
@@ -37,6 +38,8 @@ export interface ServerToClientEvents {
   update: (update: IndicatorUpdate) => void;
   'source-health': (update: SourceHealthUpdate) => void;
   dashboard: (change: DashboardChangeMessage) => void;
+  /** A resolution's scorecard changed (cut to the socket's scope). */
+  scorecard: (card: ResolutionScorecard) => void;
   /** In-app alert notification, to every live socket of its recipient. */
   alert: (notification: AlertNotification) => void;
   error: (error: SocketErrorMessage) => void;

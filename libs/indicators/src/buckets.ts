@@ -13,8 +13,13 @@ export function bucketOf(granularity: Granularity, at: Date | number): string {
       return `m:${localMonth(at)}`;
     case 'year':
       return `y:${localYear(at)}`;
+    case 'all':
+      return ALL_TIME_BUCKET;
   }
 }
+
+/** The one bucket of the "all" granularity. */
+export const ALL_TIME_BUCKET = 'a:';
 
 /** The buckets a window reads at `now`: one calendar bucket, or the minutes of a rolling window. */
 export function bucketsOfWindow(window: IndicatorWindow, now: Date | number): string[] {
@@ -27,6 +32,8 @@ export function bucketsOfWindow(window: IndicatorWindow, now: Date | number): st
       return [bucketOf('year', now)];
     case 'rolling':
       return rollingMinutes(now, window.minutes).map((minute) => `n:${minute}`);
+    case 'standing':
+      return [ALL_TIME_BUCKET];
   }
 }
 
@@ -41,5 +48,7 @@ export function windowStart(window: IndicatorWindow, now: Date): Date {
       return startOfLocalYear(now);
     case 'rolling':
       return new Date(now.getTime() - window.minutes * 60_000);
+    case 'standing':
+      return new Date(0);
   }
 }

@@ -23,6 +23,7 @@ function checkTerm(term: unknown, path: string, problems: Problems): void {
   if (!['count', 'sum', 'latest'].includes(term.op as string)) return void problems.push(`${path}.op: must be count, sum or latest`);
   checkFilter(term.filter, `${path}.filter`, problems);
   if (term.op !== 'count' && !nonEmptyString(term.field)) problems.push(`${path}.field: required for ${String(term.op)}`);
+  if (term.standing !== undefined && (term.op !== 'latest' || typeof term.standing !== 'boolean')) problems.push(`${path}.standing: only a latest term can be standing (true or false)`);
 }
 
 function checkTerms(terms: unknown, path: string, problems: Problems): void {
@@ -49,18 +50,30 @@ export function checkFormula(formula: unknown, path = 'formula'): Problems {
       checkFilter(formula.filter, `${path}.filter`, problems);
       if (!nonEmptyString(formula.field)) problems.push(`${path}.field: required for average`);
       break;
+    case 'score':
+      if (!Array.isArray(formula.minus) || formula.minus.length === 0) problems.push(`${path}.minus: must be a non-empty list of { numerator, denominator }`);
+      else {
+        formula.minus.forEach((part: unknown, index) => {
+          const at = `${path}.minus[${index}]`;
+          if (!isObject(part)) return void problems.push(`${at}: must be an object { numerator, denominator }`);
+          checkTerms(part.numerator, `${at}.numerator`, problems);
+          checkTerms(part.denominator, `${at}.denominator`, problems);
+        });
+      }
+      if (typeof formula.scale !== 'number' || !Number.isFinite(formula.scale) || formula.scale <= 0) problems.push(`${path}.scale: must be a positive number`);
+      break;
     case 'freshness':
       break;
     default:
-      problems.push(`${path}.op: must be count, sum, latest, ratio, average or freshness`);
+      problems.push(`${path}.op: must be count, sum, latest, ratio, average, score or freshness`);
   }
   return problems;
 }
 
 export function checkWindow(window: unknown, path = 'window'): Problems {
   if (!isObject(window)) return [`${path}: must be an object`];
-  if (['today', 'month_to_date', 'year_to_date'].includes(window.type as string)) return [];
-  if (window.type !== 'rolling') return [`${path}.type: must be today, month_to_date, year_to_date or rolling`];
+  if (['today', 'month_to_date', 'year_to_date', 'standing'].includes(window.type as string)) return [];
+  if (window.type !== 'rolling') return [`${path}.type: must be today, month_to_date, year_to_date, rolling or standing`];
   const minutes = window.minutes;
   return typeof minutes === 'number' && Number.isInteger(minutes) && minutes >= 1 && minutes <= 1440 ? [] : [`${path}.minutes: must be an integer from 1 to 1440`];
 }

@@ -1,6 +1,6 @@
-import type { Formula, IndicatorWindow, SourceFreshness, UnitTierName } from '@ioc/contracts';
-import { bucketsOfWindow } from './buckets';
-import { formulaTerms, type TermSpec } from './terms';
+import type { Formula, IndicatorReading, IndicatorWindow, SourceFreshness, UnitTierName } from '@ioc/contracts';
+import { ALL_TIME_BUCKET, bucketsOfWindow } from './buckets';
+import { formulaParts, type TermSpec } from './terms';
 import type { UnitTree } from './unit-tree';
 
 export interface IndicatorDefinitionData {
@@ -19,13 +19,12 @@ export interface IndicatorState {
   sources(): ReadonlyMap<string, ReadonlyMap<string, number>>;
 }
 
-export interface IndicatorValue {
+/** value / numerator / denominator are over the unit's subtree; null = N/A (zero denominator, or a gauge nobody in the subtree reported). */
+export interface IndicatorValue extends IndicatorReading {
   indicatorId: string;
   unitCode: string;
-  /** null = N/A (zero denominator, or a gauge nobody in the subtree reported). */
-  value: number | null;
-  numerator: number | null;
-  denominator: number | null;
+  /** Over the unit's own records only (its own offices, not the units below it). */
+  own: IndicatorReading;
   /** The value is an age that grows by itself (freshness); it changes only meaningfully with its sources. */
   ageSeconds?: true;
 }
@@ -33,50 +32,124 @@ export interface IndicatorValue {
 const appliesTo = (definition: IndicatorDefinitionData, tier: UnitTierName): boolean =>
   definition.tiers.length === 0 || definition.tiers.includes(tier);
 
-/** Sum of several terms' subtree totals; `present` when any of them has data in the subtree. */
-function summedTerms(terms: TermSpec[], buckets: string[], tree: UnitTree, state: IndicatorState) {
-  const total = new Map<string, number>();
-  const present = new Set<string>();
-  for (const term of terms) {
-    const rolled = tree.subtreeTotals(state.term(term, buckets));
-    for (const [code, amount] of rolled.total) total.set(code, (total.get(code) ?? 0) + amount);
-    for (const code of rolled.present) present.add(code);
-  }
-  return { total, present };
+/** Amounts of each term per unit, and which units reported anything for it. */
+interface TermAmounts {
+  amount: ReadonlyMap<string, number>;
+  present: ReadonlySet<string>;
 }
 
+/** A formula's parts with the amounts of their terms, own per reporting unit or rolled up per subtree. */
+type PartAmounts = { numerator: TermAmounts[]; denominator: TermAmounts[] }[];
+
+const sumOver = (terms: TermAmounts[], codes: readonly string[]): { total: number; present: boolean } => {
+  let total = 0;
+  let present = false;
+  for (const term of terms) {
+    for (const code of codes) {
+      total += term.amount.get(code) ?? 0;
+      present ||= term.present.has(code);
+    }
+  }
+  return { total, present };
+};
+
 /**
- * Values of one indicator for every active unit it applies to. A parent's value comes from
- * Σ numerators / Σ denominators over its subtree, never from its children's percentages.
+ * A formula applied to the term totals over a set of units (a subtree's rolled-up totals are
+ * one "unit"). Ratios and averages are Σ numerators / Σ denominators, N/A on a zero denominator;
+ * a score is scale − Σ shares × scale, never below 0, N/A when any share has no denominator.
+ */
+function readingOf(formula: Formula, parts: PartAmounts, codes: readonly string[]): IndicatorReading {
+  const shares = parts.map((part) => ({ num: sumOver(part.numerator, codes), den: sumOver(part.denominator, codes) }));
+  switch (formula.op) {
+    case 'count':
+    case 'sum':
+    case 'latest': {
+      // A count is 0 when nothing happened, N/A only where no unit ever reported that kind (no such source).
+      const [{ num }] = shares;
+      const value = num.present ? num.total : null;
+      return { value, numerator: value, denominator: null };
+    }
+    case 'ratio':
+    case 'average': {
+      const [{ num, den }] = shares;
+      const scale = formula.op === 'ratio' ? formula.scale : 1;
+      const share = den.total === 0 ? null : (num.total * scale) / den.total;
+      const value = share === null ? null : formula.op === 'ratio' && formula.complement ? scale - share : share;
+      return { value, numerator: num.total, denominator: den.total };
+    }
+    case 'score': {
+      if (shares.some((share) => share.den.total === 0)) return { value: null, numerator: null, denominator: null };
+      const lost = shares.reduce((sum, share) => sum + (share.num.total * formula.scale) / share.den.total, 0);
+      return { value: Math.max(0, formula.scale - lost), numerator: null, denominator: null };
+    }
+    case 'freshness':
+      return { value: null, numerator: null, denominator: null };
+  }
+}
+
+function ownAmounts(definition: IndicatorDefinitionData, state: IndicatorState, now: Date): PartAmounts {
+  const buckets = bucketsOfWindow(definition.window, now);
+  const read = (term: TermSpec): TermAmounts => {
+    const amount = state.term(term, term.granularities[0] === 'all' ? [ALL_TIME_BUCKET] : buckets);
+    return { amount, present: new Set(amount.keys()) };
+  };
+  return formulaParts(definition.formula, definition.window).map((part) => {
+    const numerator = part.numerator.map(read);
+    if (!part.presence) return { numerator, denominator: part.denominator.map(read) };
+    // A count is present where its source ever reported that kind, and 0 there when nothing happened in the window.
+    const present = new Set(part.presence.flatMap((term) => [...state.term(term, [ALL_TIME_BUCKET]).keys()]));
+    return { numerator: numerator.map((term) => ({ amount: term.amount, present })), denominator: [] };
+  });
+}
+
+const rolledUp = (parts: PartAmounts, tree: UnitTree): PartAmounts => {
+  const roll = (term: TermAmounts): TermAmounts => ({
+    amount: tree.subtreeTotals(term.amount).total,
+    present: tree.subtreeTotals(new Map([...term.present].map((code) => [code, 0]))).present,
+  });
+  return parts.map((part) => ({ numerator: part.numerator.map(roll), denominator: part.denominator.map(roll) }));
+};
+
+/**
+ * Values of one indicator for every active unit it applies to, over its subtree and over its own
+ * records. A parent's value comes from Σ numerators / Σ denominators over its subtree, never
+ * from its children's percentages.
  */
 export function evaluateIndicator(definition: IndicatorDefinitionData, tree: UnitTree, state: IndicatorState, now: Date): IndicatorValue[] {
   const units = tree.activeAt(now).filter((unit) => appliesTo(definition, unit.tier));
   const { formula } = definition;
   if (formula.op === 'freshness') {
     const freshest = freshestBySubtree(tree, state);
+    const ownSources = state.sources();
+    const age = (last: number | undefined): number | null => (last === undefined ? null : Math.max(0, Math.floor((now.getTime() - last) / 1000)));
     return units.map((unit) => {
-      const last = freshest.get(unit.code);
-      const value = last === undefined ? null : Math.max(0, Math.floor((now.getTime() - last) / 1000));
-      return { indicatorId: definition.id, unitCode: unit.code, value, numerator: null, denominator: null, ageSeconds: true };
+      const own = ownSources.get(unit.code);
+      const value = age(freshest.get(unit.code));
+      return {
+        indicatorId: definition.id,
+        unitCode: unit.code,
+        value,
+        numerator: null,
+        denominator: null,
+        own: { value: age(own && own.size > 0 ? Math.max(...own.values()) : undefined), numerator: null, denominator: null },
+        ageSeconds: true,
+      };
     });
   }
-  const buckets = bucketsOfWindow(definition.window, now);
-  const terms = formulaTerms(formula, definition.window);
-  const numerator = summedTerms(terms.numerator, buckets, tree, state);
-  const denominator = summedTerms(terms.denominator, buckets, tree, state);
-  const gauge = terms.numerator.some((term) => term.kind === 'latest');
-  return units.map((unit): IndicatorValue => {
-    const num = numerator.total.get(unit.code) ?? 0;
-    if (formula.op === 'ratio' || formula.op === 'average') {
-      const den = denominator.total.get(unit.code) ?? 0;
-      const scale = formula.op === 'ratio' ? formula.scale : 1;
-      const share = den === 0 ? null : (num * scale) / den;
-      const value = share === null ? null : formula.op === 'ratio' && formula.complement ? scale - share : share;
-      return { indicatorId: definition.id, unitCode: unit.code, value, numerator: num, denominator: den };
-    }
-    const value = gauge && !numerator.present.has(unit.code) ? null : num;
-    return { indicatorId: definition.id, unitCode: unit.code, value, numerator: value, denominator: null };
-  });
+  const own = ownAmounts(definition, state, now);
+  const subtree = rolledUp(own, tree);
+  return units.map((unit): IndicatorValue => ({
+    indicatorId: definition.id,
+    unitCode: unit.code,
+    ...readingOf(formula, subtree, [unit.code]),
+    own: readingOf(formula, own, [unit.code]),
+  }));
+}
+
+/** The indicator over the own records of a set of units taken together (a level's agencies as a whole). */
+export function evaluateOwnAggregate(definition: IndicatorDefinitionData, unitCodes: readonly string[], state: IndicatorState, now: Date): IndicatorReading {
+  if (definition.formula.op === 'freshness') return { value: null, numerator: null, denominator: null };
+  return readingOf(definition.formula, ownAmounts(definition, state, now), unitCodes);
 }
 
 export function evaluateAll(definitions: IndicatorDefinitionData[], tree: UnitTree, state: IndicatorState, now: Date): IndicatorValue[] {

@@ -2,8 +2,10 @@ import type { Formula } from '@ioc/contracts';
 import { combineLineageHistory, type HistoryRow } from './history-lineage';
 
 const day = (d: string): Date => new Date(`${d}T00:00:00+07:00`);
+/** A stored point whose own records are a tenth of its subtree's, so both combinations are checked. */
 const row = (d: string, numerator: number | null, denominator: number | null, value: number | null): HistoryRow => ({
   bucketStart: day(d), numerator, denominator, value, asOf: day(d),
+  ownNumerator: numerator === null ? null : numerator / 10, ownDenominator: denominator === null ? null : denominator / 10, ownValue: value,
 });
 const ratio: Formula = { op: 'ratio', numerator: [{ op: 'count', filter: { kind: 'a' } }], denominator: [{ op: 'count', filter: { kind: 'b' } }], scale: 100 };
 
@@ -14,6 +16,16 @@ describe('combineLineageHistory', () => {
       [day('2025-06-30').toISOString(), 19, 50, 38],
       [day('2025-07-01').toISOString(), 60, 80, 75],
     ]);
+    expect(combined.map((p) => [p.ownNumerator, p.ownDenominator, p.ownValue])).toEqual([
+      [1.9, 5, 38],
+      [6, 8, 75],
+    ]);
+  });
+
+  it('gives N/A for a score over several former units (its terms are not stored), and the one value where only one had data', () => {
+    const score: Formula = { op: 'score', scale: 100, minus: [] };
+    expect(combineLineageHistory(score, [row('2025-06-29', null, null, 80), row('2025-06-29', null, null, 60)])[0]!.value).toBeNull();
+    expect(combineLineageHistory(score, [row('2025-06-29', null, null, 80), row('2025-06-29', null, null, null)])[0]!.value).toBe(80);
   });
 
   it('sums counts and keeps N/A when no former unit had a value', () => {

@@ -1,9 +1,9 @@
 import type { NormalizedEvent } from '@ioc/contracts';
 import { checkDefinition } from './check-definition';
-import { evaluateIndicator, type IndicatorDefinitionData } from './evaluate';
+import { evaluateIndicator, evaluateOwnAggregate, type IndicatorDefinitionData } from './evaluate';
 import { localDay, startOfLocalDay } from './local-time';
 import { MemoryState } from './memory-state';
-import { projectToDeadline, scorecards, targetFor, targetStatus, type TargetData } from './targets';
+import { evaluateTarget, judgedReading, meets, projectToDeadline, scorecards, targetFor, targetStatus, type TargetData, type TargetInputs } from './targets';
 import { collectTerms } from './terms';
 import { UnitTree, type UnitNode } from './unit-tree';
 import { validateEvent } from './validate-event';
@@ -171,14 +171,32 @@ describe('averages and rolling windows', () => {
 });
 
 describe('targets', () => {
-  const target: TargetData = { id: 't1', indicatorId: 'online_pct', tier: 'DISTRICT', unitCode: null, comparator: 'GTE', value: 80, deadline: new Date('2026-12-31'), resolutionCode: 'R' };
+  const target: TargetData = {
+    id: 't1', indicatorId: 'online_pct', appliesTo: 'LEVEL_EACH', tier: 'DISTRICT', unitCode: null, comparator: 'GTE', value: 80,
+    periodStart: null, deadline: new Date('2026-12-31'), resolutionCode: 'R',
+  };
   const now = new Date('2026-11-23T00:00:00Z');
 
-  it('picks the unit target over the tier target', () => {
-    const own: TargetData = { ...target, id: 't2', tier: null, unitCode: 'D', value: 50 };
-    expect(targetFor([target, own], 'online_pct', { code: 'D', tier: 'DISTRICT' })?.id).toBe('t2');
-    expect(targetFor([target, own], 'online_pct', { code: 'X', tier: 'DISTRICT' })?.id).toBe('t1');
-    expect(targetFor([target], 'online_pct', { code: 'C1', tier: 'COMMUNE' })).toBeNull();
+  it('picks the unit target over the tier target, and the current period among several', () => {
+    const own: TargetData = { ...target, id: 't2', appliesTo: 'UNIT_OWN', tier: null, unitCode: 'D', value: 50 };
+    expect(targetFor([target, own], 'online_pct', { code: 'D', tier: 'DISTRICT' }, tree, now)?.id).toBe('t2');
+    expect(targetFor([target, own], 'online_pct', { code: 'X', tier: 'DISTRICT' }, tree, now)?.id).toBe('t1');
+    expect(targetFor([target], 'online_pct', { code: 'C1', tier: 'COMMUNE' }, tree, now)).toBeNull();
+    const next: TargetData = { ...target, id: 't3', periodStart: new Date('2027-01-01'), deadline: new Date('2030-12-31') };
+    expect(targetFor([next, target], 'online_pct', { code: 'D', tier: 'DISTRICT' }, tree, now)?.id).toBe('t1');
+    expect(targetFor([next, target], 'online_pct', { code: 'D', tier: 'DISTRICT' }, tree, new Date('2027-03-01T00:00:00Z'))?.id).toBe('t3');
+    // A level aggregate is shown on the top unit of its tier only.
+    const level: TargetData = { ...target, id: 't4', appliesTo: 'LEVEL_AGGREGATE', tier: 'PROVINCE' };
+    expect(targetFor([level], 'online_pct', { code: 'P', tier: 'PROVINCE' }, tree, now)?.id).toBe('t4');
+    expect(targetFor([level], 'online_pct', { code: 'S', tier: 'PROVINCE' }, tree, now)).toBeNull();
+  });
+
+  it('reads "trên" as strictly above: 90 does not meet GT 90, meets GTE 90', () => {
+    expect(meets(90, { comparator: 'GT', value: 90 })).toBe(false);
+    expect(meets(90.01, { comparator: 'GT', value: 90 })).toBe(true);
+    expect(meets(90, { comparator: 'GTE', value: 90 })).toBe(true);
+    expect(meets(5, { comparator: 'LT', value: 5 })).toBe(false);
+    expect(meets(5, { comparator: 'LTE', value: 5 })).toBe(true);
   });
 
   it('gives met / on_track / at_risk / missed / no_target / no_data', () => {
@@ -195,13 +213,61 @@ describe('targets', () => {
     expect(projectToDeadline(points, new Date(Date.UTC(2026, 10, 11)))).toBeCloseTo(80, 9);
     expect(projectToDeadline(points.slice(0, 1), new Date(Date.UTC(2026, 10, 11)))).toBeNull();
   });
+});
 
-  it('scores a resolution: a tier target is met when every unit of the tier with a value meets it', () => {
-    const province: TargetData = { ...target, id: 't3', tier: 'PROVINCE', value: 90 };
-    const values: Record<string, number | null> = { D: 85, P: 70, S: 95, F: null };
-    const [card] = scorecards([target, province], (_id, unit) => values[unit] ?? null, tree, now);
-    expect(card).toMatchObject({ resolutionCode: 'R', met: 1, total: 2 });
-    expect(card.entries.find((e) => e.targetId === 't3')).toMatchObject({ unitsEvaluated: 2, unitsMet: 1, met: false });
+describe('Nghị quyết 13-NQ/TU read as meant (hand-worked)', () => {
+  // Province P (tier PROVINCE) with its department S and facility F (PROVINCE tier), district D
+  // (DISTRICT) and communes C1, C2 (COMMUNE). Work files this month, on the network / all:
+  //   P own 10/10, S own 75/80, F own 9/10  → province-level agencies 94/100 = 94 %  (> 90: met)
+  //   D own 41/50 = 82 %                    → district level: 82 > 80, 1 of 1 met
+  //   C1 own 36/50 = 72 %, C2 own 35/50 = 70 % → commune level: C2 is not above 70, 1 of 2: missed
+  //   P subtree: (94 + 41 + 36 + 35) / (100 + 50 + 50 + 50) = 206 / 250 = 82.4 % — below 90, yet
+  //   the province-level target is met: it is about the province-level agencies.
+  const files = (unit: string, online: number, total: number): NormalizedEvent[] =>
+    Array.from({ length: total }, (_, i) => event(unit, '2026-11-10T08:00:00+07:00', 'doc', {}, { online: i < online }));
+  const state = new MemoryState(TERMS);
+  state.apply([...files('P', 10, 10), ...files('S', 75, 80), ...files('F', 9, 10), ...files('D', 41, 50), ...files('C1', 36, 50), ...files('C2', 35, 50)], 0);
+  const now = new Date('2026-11-20T00:00:00Z');
+  const values = evaluateIndicator(ONLINE_PCT, tree, state, now);
+  const inputs: TargetInputs = {
+    tree,
+    now,
+    valueOf: (_id, unit) => values.find((v) => v.unitCode === unit),
+    ownAggregate: (_id, units) => evaluateOwnAggregate(ONLINE_PCT, units, state, now),
+  };
+  const base = { indicatorId: 'online_pct', unitCode: null, comparator: 'GT' as const, periodStart: null, deadline: new Date('2026-12-31'), resolutionCode: '13-NQ/TU' };
+  const province: TargetData = { ...base, id: 'p', appliesTo: 'LEVEL_AGGREGATE', tier: 'PROVINCE', value: 90 };
+  const district: TargetData = { ...base, id: 'd', appliesTo: 'LEVEL_EACH', tier: 'DISTRICT', value: 80 };
+  const commune: TargetData = { ...base, id: 'c', appliesTo: 'LEVEL_EACH', tier: 'COMMUNE', value: 70 };
+
+  it('serves own and subtree values side by side', () => {
+    expect(values.find((v) => v.unitCode === 'P')).toMatchObject({ value: 82.4, numerator: 206, denominator: 250, own: { value: 100, numerator: 10, denominator: 10 } });
+    expect(values.find((v) => v.unitCode === 'S')).toMatchObject({ numerator: 84, denominator: 90, own: { numerator: 75, denominator: 80 } });
+  });
+
+  it('judges the province level on its agencies together, districts and communes each on their own records', () => {
+    expect(evaluateTarget(province, inputs)).toMatchObject({ value: 94, numerator: 94, denominator: 100, met: true, unitsEvaluated: 3 });
+    expect(evaluateTarget(district, inputs)).toMatchObject({ value: 82, met: true, unitsEvaluated: 1, unitsMet: 1 });
+    const communes = evaluateTarget(commune, inputs);
+    expect(communes).toMatchObject({ value: 70, met: false, unitsEvaluated: 2, unitsMet: 1 });
+    // Drill-down: the unit that misses comes first.
+    expect(communes.units).toEqual([{ unitCode: 'C2', value: 70, met: false }, { unitCode: 'C1', value: 72, met: true }]);
+  });
+
+  it('scores the resolution 2 of 3, and the province tile is judged on the level, not the subtree', () => {
+    const [card] = scorecards([province, district, commune], inputs, new Map([['13-NQ/TU', 'NQ 13']]), new Map());
+    expect(card).toMatchObject({ resolutionCode: '13-NQ/TU', title: 'NQ 13', met: 2, total: 3 });
+    expect(card.entries.map((e) => [e.targetId, e.status, e.appliesTo])).toEqual([['p', 'met', 'LEVEL_AGGREGATE'], ['d', 'met', 'LEVEL_EACH'], ['c', 'at_risk', 'LEVEL_EACH']]);
+    const p = values.find((v) => v.unitCode === 'P')!;
+    expect(judgedReading(province, p, inputs).value).toBe(94);
+    expect(judgedReading(commune, values.find((v) => v.unitCode === 'C2')!, inputs).value).toBe(70);
+  });
+
+  it('after the deadline an unmet target is missed, and carries its result at the deadline', () => {
+    const later = { ...inputs, now: new Date('2027-01-05T00:00:00Z') };
+    const atDeadline = evaluateTarget(commune, inputs);
+    const [card] = scorecards([commune], later, new Map(), new Map([['c', atDeadline]]));
+    expect(card.entries[0]).toMatchObject({ status: 'missed', deadline: '2026-12-31', atDeadline: { met: false, unitsMet: 1, unitsEvaluated: 2 } });
   });
 });
 
@@ -243,8 +309,8 @@ describe('checkDefinition', () => {
       'tiers: must be a list of PROVINCE, DISTRICT, COMMUNE',
     ]);
     expect(checkDefinition({ formula: { op: 'median' }, window: { type: 'week' }, tiers: [] })).toEqual([
-      'formula.op: must be count, sum, latest, ratio, average or freshness',
-      'window.type: must be today, month_to_date, year_to_date or rolling',
+      'formula.op: must be count, sum, latest, ratio, average, score or freshness',
+      'window.type: must be today, month_to_date, year_to_date, rolling or standing',
     ]);
   });
 });

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { EventFilter, Formula, IndicatorWindow, NormalizedEvent, Term } from '@ioc/contracts';
 
-/** Granularity of a stored counter bucket; windows read one bucket (or several minutes). */
-export type Granularity = 'minute' | 'day' | 'month' | 'year';
+/** Granularity of a stored counter bucket; windows read one bucket (or several minutes). "all" never resets. */
+export type Granularity = 'minute' | 'day' | 'month' | 'year' | 'all';
 
 /**
  * A term the state keeps: additive ("add": count or sum of a field, summed over events) or a
@@ -34,40 +34,62 @@ export function termId(kind: TermSpec['kind'], filter: EventFilter, field?: stri
 }
 
 export const granularityOf = (window: IndicatorWindow): Granularity =>
-  window.type === 'today' ? 'day' : window.type === 'month_to_date' ? 'month' : window.type === 'year_to_date' ? 'year' : 'minute';
+  window.type === 'today'
+    ? 'day'
+    : window.type === 'month_to_date'
+      ? 'month'
+      : window.type === 'year_to_date'
+        ? 'year'
+        : window.type === 'standing'
+          ? 'all'
+          : 'minute';
 
 export interface FormulaTerms {
   numerator: TermSpec[];
   denominator: TermSpec[];
+  /** Of a count: every event of its kind since ever, whatever its attributes; says whether a unit has that source at all. */
+  presence?: TermSpec[];
 }
 
+/** A term as the state keeps it; its first granularity is the one the formula reads. */
 function fromTerm(term: Term, granularity: Granularity): TermSpec {
   const kind = term.op === 'latest' ? 'latest' : 'add';
   const field = term.op === 'count' ? undefined : term.field;
-  return { id: termId(kind, term.filter, field), kind, filter: term.filter, field, granularities: [granularity] };
+  const reads = term.op === 'latest' && term.standing ? 'all' : granularity;
+  return { id: termId(kind, term.filter, field), kind, filter: term.filter, field, granularities: [reads] };
+}
+
+/**
+ * The shares a formula is made of, each a numerator and a denominator (a plain term has no
+ * denominator; a score has one share per part it subtracts).
+ */
+export function formulaParts(formula: Formula, window: IndicatorWindow): FormulaTerms[] {
+  const granularity = granularityOf(window);
+  const terms = (list: Term[]): TermSpec[] => list.map((term) => fromTerm(term, granularity));
+  switch (formula.op) {
+    case 'count':
+    case 'sum': {
+      // The kind is also counted since ever, so a count can tell "0 now" from "this unit has no such source" (N/A).
+      const kindSinceEver: TermSpec = { ...fromTerm({ op: 'count', filter: { kind: formula.filter.kind } }, 'all') };
+      return [{ numerator: [fromTerm(formula, granularity)], denominator: [], presence: [kindSinceEver] }];
+    }
+    case 'latest':
+      return [{ numerator: [fromTerm(formula, granularity)], denominator: [] }];
+    case 'ratio':
+      return [{ numerator: terms(formula.numerator), denominator: terms(formula.denominator) }];
+    case 'average':
+      return [{ numerator: terms([{ op: 'sum', filter: formula.filter, field: formula.field }]), denominator: terms([{ op: 'count', filter: formula.filter }]) }];
+    case 'score':
+      return formula.minus.map((part) => ({ numerator: terms(part.numerator), denominator: terms(part.denominator) }));
+    case 'freshness':
+      return [];
+  }
 }
 
 /** The terms of a formula, split into numerator and denominator (a plain term has no denominator). */
 export function formulaTerms(formula: Formula, window: IndicatorWindow): FormulaTerms {
-  const granularity = granularityOf(window);
-  switch (formula.op) {
-    case 'count':
-    case 'sum':
-    case 'latest':
-      return { numerator: [fromTerm(formula, granularity)], denominator: [] };
-    case 'ratio':
-      return {
-        numerator: formula.numerator.map((term) => fromTerm(term, granularity)),
-        denominator: formula.denominator.map((term) => fromTerm(term, granularity)),
-      };
-    case 'average':
-      return {
-        numerator: [fromTerm({ op: 'sum', filter: formula.filter, field: formula.field }, granularity)],
-        denominator: [fromTerm({ op: 'count', filter: formula.filter }, granularity)],
-      };
-    case 'freshness':
-      return { numerator: [], denominator: [] };
-  }
+  const parts = formulaParts(formula, window);
+  return { numerator: parts.flatMap((p) => p.numerator), denominator: parts.flatMap((p) => [...p.denominator, ...(p.presence ?? [])]) };
 }
 
 /** Every distinct term the definitions need, each with the granularities its windows read. */

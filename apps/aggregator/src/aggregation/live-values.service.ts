@@ -1,49 +1,92 @@
 import { Injectable } from '@nestjs/common';
-import { streamKey, type ResolutionScorecard, type SourceFreshness, type TargetStatus } from '@ioc/contracts';
-import { evaluateAll, projectToDeadline, scorecards, sourceFreshnessByUnit, targetFor, targetStatus, type IndicatorValue } from '@ioc/indicators';
+import { streamKey, type IndicatorUpdate, type ResolutionScorecard, type SourceFreshness, type TargetStatus } from '@ioc/contracts';
+import {
+  evaluateAll,
+  evaluateOwnAggregate,
+  judgedReading,
+  projectToDeadline,
+  scorecards,
+  sourceFreshnessByUnit,
+  targetFor,
+  targetStatus,
+  type IndicatorState,
+  type IndicatorValue,
+  type TargetData,
+  type TargetInputs,
+  type TrendPoint,
+} from '@ioc/indicators';
 import { CatalogService } from '../catalog/catalog.service';
+import { DeadlineResultsService } from './deadline-results.service';
 import { TrendService } from './trend.service';
 import { StateStoreService } from './state-store.service';
 
 export interface LiveValue extends IndicatorValue {
   target: number | null;
+  judged: IndicatorUpdate['judged'];
   status: TargetStatus;
   freshness: SourceFreshness[];
 }
 
-/** Every indicator for every unit as of `now`, with its target, status and source freshness. */
+export interface LiveComputation {
+  values: LiveValue[];
+  scorecards: ResolutionScorecard[];
+}
+
+/** Every indicator for every unit as of `now`, with its target, status and source freshness, and the resolution scorecards. */
 @Injectable()
 export class LiveValuesService {
   constructor(
     private readonly catalog: CatalogService,
     private readonly store: StateStoreService,
     private readonly trend: TrendService,
+    private readonly deadlines: DeadlineResultsService,
   ) {}
 
   async compute(now: Date): Promise<LiveValue[]> {
-    const { definitions, tree, targets } = this.catalog.current();
+    return (await this.computeWithScorecards(now)).values;
+  }
+
+  async computeWithScorecards(now: Date): Promise<LiveComputation> {
+    const { definitions, tree, targets, resolutionTitles } = this.catalog.current();
     const state = await this.store.read(definitions, now);
     const freshness = sourceFreshnessByUnit(tree, state, now);
-    return evaluateAll(definitions, tree, state, now).map((value): LiveValue => {
+    const evaluated = evaluateAll(definitions, tree, state, now);
+    const inputs = this.targetInputs(evaluated, state, now);
+    const values = evaluated.map((value): LiveValue => {
       const unit = tree.get(value.unitCode)!;
-      const target = targetFor(targets, value.indicatorId, unit);
+      const target = targetFor(targets, value.indicatorId, unit, tree, now);
+      const judged = target ? judgedReading(target, value, inputs) : null;
       const projection =
-        target?.deadline && value.value !== null
-          ? projectToDeadline([...this.trend.points(streamKey(value.indicatorId, value.unitCode)), { at: now, value: value.value }], target.deadline)
-          : null;
+        target?.deadline && judged?.value != null ? projectToDeadline([...this.trendOf(target, value), { at: now, value: judged.value }], target.deadline) : null;
       return {
         ...value,
         target: target?.value ?? null,
-        status: targetStatus(value.value, target, now, projection),
+        judged: target && judged ? { appliesTo: target.appliesTo, comparator: target.comparator, value: judged.value } : null,
+        status: target && judged ? targetStatus(judged.value, target, now, projection) : targetStatus(value.value, null, now),
         freshness: freshness.get(value.unitCode) ?? [],
       };
     });
+    return { values, scorecards: scorecards(targets, inputs, resolutionTitles, this.deadlines.resultsAt(now)) };
   }
 
-  /** The scorecard of every resolution with targets, from values computed at `now`. */
-  scorecards(values: readonly LiveValue[], now: Date): ResolutionScorecard[] {
-    const { tree, targets } = this.catalog.current();
-    const byStream = new Map(values.map((v) => [streamKey(v.indicatorId, v.unitCode), v.value]));
-    return scorecards(targets, (indicatorId, unitCode) => byStream.get(streamKey(indicatorId, unitCode)) ?? null, tree, now);
+  /** The daily history of the reading a target judges (none is kept for level aggregates). */
+  private trendOf(target: TargetData, value: IndicatorValue): TrendPoint[] {
+    const key = streamKey(value.indicatorId, value.unitCode);
+    if (target.appliesTo === 'LEVEL_AGGREGATE') return [];
+    return this.trend.points(target.appliesTo === 'UNIT_SUBTREE' ? key : `${key}:own`);
+  }
+
+  private targetInputs(values: readonly IndicatorValue[], state: IndicatorState, now: Date): TargetInputs {
+    const { definitions, tree } = this.catalog.current();
+    const byStream = new Map(values.map((v) => [streamKey(v.indicatorId, v.unitCode), v]));
+    return {
+      tree,
+      now,
+      valueOf: (indicatorId, unitCode) => byStream.get(streamKey(indicatorId, unitCode)),
+      ownAggregate: (indicatorId, unitCodes) => {
+        const definition = definitions.find((d) => d.id === indicatorId);
+        return definition ? evaluateOwnAggregate(definition, unitCodes, state, now) : { value: null, numerator: null, denominator: null };
+      },
+    };
   }
 }

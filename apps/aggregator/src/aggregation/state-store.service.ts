@@ -1,14 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { IndicatorWindow, NormalizedEvent } from '@ioc/contracts';
-import { bucketsOfWindow, contributionsOf, formulaTerms, localDay, type IndicatorDefinitionData, type IndicatorState, type TermSpec } from '@ioc/indicators';
+import { ALL_TIME_BUCKET, bucketsOfWindow, contributionsOf, formulaTerms, localDay, type IndicatorDefinitionData, type IndicatorState, type TermSpec } from '@ioc/indicators';
 import { REDIS_CLIENT } from '@ioc/queues';
 import { AggregatorConfig } from '../config/aggregator-config';
 import { APPLY_BATCH_LUA } from './state-scripts';
 
 const DAY_S = 86_400;
 /** How long counter buckets are kept: long enough for the windows that read them. */
-const BUCKET_TTL_S: Record<string, number> = { n: 2 * DAY_S, d: 3 * DAY_S, m: 400 * DAY_S, y: 800 * DAY_S };
+const BUCKET_TTL_S: Record<string, number> = { n: 2 * DAY_S, d: 3 * DAY_S, m: 400 * DAY_S, y: 800 * DAY_S, a: 800 * DAY_S };
 
 type ApplyCommand = (...args: (string | number)[]) => Promise<number>;
 
@@ -89,6 +89,8 @@ export class StateStoreService {
     for (const definition of definitions) {
       const terms = formulaTerms(definition.formula, definition.window as IndicatorWindow);
       if (terms.numerator.length + terms.denominator.length > 0) for (const b of bucketsOfWindow(definition.window, now)) buckets.add(b);
+      // Counts also read the all-time bucket (it tells "none in the window", 0, from "no such source", N/A); standing terms live there.
+      if ([...terms.numerator, ...terms.denominator].some((term) => term.granularities.includes('all'))) buckets.add(ALL_TIME_BUCKET);
     }
     const list = [...buckets];
     const pipeline = this.redis.pipeline();

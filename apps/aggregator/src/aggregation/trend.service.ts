@@ -42,14 +42,16 @@ export class TrendService implements OnModuleInit, OnModuleDestroy {
     const indicatorIds = [...new Set(this.catalog.current().targets.filter((t) => t.deadline).map((t) => t.indicatorId))];
     const since = new Date(this.clock.now().getTime() - this.config.AGGREGATOR_TREND_DAYS * 86_400_000);
     const rows = await this.prisma.indicatorSnapshot.findMany({
-      where: { indicatorId: { in: indicatorIds }, resolution: 'DAY', bucketStart: { gte: since }, value: { not: null } },
+      where: { indicatorId: { in: indicatorIds }, resolution: 'DAY', bucketStart: { gte: since } },
       include: { unit: { select: { code: true } } },
       orderBy: { bucketStart: 'asc' },
     });
     const byStream = new Map<string, TrendPoint[]>();
     for (const row of rows) {
+      // Subtree values under the stream's key, own values under "<stream>:own".
       const key = streamKey(row.indicatorId, row.unit.code);
-      byStream.set(key, [...(byStream.get(key) ?? []), { at: row.asOf, value: row.value! }]);
+      if (row.value !== null) byStream.set(key, [...(byStream.get(key) ?? []), { at: row.asOf, value: row.value }]);
+      if (row.ownValue !== null) byStream.set(`${key}:own`, [...(byStream.get(`${key}:own`) ?? []), { at: row.asOf, value: row.ownValue }]);
     }
     this.byStream = byStream;
   }

@@ -11,6 +11,8 @@ export interface Catalog {
   tree: UnitTree;
   unitIds: Map<string, string>;
   targets: TargetData[];
+  /** Resolution code → title, for the scorecards. */
+  resolutionTitles: Map<string, string>;
 }
 
 @Injectable()
@@ -44,7 +46,7 @@ export class CatalogService implements OnModuleInit, OnModuleDestroy {
     const [definitions, units, targets] = await Promise.all([
       this.prisma.indicatorDefinition.findMany({ where: { enabled: true }, orderBy: { id: 'asc' } }),
       this.prisma.administrativeUnit.findMany({ include: { parent: { select: { code: true } } } }),
-      this.prisma.target.findMany({ include: { unit: { select: { code: true } }, resolution: { select: { code: true } } } }),
+      this.prisma.target.findMany({ include: { unit: { select: { code: true } }, resolution: { select: { code: true, title: true } } } }),
     ]);
     // A definition edited into an unusable shape is left out (and said so) rather than breaking every other one.
     const usable = definitions.filter((d) => {
@@ -68,13 +70,17 @@ export class CatalogService implements OnModuleInit, OnModuleDestroy {
       targets: targets.map((t) => ({
         id: t.id,
         indicatorId: t.indicatorId,
+        appliesTo: t.appliesTo,
         tier: t.tier,
         unitCode: t.unit?.code ?? null,
         comparator: t.comparator,
         value: Number(t.value),
+        periodStart: t.periodStart,
         deadline: t.deadline,
         resolutionCode: t.resolution?.code ?? null,
+        note: t.note,
       })),
+      resolutionTitles: new Map(targets.flatMap((t) => (t.resolution ? [[t.resolution.code, t.resolution.title] as const] : []))),
     };
     this.logger.debug(`Catalog loaded: ${data.length} indicators, ${units.length} units, ${targets.length} targets`);
     return this.catalog;

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type Redis from 'ioredis';
-import type { NormalizedEvent } from '@ioc/contracts';
-import { evaluateIndicator, formulaTerms, MemoryState, startOfLocalDay, windowStart, type IndicatorValue } from '@ioc/indicators';
+import type { IndicatorReading } from '@ioc/contracts';
+import { evaluateIndicator, startOfLocalDay, type IndicatorValue } from '@ioc/indicators';
 import { PrismaService, type SnapshotResolution } from '@ioc/persistence';
 import { REDIS_CLIENT } from '@ioc/queues';
 import { LiveValuesService } from '../aggregation/live-values.service';
+import { StoredEventsService } from '../aggregation/stored-events.service';
 import { CatalogService } from '../catalog/catalog.service';
 import { CLOCK, type Clock } from '../clock/clock';
 import { AggregatorConfig } from '../config/aggregator-config';
@@ -13,11 +14,9 @@ const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
-export interface HistoryPoint {
+export interface HistoryPoint extends IndicatorReading {
   bucketStart: Date;
-  value: number | null;
-  numerator: number | null;
-  denominator: number | null;
+  own: IndicatorReading;
   asOf: Date;
 }
 
@@ -36,6 +35,7 @@ export class HistoryService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly prisma: PrismaService,
     private readonly catalog: CatalogService,
     private readonly values: LiveValuesService,
+    private readonly stored: StoredEventsService,
     private readonly config: AggregatorConfig,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -72,11 +72,13 @@ export class HistoryService implements OnApplicationBootstrap, OnModuleDestroy {
     const rows = live.flatMap((v) => buckets.map(([resolution, start]) => ({ v, resolution, start, unitId: unitIds.get(v.unitCode)! })));
     if (rows.length === 0) return 0;
     return this.prisma.$executeRawUnsafe(
-      `INSERT INTO indicator_snapshots (indicator_id, unit_id, resolution, bucket_start, value, numerator, denominator, as_of)
-       SELECT i, u, r::"SnapshotResolution", b, v, n, d, $8
-       FROM unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[], $5::float8[], $6::float8[], $7::float8[]) AS t(i, u, r, b, v, n, d)
+      `INSERT INTO indicator_snapshots (indicator_id, unit_id, resolution, bucket_start, value, numerator, denominator, own_value, own_numerator, own_denominator, as_of)
+       SELECT i, u, r::"SnapshotResolution", b, v, n, d, ov, onum, oden, $11
+       FROM unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::float8[], $10::float8[])
+         AS t(i, u, r, b, v, n, d, ov, onum, oden)
        ON CONFLICT (indicator_id, unit_id, resolution, bucket_start)
-       DO UPDATE SET value = EXCLUDED.value, numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator, as_of = EXCLUDED.as_of`,
+       DO UPDATE SET value = EXCLUDED.value, numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator,
+         own_value = EXCLUDED.own_value, own_numerator = EXCLUDED.own_numerator, own_denominator = EXCLUDED.own_denominator, as_of = EXCLUDED.as_of`,
       rows.map((r) => r.v.indicatorId),
       rows.map((r) => r.unitId),
       rows.map((r) => r.resolution),
@@ -84,6 +86,9 @@ export class HistoryService implements OnApplicationBootstrap, OnModuleDestroy {
       rows.map((r) => r.v.value),
       rows.map((r) => r.v.numerator),
       rows.map((r) => r.v.denominator),
+      rows.map((r) => r.v.own.value),
+      rows.map((r) => r.v.own.numerator),
+      rows.map((r) => r.v.own.denominator),
       now,
     );
   }
@@ -109,7 +114,14 @@ export class HistoryService implements OnApplicationBootstrap, OnModuleDestroy {
       where: { indicatorId, unit: { code: unitCode }, resolution, bucketStart: { gte: from, lt: to } },
       orderBy: { bucketStart: 'asc' },
     });
-    return rows.map(({ bucketStart, value, numerator, denominator, asOf }) => ({ bucketStart, value, numerator, denominator, asOf }));
+    return rows.map((row) => ({
+      bucketStart: row.bucketStart,
+      value: row.value,
+      numerator: row.numerator,
+      denominator: row.denominator,
+      own: { value: row.ownValue, numerator: row.ownNumerator, denominator: row.ownDenominator },
+      asOf: row.asOf,
+    }));
   }
 
   /**
@@ -120,29 +132,7 @@ export class HistoryService implements OnApplicationBootstrap, OnModuleDestroy {
     const { definitions, tree } = this.catalog.current();
     const definition = definitions.find((d) => d.id === indicatorId);
     if (!definition) throw new Error(`Unknown indicator ${indicatorId}`);
-    const terms = formulaTerms(definition.formula, definition.window);
-    const kinds = [...new Set([...terms.numerator, ...terms.denominator].map((t) => t.filter.kind))];
-    const rows = await this.prisma.sourceEvent.findMany({
-      where: { kind: { in: kinds }, occurredAt: { gte: windowStart(definition.window, at), lte: at } },
-      orderBy: { id: 'asc' },
-    });
-    const state = new MemoryState([...terms.numerator, ...terms.denominator]);
-    state.apply(
-      rows.map(
-        (row): NormalizedEvent => ({
-          idempotencyKey: row.idempotencyKey,
-          sourceId: row.sourceId,
-          stream: row.stream,
-          unitCode: row.unitCode,
-          occurredAt: row.occurredAt.toISOString(),
-          kind: row.kind,
-          kindClass: 'fact',
-          values: row.values as Record<string, number>,
-          attributes: row.attributes as NormalizedEvent['attributes'],
-        }),
-      ),
-      at.getTime(),
-    );
+    const state = await this.stored.stateAt(definition, at);
     return evaluateIndicator(definition, tree, state, at);
   }
 }

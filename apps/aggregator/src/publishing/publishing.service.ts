@@ -1,7 +1,15 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
-import { scorecardsRedisKey, SharedRedisKey, sharedRedisKey, streamKey, type IndicatorUpdate } from '@ioc/contracts';
+import {
+  scorecardsRedisKey,
+  scorecardUpdatesRedisKey,
+  SharedRedisKey,
+  sharedRedisKey,
+  streamKey,
+  type IndicatorUpdate,
+  type ResolutionScorecard,
+} from '@ioc/contracts';
 import { REDIS_CLIENT } from '@ioc/queues';
 import { LiveValuesService, type LiveValue } from '../aggregation/live-values.service';
 import { CLOCK, type Clock } from '../clock/clock';
@@ -15,7 +23,22 @@ type PublishCommand = (updates: string, latest: string, signatures: string, seqs
  * themselves (lags, the freshness indicator), which displays derive from lastSuccessAt.
  */
 const signatureOf = (v: LiveValue): string =>
-  JSON.stringify([v.ageSeconds ? null : v.value, v.numerator, v.denominator, v.target, v.status, v.freshness.map((f) => [f.sourceId, f.lastSuccessAt])]);
+  JSON.stringify([
+    v.ageSeconds ? null : v.value,
+    v.numerator,
+    v.denominator,
+    v.ageSeconds ? null : v.own.value,
+    v.own.numerator,
+    v.own.denominator,
+    v.target,
+    v.judged && { ...v.judged, value: v.ageSeconds ? null : v.judged.value },
+    v.status,
+    v.freshness.map((f) => [f.sourceId, f.lastSuccessAt]),
+  ]);
+
+/** A scorecard without its as-of times: what makes a change worth announcing. */
+const scorecardSignature = (card: ResolutionScorecard): string =>
+  JSON.stringify({ ...card, asOf: null, entries: card.entries.map((e) => ({ ...e, at: null, atDeadline: e.atDeadline && { ...e.atDeadline, at: null } })) });
 
 /**
  * Publishes IndicatorUpdates for the gateways. Each tick (AGGREGATOR_PUBLISH_INTERVAL_MS) one
@@ -26,7 +49,9 @@ const signatureOf = (v: LiveValue): string =>
 @Injectable()
 export class PublishingService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(PublishingService.name);
-  private readonly keys: { updates: string; latest: string; epoch: string; signatures: string; seqs: string; gate: string; scorecards: string };
+  private readonly keys: { updates: string; latest: string; epoch: string; signatures: string; seqs: string; gate: string; scorecards: string; scorecardUpdates: string };
+  /** Signature of each resolution's last announced scorecard (per process: a repeat after a gate change is harmless). */
+  private cardsSent = new Map<string, string>();
   private readonly instance = randomUUID();
   private timer?: NodeJS.Timeout;
   private running = false;
@@ -48,6 +73,7 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
       seqs: `${prefix}:agg:seq`,
       gate: `${prefix}:agg:publish-gate`,
       scorecards: scorecardsRedisKey(prefix),
+      scorecardUpdates: scorecardUpdatesRedisKey(prefix),
     };
     if (!('publishUpdates' in redis)) redis.defineCommand('publishUpdates', { numberOfKeys: 5, lua: PUBLISH_UPDATES_LUA });
   }
@@ -85,9 +111,8 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
   /** Recomputes every stream, publishes those whose signature changed, and rewrites the resolution scorecards. */
   async publish(): Promise<number> {
     const now = this.clock.now();
-    const values = await this.values.compute(now);
-    const cards = this.values.scorecards(values, now);
-    if (cards.length > 0) await this.redis.hset(this.keys.scorecards, Object.fromEntries(cards.map((card) => [card.resolutionCode, JSON.stringify(card)])));
+    const { values, scorecards: cards } = await this.values.computeWithScorecards(now);
+    await this.publishScorecards(cards);
     const asOf = now.toISOString();
     // A fresh epoch is offered each time; the script keeps the existing one unless Redis lost it.
     const args: (string | number)[] = [randomUUID(), this.config.AGGREGATOR_UPDATES_MAXLEN];
@@ -102,10 +127,13 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
         value: value.value,
         numerator: value.numerator,
         denominator: value.denominator,
+        own: value.own,
         target: value.target,
+        judged: value.judged,
         status: value.status,
         asOf,
         freshness: value.freshness,
+        ...(value.ageSeconds ? { ageSeconds: true as const } : {}),
       };
       // The script appends seq and epoch before the closing brace.
       args.push(key, signature, JSON.stringify(update).slice(0, -1));
@@ -122,5 +150,15 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
     for (const [key, signature] of pending) this.sent.set(key, signature);
     if (published > 0) this.logger.debug({ published }, 'Indicator updates published');
     return published;
+  }
+
+  /** Keeps the latest scorecard of each resolution in a hash, and appends those that changed to the stream the gateways follow. */
+  private async publishScorecards(cards: readonly ResolutionScorecard[]): Promise<void> {
+    if (cards.length === 0) return;
+    const changed = cards.filter((card) => this.cardsSent.get(card.resolutionCode) !== scorecardSignature(card));
+    const multi = this.redis.multi().hset(this.keys.scorecards, Object.fromEntries(cards.map((card) => [card.resolutionCode, JSON.stringify(card)])));
+    for (const card of changed) multi.xadd(this.keys.scorecardUpdates, 'MAXLEN', '~', 1000, '*', 'u', JSON.stringify(card));
+    await multi.exec();
+    for (const card of changed) this.cardsSent.set(card.resolutionCode, scorecardSignature(card));
   }
 }

@@ -59,15 +59,24 @@ export class CatalogService {
   async createTarget(actor: Principal, input: CreateTargetDto): Promise<Target> {
     await this.getIndicator(input.indicatorId);
     const unit = input.unitCode ? (await this.scope.resolveUnits(actor, [input.unitCode]))[0] : null;
+    const appliesTo = input.appliesTo ?? (unit ? 'UNIT_SUBTREE' : 'LEVEL_EACH');
+    const forUnit = appliesTo === 'UNIT_SUBTREE' || appliesTo === 'UNIT_OWN';
+    if (forUnit !== !!unit) throw new InvalidInputError(`appliesTo ${appliesTo} needs ${forUnit ? 'a unitCode' : 'a tier and no unitCode'}`, [forUnit ? 'unitCode' : 'tier']);
+    if (input.periodStart && input.deadline && input.periodStart > input.deadline) throw new InvalidInputError('periodStart must not be after deadline', ['periodStart', 'deadline']);
+    const resolution = input.resolutionCode ? await this.prisma.resolution.findUnique({ where: { code: input.resolutionCode } }) : null;
+    if (input.resolutionCode && !resolution) throw new NotFoundError(`No resolution "${input.resolutionCode}"`, ['resolutionCode']);
     return this.prisma.$transaction(async (tx) => {
       const created = await tx.target.create({
         data: {
           indicatorId: input.indicatorId,
+          appliesTo,
           tier: unit ? null : input.tier,
           unitId: unit?.id ?? null,
           comparator: input.comparator,
           value: input.value,
+          periodStart: input.periodStart ?? null,
           deadline: input.deadline ?? null,
+          resolutionId: resolution?.id ?? null,
           note: input.note ?? null,
         },
       });

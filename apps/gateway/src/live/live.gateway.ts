@@ -15,6 +15,7 @@ import { LiveExceptionFilter } from './live-exception.filter';
 import { LiveFanoutService } from './live-fanout.service';
 import { type LiveNamespace, type LiveSocket, userRoom } from './live-socket';
 import { LiveService } from './live.service';
+import { ScorecardFanoutService } from './scorecard-fanout.service';
 import { SOURCE_HEALTH_ROOM, SourceHealthFanoutService } from './source-health-fanout.service';
 
 const validation = createSocketValidationPipe();
@@ -28,11 +29,13 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
     private readonly live: LiveService,
     private readonly fanout: LiveFanoutService,
     private readonly sourceHealth: SourceHealthFanoutService,
+    private readonly scorecards: ScorecardFanoutService,
   ) {}
 
   afterInit(namespace: LiveNamespace): void {
     this.fanout.bind(namespace);
     this.sourceHealth.bind(namespace);
+    this.scorecards.bind(namespace);
   }
 
   handleConnection(socket: LiveSocket): void {

@@ -6,6 +6,8 @@ const update = (seq: number, epoch = 'e1'): IndicatorUpdate => ({
   unitCode: '522',
   value: seq,
   numerator: null,
+  own: { value: seq, numerator: null, denominator: null },
+  judged: null,
   denominator: null,
   target: null,
   status: 'no_target',

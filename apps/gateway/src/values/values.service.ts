@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type Formula, type IndicatorUpdate, streamKey } from '@ioc/contracts';
+import { type Formula, type IndicatorReading, type IndicatorUpdate, streamKey } from '@ioc/contracts';
 import { combineLineageHistory } from '@ioc/indicators';
 import { PrismaService } from '@ioc/persistence';
 import type { Principal } from '../auth/principal';
@@ -11,11 +11,10 @@ import type { HistoryQueryDto, ValuesQueryDto } from './dto/values-query.dto';
 /** Most points one history request may return. */
 const MAX_HISTORY_POINTS = 5000;
 
-export interface HistoryPoint {
+/** One stored value: over the unit's subtree, and over its own records (`own`). */
+export interface HistoryPoint extends IndicatorReading {
   bucketStart: string;
-  value: number | null;
-  numerator: number | null;
-  denominator: number | null;
+  own: IndicatorReading;
   asOf: string;
 }
 
@@ -61,6 +60,7 @@ export class ValuesService {
         value: row.value,
         numerator: row.numerator,
         denominator: row.denominator,
+        own: { value: row.ownValue, numerator: row.ownNumerator, denominator: row.ownDenominator },
         asOf: row.asOf.toISOString(),
       })),
     };

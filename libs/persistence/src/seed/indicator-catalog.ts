@@ -13,9 +13,14 @@ export interface SeedIndicator {
 
 const count = (kind: string, where?: Record<string, string | boolean>): Term => ({ op: 'count', filter: { kind, where } });
 const latest = (kind: string, field: string): Term => ({ op: 'latest', filter: { kind }, field });
+/** The newest reading ever: a stock that stands until the source reports a change. */
+const standing = (kind: string, field: string): Term => ({ op: 'latest', filter: { kind }, field, standing: true });
+/** QĐ 766: dossiers unfinished past their appointment count as late as of now. */
+const OVERDUE_OPEN = standing('dossiers.overdue_open', 'count');
 const percent = (numerator: Term[], denominator: Term[]): Formula => ({ op: 'ratio', numerator, denominator, scale: 100 });
 const MONTH: IndicatorWindow = { type: 'month_to_date' };
 const TODAY: IndicatorWindow = { type: 'today' };
+const STANDING: IndicatorWindow = { type: 'standing' };
 const ALL_TIERS: UnitTierName[] = [];
 
 /** The indicator set of the wall displays (../shared/domain.md), as data. */
@@ -44,10 +49,10 @@ export const INDICATOR_CATALOG: SeedIndicator[] = [
     id: 'doc.overdue',
     nameVi: 'Văn bản quá hạn',
     nameEn: 'Overdue documents',
-    description: 'Documents past their due date and still open (latest count reported by each unit).',
+    description: 'Documents past their due date and still open (latest count reported by each unit, 0 when none; N/A only without a document system).',
     unitOfMeasure: 'văn bản',
     formula: latest('documents.overdue', 'count'),
-    window: TODAY,
+    window: STANDING,
     tiers: ALL_TIERS,
   },
   {
@@ -64,9 +69,9 @@ export const INDICATOR_CATALOG: SeedIndicator[] = [
     id: 'dossier.online_pct',
     nameVi: 'Tỷ lệ hồ sơ TTHC nộp trực tuyến',
     nameEn: 'Dossiers submitted online',
-    description: 'Dossiers received through the online channel / all dossiers received (QĐ 766).',
+    description: 'Dossiers received online with an electronic result / all dossiers received (QĐ 766).',
     unitOfMeasure: '%',
-    formula: percent([count('dossier.received', { channel: 'online' })], [count('dossier.received')]),
+    formula: percent([count('dossier.received', { channel: 'online', electronicResult: true })], [count('dossier.received')]),
     window: MONTH,
     tiers: ALL_TIERS,
   },
@@ -74,9 +79,10 @@ export const INDICATOR_CATALOG: SeedIndicator[] = [
     id: 'dossier.on_time_pct',
     nameVi: 'Tỷ lệ hồ sơ TTHC giải quyết đúng hạn',
     nameEn: 'Dossiers resolved on time',
-    description: 'Dossiers finished by their appointment date / all dossiers resolved (QĐ 766).',
+    description:
+      'Dossiers finished by their appointment (supplement waiting excluded) / (dossiers finished + dossiers unfinished past their appointment as of now) (QĐ 766).',
     unitOfMeasure: '%',
-    formula: percent([count('dossier.resolved', { onTime: true })], [count('dossier.resolved')]),
+    formula: percent([count('dossier.resolved', { onTime: true })], [count('dossier.resolved'), OVERDUE_OPEN]),
     window: MONTH,
     tiers: ALL_TIERS,
   },
@@ -104,24 +110,25 @@ export const INDICATOR_CATALOG: SeedIndicator[] = [
     id: 'procedure.fully_online_pct',
     nameVi: 'Tỷ lệ TTHC cung cấp dịch vụ công trực tuyến toàn trình',
     nameEn: 'Procedures offered as fully online public services',
-    description: 'Eligible procedures offered fully online / eligible procedures (latest catalogue figures).',
+    description: 'Eligible procedures offered fully online / eligible procedures, over the catalogue as it stands (latest figures of each unit).',
     unitOfMeasure: '%',
     formula: percent([latest('procedures.catalog', 'fullyOnline')], [latest('procedures.catalog', 'eligible')]),
-    window: TODAY,
+    window: STANDING,
     tiers: ALL_TIERS,
   },
   {
     id: 'dossier.satisfaction_766',
     nameVi: 'Mức độ hài lòng (theo QĐ 766)',
     nameEn: 'Satisfaction (Decision 766 style)',
-    description: '100 % − (share of dossiers resolved late + share with complaints).',
+    description: 'max(0, 100 − overdue share − share of dossiers with complaints) (QĐ 766).',
     unitOfMeasure: '%',
     formula: {
-      op: 'ratio',
-      numerator: [count('dossier.resolved', { onTime: false }), count('feedback.complaint')],
-      denominator: [count('dossier.resolved')],
+      op: 'score',
       scale: 100,
-      complement: true,
+      minus: [
+        { numerator: [count('dossier.resolved', { onTime: false }), OVERDUE_OPEN], denominator: [count('dossier.resolved'), OVERDUE_OPEN] },
+        { numerator: [count('dossier.complained')], denominator: [count('dossier.received')] },
+      ],
     },
     window: MONTH,
     tiers: ALL_TIERS,
@@ -154,6 +161,56 @@ export const INDICATOR_CATALOG: SeedIndicator[] = [
     unitOfMeasure: '%',
     formula: percent([latest('attendance.daily', 'present')], [latest('attendance.daily', 'enrolled')]),
     window: TODAY,
+    tiers: ALL_TIERS,
+  },
+  {
+    id: 'health.emergencies_today',
+    nameVi: 'Lượt cấp cứu trong ngày',
+    nameEn: 'Emergencies today',
+    description: 'Emergency cases reported by the facilities since local midnight (capCuu of the hourly reports).',
+    unitOfMeasure: 'lượt',
+    formula: { op: 'sum', filter: { kind: 'emergencies.recorded' }, field: 'count' },
+    window: TODAY,
+    tiers: ALL_TIERS,
+  },
+  {
+    id: 'health.notifiable_cases_month',
+    nameVi: 'Ca bệnh truyền nhiễm phải báo cáo trong tháng',
+    nameEn: 'Notifiable disease cases this month',
+    description: 'Notifiable-disease cases reported by the facilities this month (benhTruyenNhiem).',
+    unitOfMeasure: 'ca',
+    formula: { op: 'sum', filter: { kind: 'diseases.notified' }, field: 'count' },
+    window: MONTH,
+    tiers: ALL_TIERS,
+  },
+  {
+    id: 'health.ehr_pct',
+    nameVi: 'Tỷ lệ lượt khám có hồ sơ sức khỏe điện tử',
+    nameEn: 'Visits with an electronic health record',
+    description: 'Electronic health records opened / patient visits, today (hoSoSucKhoeDienTu / luotKham).',
+    unitOfMeasure: '%',
+    formula: percent([{ op: 'sum', filter: { kind: 'health_records.opened' }, field: 'count' }], [{ op: 'sum', filter: { kind: 'visits.recorded' }, field: 'count' }]),
+    window: TODAY,
+    tiers: ALL_TIERS,
+  },
+  {
+    id: 'edu.digital_records_pct',
+    nameVi: 'Tỷ lệ học sinh có học bạ số',
+    nameEn: 'Pupils with digital school records',
+    description: 'Pupils with a digital school record (học bạ số) / pupils enrolled, latest figures of each school.',
+    unitOfMeasure: '%',
+    formula: percent([standing('school_records.digital', 'digital')], [standing('school_records.digital', 'enrolled')]),
+    window: STANDING,
+    tiers: ALL_TIERS,
+  },
+  {
+    id: 'edu.cashless_tuition_pct',
+    nameVi: 'Tỷ lệ học sinh đóng học phí không dùng tiền mặt',
+    nameEn: 'Tuition paid without cash',
+    description: 'Pupils paying tuition without cash (thanhToanKhongTienMat) / pupils enrolled, latest figures of each school.',
+    unitOfMeasure: '%',
+    formula: percent([standing('tuition.cashless', 'cashless')], [standing('tuition.cashless', 'enrolled')]),
+    window: STANDING,
     tiers: ALL_TIERS,
   },
   {

@@ -8,6 +8,7 @@ import { importUnits } from '../units/unit-import';
 import type { ResolvedUnit } from '../units/unit-list';
 import { quangNgaiUnitList } from '../units/unit-list-file';
 import { differs } from './compare';
+import { RESOLUTION_TARGETS, RESOLUTIONS, SUPERSEDED_TARGETS } from './resolution-targets';
 
 export interface SeedOptions {
   /** Admin password; when absent on first run, one is generated and returned. */
@@ -33,28 +34,14 @@ export interface SeedReport {
   generatedSecrets: Record<string, string>;
 }
 
-const RESOLUTION_13 = {
-  code: '13-NQ/TU',
-  title: 'Nghị quyết của Tỉnh ủy Quảng Ngãi về chuyển đổi số: mục tiêu đến năm 2025',
-  issuedBy: 'Tỉnh ủy Quảng Ngãi',
-};
-const DEADLINE_2025 = new Date('2025-12-31T00:00:00Z');
-
-/** Targets quoted in ../shared/domain.md (Quảng Ngãi, Nghị quyết 13-NQ/TU, by 2025). */
-const TARGETS_13: { indicatorId: string; tier: 'PROVINCE' | 'DISTRICT' | 'COMMUNE'; value: number; note: string }[] = [
-  { indicatorId: 'doc.processed_online_pct', tier: 'PROVINCE', value: 90, note: 'Trên 90 % hồ sơ công việc cấp tỉnh được xử lý trên môi trường mạng' },
-  { indicatorId: 'doc.processed_online_pct', tier: 'DISTRICT', value: 80, note: 'Trên 80 % hồ sơ công việc cấp huyện được xử lý trên môi trường mạng' },
-  { indicatorId: 'doc.processed_online_pct', tier: 'COMMUNE', value: 70, note: 'Trên 70 % hồ sơ công việc cấp xã được xử lý trên môi trường mạng' },
-  { indicatorId: 'procedure.fully_online_pct', tier: 'PROVINCE', value: 100, note: '100 % TTHC đủ điều kiện được cung cấp dịch vụ công trực tuyến toàn trình' },
-];
-
 const PROVINCE_DASHBOARD: DashboardLayout = {
-  columns: 4,
+  columns: 5,
   tiles: [
     'doc.processed_online_pct', 'doc.on_time_pct', 'doc.overdue', 'doc.signed_pct',
     'dossier.online_pct', 'dossier.on_time_pct', 'dossier.late', 'dossier.online_payment_pct',
     'procedure.fully_online_pct', 'dossier.satisfaction_766', 'health.bed_occupancy_pct', 'health.visits_today',
     'edu.attendance_pct', 'source.freshness',
+    'health.emergencies_today', 'health.notifiable_cases_month', 'health.ehr_pct', 'edu.digital_records_pct', 'edu.cashless_tuition_pct',
   ].map((indicatorId) => ({ indicatorId, unitCode: '51' })),
 };
 
@@ -101,23 +88,33 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions = 
     count(!existing, changed);
   }
 
-  let resolution = await prisma.resolution.findUnique({ where: { code: RESOLUTION_13.code } });
-  if (!resolution) {
-    resolution = await prisma.resolution.create({ data: RESOLUTION_13 });
+  for (const data of RESOLUTIONS) {
+    if (await prisma.resolution.findUnique({ where: { code: data.code } })) continue;
+    await prisma.resolution.create({ data });
     report.created += 1;
   }
-  for (const target of TARGETS_13) {
-    const desired = { comparator: 'GTE' as const, value: target.value, deadline: DEADLINE_2025, note: target.note };
-    const existing = await prisma.target.findFirst({
-      where: { indicatorId: target.indicatorId, tier: target.tier, unitId: null, resolutionId: resolution.id },
+  for (const old of SUPERSEDED_TARGETS) {
+    const { count: removed } = await prisma.target.deleteMany({
+      where: { indicatorId: old.indicatorId, tier: old.tier, unitId: null, deadline: new Date(`${old.deadline}T00:00:00Z`), resolution: { code: old.resolutionCode } },
     });
-    const changed = !!existing && differs(existing, desired);
+    report.updated += removed;
+  }
+  for (const target of RESOLUTION_TARGETS) {
+    const resolution = await prisma.resolution.findUniqueOrThrow({ where: { code: target.resolutionCode } });
+    const unitId = target.unitCode ? unitIds.get(target.unitCode)!.id : null;
+    const tier = target.tier ?? null;
+    const deadline = new Date(`${target.deadline}T00:00:00Z`);
+    const desired = { comparator: target.comparator, value: target.value, periodStart: new Date(`${target.periodStart}T00:00:00Z`), note: target.note };
+    // The natural key of a target; earlier seeds stored the level targets as LEVEL_EACH with GTE, so those are updated in place.
+    const existing = await prisma.target.findFirst({
+      where: { indicatorId: target.indicatorId, tier, unitId, resolutionId: resolution.id, deadline, appliesTo: { in: [target.appliesTo, 'LEVEL_EACH'] } },
+      orderBy: { createdAt: 'asc' },
+    });
+    const changed = !!existing && differs(existing, { ...desired, appliesTo: target.appliesTo });
     if (!existing) {
-      await prisma.target.create({
-        data: { indicatorId: target.indicatorId, tier: target.tier, resolutionId: resolution.id, ...desired },
-      });
+      await prisma.target.create({ data: { indicatorId: target.indicatorId, appliesTo: target.appliesTo, tier, unitId, resolutionId: resolution.id, deadline, ...desired } });
     } else if (changed) {
-      await prisma.target.update({ where: { id: existing.id }, data: desired });
+      await prisma.target.update({ where: { id: existing.id }, data: { ...desired, appliesTo: target.appliesTo } });
     }
     count(!existing, changed);
   }

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs
 import { IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 const FORMULA_OPS = ['count', 'sum', 'latest', 'ratio', 'average', 'freshness'];
-const WINDOW_TYPES = ['today', 'month_to_date', 'year_to_date', 'rolling'];
+const WINDOW_TYPES = ['today', 'month_to_date', 'year_to_date', 'rolling', 'standing'];
 const TIERS = ['PROVINCE', 'DISTRICT', 'COMMUNE'] as const;
 
 /** An indicator definition; formula and window are data (see Formula / IndicatorWindow in @ioc/contracts). */

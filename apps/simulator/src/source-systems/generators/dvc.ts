@@ -18,6 +18,8 @@ export function generateDvc(seed: string, days: number[]): SimResource[] {
   const dossiers: SimEntity[] = [];
   const catalog: SimEntity[] = [];
   const feedback: SimEntity[] = [];
+  /** Per unit, the [from, to) spans during which a dossier was unfinished past its appointment. */
+  const overdueSpans = new Map<string, [number, number][]>();
   for (const day of days) {
     for (const unit of oneStopUnits(day)) {
       const random = new SeededRandom(`${seed}:dvc:${unit.code}:${day}`);
@@ -27,12 +29,20 @@ export function generateDvc(seed: string, days: number[]): SimResource[] {
         const receivedAt = channel === 'online' ? timeBetween(day, 6, 23, random) : officeTime(day, random);
         const appointmentAt = dayStart(addWorkingDays(day, random.int(1, 6))) + 17 * HOUR_MS;
         const late = random.chance(0.1);
-        const resolvedAt = Math.max(officeTime(addWorkingDays(day, late ? random.int(7, 9) : random.int(0, 1)), random), receivedAt + 30 * MINUTE_MS);
+        const workedUntil = Math.max(officeTime(addWorkingDays(day, late ? random.int(7, 9) : random.int(0, 1)), random), receivedAt + 30 * MINUTE_MS);
         const feeBearing = random.chance(0.4);
         const paidOnline = channel === 'online' ? random.chance(0.8) : random.chance(0.1);
         const paidAt = receivedAt + random.int(5, 90) * MINUTE_MS;
         const supplement = random.chance(0.08);
         const procedure = random.pick(PROCEDURES);
+        // HinhThucNhanKetQua: the citizen chose to get the result electronically (mostly online filers).
+        const electronicResult = channel === 'online' ? random.chance(0.85) : random.chance(0.1);
+        // Time the dossier waited for the citizen's supplement (paused clock), which also delays the result.
+        const supplementWaitMs = supplement ? random.int(1, 3) * 24 * HOUR_MS : 0;
+        const resolvedAt = workedUntil + supplementWaitMs;
+        // Late as of an instant once past the appointment (extended by the supplement wait) while still unfinished.
+        const dueAt = appointmentAt + supplementWaitMs;
+        if (resolvedAt > dueAt) (overdueSpans.get(unit.code) ?? overdueSpans.set(unit.code, []).get(unit.code)!).push([dueAt, resolvedAt]);
         const id = `${unit.code}-${day}-${String(n).padStart(4, '0')}`;
         const entity: SimEntity = {
           id,
@@ -55,6 +65,8 @@ export function generateDvc(seed: string, days: number[]): SimResource[] {
               HinhThucThanhToan: feeBearing && paid! <= now ? (paidOnline ? 'TRUC_TUYEN' : 'TRUC_TIEP') : null,
               NgayThanhToan: feeBearing && paid! <= now ? toLocalIso(paid!) : null,
               YeuCauBoSung: supplement,
+              HinhThucNhanKetQua: electronicResult ? 'TRUC_TUYEN' : 'TRUC_TIEP',
+              ThoiGianChoBoSungPhut: supplement ? supplementWaitMs / MINUTE_MS : 0,
               updatedAt,
             };
           },
@@ -62,9 +74,10 @@ export function generateDvc(seed: string, days: number[]): SimResource[] {
             const [received, ...later] = entity.stages;
             const resolved = later.at(-1)!;
             const facts: TruthFact[] = [];
-            if (received! <= now) facts.push(fact('dossier.received', unit.code, received!, { channel }));
+            if (received! <= now) facts.push(fact('dossier.received', unit.code, received!, { channel, electronicResult }));
             if (feeBearing && later[0]! <= now) facts.push(fact('dossier.paid', unit.code, later[0]!, { channel: paidOnline ? 'online' : 'direct' }));
-            if (resolved <= now) facts.push(fact('dossier.resolved', unit.code, resolved, { onTime: resolved <= appointmentAt }));
+            // On time per QĐ 766: finished by the appointment, the time waiting for a supplement excluded.
+            if (resolved <= now) facts.push(fact('dossier.resolved', unit.code, resolved, { onTime: resolved - supplementWaitMs <= appointmentAt }));
             return facts;
           },
         };
@@ -84,14 +97,16 @@ export function generateDvc(seed: string, days: number[]): SimResource[] {
       };
       catalog.push(snapshot);
 
-      if (random.chance(0.25)) {
+      if (count > 0 && random.chance(0.25)) {
+        // A complaint about one of the day's dossiers (MaHoSo), sent in the evening after it was filed.
+        const about = `H51.${unit.code}-${day}-${String(random.int(0, count - 1)).padStart(4, '0')}`;
         const complaint: SimEntity = {
           id: `PAKN-${unit.code}-${day}`,
-          stages: [timeBetween(day, 7, 21, random)],
+          stages: [timeBetween(day, 22, 23, random)],
           view: (_now, updatedAt) => ({
-            id: complaint.id, MaDonVi: unit.code, LoaiPhanAnh: 'KHIEU_NAI', NgayGui: toLocalIso(complaint.stages[0]!), updatedAt,
+            id: complaint.id, MaDonVi: unit.code, MaHoSo: about, LoaiPhanAnh: 'KHIEU_NAI', NgayGui: toLocalIso(complaint.stages[0]!), updatedAt,
           }),
-          facts: (now) => (complaint.stages[0]! <= now ? [fact('feedback.complaint', unit.code, complaint.stages[0]!, {})] : []),
+          facts: (now) => (complaint.stages[0]! <= now ? [fact('dossier.complained', unit.code, complaint.stages[0]!, {})] : []),
         };
         feedback.push(complaint);
       }
@@ -99,7 +114,30 @@ export function generateDvc(seed: string, days: number[]): SimResource[] {
   }
   return [
     { name: 'dossiers', entities: uniqueStages(dossiers) },
+    { name: 'overdue-backlog', entities: uniqueStages(overdueBacklog(overdueSpans)) },
     { name: 'procedure-catalog', entities: uniqueStages(catalog) },
     { name: 'feedback', entities: uniqueStages(feedback) },
   ];
+}
+
+/**
+ * The one-stop system's count of dossiers unfinished past their appointment (hồ sơ quá hạn chưa
+ * giải quyết), as a new record each time it changes per unit: the backlog as of any instant.
+ */
+function overdueBacklog(spans: Map<string, [number, number][]>): SimEntity[] {
+  const records: SimEntity[] = [];
+  for (const [unitCode, list] of spans) {
+    const changes = [...new Set(list.flat())].sort((a, b) => a - b);
+    for (const at of changes) {
+      const count = list.filter(([from, to]) => from <= at && at < to).length;
+      const record: SimEntity = {
+        id: `TON-${unitCode}-${at}`,
+        stages: [at],
+        view: (_now, updatedAt) => ({ id: record.id, MaDonVi: unitCode, ThoiDiem: toLocalIso(record.stages[0]!), SoHoSoQuaHanChuaGiaiQuyet: count, updatedAt }),
+        facts: (now) => (record.stages[0]! <= now ? [gauge('dossiers.overdue_open', unitCode, record.stages[0]!, { count })] : []),
+      };
+      records.push(record);
+    }
+  }
+  return records;
 }

@@ -32,7 +32,14 @@ export function generateEducation(seed: string, days: number[]): SimResource[] {
           thanhToanKhongTienMat: cashless,
           updatedAt,
         }),
-        facts: (now) => (roll.stages[0]! <= now ? [gauge('attendance.daily', school.code, roll.stages[0]!, { present, enrolled })] : []),
+        facts: (now) =>
+          roll.stages[0]! <= now
+            ? [
+                gauge('attendance.daily', school.code, roll.stages[0]!, { present, enrolled }),
+                gauge('school_records.digital', school.code, roll.stages[0]!, { digital: digitalRecords, enrolled }),
+                gauge('tuition.cashless', school.code, roll.stages[0]!, { cashless, enrolled }),
+              ]
+            : [],
       };
       rolls.push(roll);
     }

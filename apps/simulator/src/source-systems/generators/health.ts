@@ -43,6 +43,9 @@ export function generateHealth(seed: string, days: number[]): SimResource[] {
               ? [
                   { ...gauge('visits.recorded', facility.code, report.stages[0]!, { count: visits }), kindClass: 'fact' },
                   gauge('beds.occupancy', facility.code, report.stages[0]!, { occupied, beds }),
+                  { ...gauge('emergencies.recorded', facility.code, report.stages[0]!, { count: emergencies }), kindClass: 'fact' },
+                  { ...gauge('diseases.notified', facility.code, report.stages[0]!, { count: notifiable }), kindClass: 'fact' },
+                  { ...gauge('health_records.opened', facility.code, report.stages[0]!, { count: records }), kindClass: 'fact' },
                 ]
               : [],
         };
