@@ -18,6 +18,7 @@ export class CreateTargetDto {
   @ApiPropertyOptional({ description: 'A target for one unit only' })
   @IsOptional()
   @IsString()
+  @MaxLength(32)
   unitCode?: string;
 
   @ApiProperty({ enum: ['GTE', 'LTE'] })
@@ -37,6 +38,7 @@ export class CreateTargetDto {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
+  @MaxLength(1000)
   note?: string;
 }
 
