@@ -174,6 +174,10 @@ describe('aggregator (real Redis and Postgres)', () => {
       { ...good, idempotencyKey: 'dl-3', values: { count: -3 } },
       { ...good, idempotencyKey: 'dl-4', occurredAt: 'yesterday' },
       { ...good, idempotencyKey: 'dl-5', unitCode: '526' },
+      // Issue 13 finding 3: one signed push of count 1e308 (then another) must not blank the province.
+      { ...good, idempotencyKey: 'dl-6', values: { count: 1e308 } },
+      { ...good, idempotencyKey: 'dl-7', values: { count: 1e308 } },
+      { ...good, idempotencyKey: 'dl-8', attributes: JSON.parse('{"__proto__":{"polluted":true}}') as object },
       'not an event',
     ];
     const before = (await app.get(LiveValuesService).compute(PROCESSED_AT)).find((v) => v.indicatorId === 'health.visits_today' && v.unitCode === '51')!;
@@ -190,15 +194,18 @@ describe('aggregator (real Redis and Postgres)', () => {
     expect(reasons).toHaveLength(bad.length);
     expect(reasons.join('\n')).toContain('unknown unit "99999"');
     expect(reasons.join('\n')).toContain('unknown event kind "weather.observed"');
-    expect(reasons.join('\n')).toContain('values.count: must be a finite number ≥ 0, got -3');
+    expect(reasons.join('\n')).toContain('values.count: must be a finite number from 0 to 1000000, got -3');
+    expect(reasons.join('\n')).toContain('values.count: must be a finite number from 0 to 1000000, got 1e+308');
+    expect(reasons.join('\n')).toContain('attributes.__proto__: is a reserved name');
     expect(reasons.join('\n')).toContain('occurredAt: must be an ISO-8601 instant');
     expect(reasons.join('\n')).toContain('unit 526 did not exist');
-    expect(reasons.join('\n')).toContain('event is not an object');
+    expect(reasons.join('\n')).toContain('event must be a JSON object');
     expect(jobs.every((job) => job.data.stage === 'aggregator' && job.data.sourceId === 'src-test')).toBe(true);
     expect(await app.get(DeadLetterService).counts()).toEqual({ total: bad.length, 'src-test': bad.length });
 
     const after = (await app.get(LiveValuesService).compute(PROCESSED_AT)).find((v) => v.indicatorId === 'health.visits_today' && v.unitCode === '51')!;
     expect(after.value).toBe(before.value! + 7);
+    expect(Number.isFinite(after.value)).toBe(true);
   });
 
   it('snapshots history per minute, hour and day, queries it by range, prunes it, and recomputes from stored events', async () => {

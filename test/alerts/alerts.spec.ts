@@ -286,6 +286,31 @@ describe('alerts for leaders (real Redis, Postgres, HTTP)', () => {
     expect((after[0].payload as unknown as AlertNotification).alerts.map((a) => a.unitCode).sort()).toEqual(['21001', '21004', '21007']);
   });
 
+  it('a district silence mutes only its district, whatever its matchers say, and a catastrophic pattern cannot stall the loop (issue 13)', async () => {
+    const rule = await createRule({ name: 'Phạm vi im lặng', forSeconds: 0, keepFiringSeconds: 600 });
+    const d522 = await prisma.administrativeUnit.findUniqueOrThrow({ where: { code: '522' } });
+    const window = { startsAt: new Date(T0), endsAt: new Date(T0 + 600_000) };
+    // The finding: a district operator's silence matching every unit path of the province.
+    await prisma.silence.create({ data: { matchers: [{ name: 'unitPath', value: '/51/.*', isRegex: true }], unitId: d522.id, ...window } });
+    // Exponential on a backtracking engine against the rule's UUID (36 characters of [0-9a-f-], no Z); linear on RE2.
+    await prisma.silence.create({ data: { matchers: [{ name: 'ruleId', value: '([0-9a-f-]+)+Z', isRegex: true }], unitId: d522.id, ...window } });
+    app = await startAggregator(env(), clock);
+    await publish('21001', 50);
+    await publish(COMMUNE_524, 50);
+    await drained();
+    await tickAt(0);
+    await tickAt(30);
+    expect(await prisma.alert.count({ where: { ruleId: rule.id, state: 'FIRING' } })).toBe(2);
+    expect(await deliveriesOf(leaders.d522.id)).toHaveLength(0);
+    const outside = await deliveriesOf(leaders.d524.id);
+    expect(outside.map((d) => (d.payload as unknown as AlertNotification).alerts.map((a) => a.unitCode))).toEqual([[COMMUNE_524], [COMMUNE_524]]);
+    // Updates keep flowing through the same process after the passes above.
+    await publish('21007', 40);
+    await drained();
+    await tickAt(31);
+    expect(await prisma.alert.count({ where: { ruleId: rule.id, state: 'FIRING' } })).toBe(3);
+  });
+
   it('a restart between firing and delivery neither loses nor duplicates the notification', async () => {
     await createRule({ name: 'Khởi động lại', forSeconds: 0, keepFiringSeconds: 600 });
     app = await startAggregator({ ...env(), ALERT_CONSUMER_NAME: 'first' }, clock);

@@ -1,4 +1,4 @@
-import { quangNgaiUnitList } from '@ioc/persistence';
+import { seedEventCatalog } from '@ioc/persistence';
 import { describeConnectorConformance, type Connector } from '@ioc/connector-sdk';
 import { DvcConnector } from '../../apps/connectors/src/builtin/dvc.connector';
 import { EducationSystemConnector } from '../../apps/connectors/src/builtin/education-system.connector';
@@ -13,7 +13,6 @@ beforeAll(async () => {
 });
 afterAll(() => simulator.close());
 
-const knownUnitCodes = new Set(quangNgaiUnitList().units.map((unit) => unit.code));
 const restConfig = () => ({ baseUrl: simulator.url, pageSize: 5 });
 const common = {
   credentials: () => ({ token: SIMULATOR_TOKEN }),
@@ -23,7 +22,7 @@ const common = {
     { config: { baseUrl: 'ftp://x', pageSize: 25 }, field: 'baseUrl' },
     { config: { baseUrl: 'http://127.0.0.1', pageSize: 501 }, field: 'pageSize' },
   ],
-  knownUnitCodes,
+  catalog: seedEventCatalog(),
 };
 
 const builtins: [Connector, string][] = [

@@ -1,4 +1,4 @@
-import { quangNgaiUnitList } from '@ioc/persistence';
+import { seedEventCatalog } from '@ioc/persistence';
 import { describeConnectorConformance } from '@ioc/connector-sdk';
 import { connector } from '../../examples/connectors/pakn.connector';
 import { SIMULATOR_TOKEN, startSimulator, type RunningSimulator } from '../support';
@@ -22,5 +22,5 @@ describeConnectorConformance({
     { config: { baseUrl: 'http://127.0.0.1', pageSize: 0 }, field: 'pageSize' },
     { config: { baseUrl: 'http://127.0.0.1', pageSize: 2, typo: true }, field: 'typo' },
   ],
-  knownUnitCodes: new Set(quangNgaiUnitList().units.map((unit) => unit.code)),
+  catalog: seedEventCatalog(),
 });

@@ -60,18 +60,61 @@ describe('push ingestion (POST /ingest/:sourceId)', () => {
 
     const accepted = await post(body, headers);
     expect(accepted.status).toBe(202);
-    expect(await accepted.json()).toEqual({ accepted: 2, deadLettered: 1 });
+    expect(await accepted.json()).toEqual({
+      accepted: 2,
+      deadLettered: 1,
+      results: [
+        { index: 0, status: 'accepted', idempotencyKey: 'lgsp:a' },
+        { index: 1, status: 'accepted', idempotencyKey: 'lgsp:b' },
+        { index: 2, status: 'rejected', reason: expect.stringMatching(/^values.count: must be a finite number from 0 to 1000000/) as string, fields: ['values.count'] },
+      ],
+    });
     const queued = await queuedEvents(redis);
     expect([...queued.byKey.keys()].sort()).toEqual(['lgsp:a', 'lgsp:b']);
     expect(queued.byKey.get('lgsp:a')).toMatchObject({ sourceId, stream: 'dossiers' });
     const letters = await waitFor(async () => ((await deadLetters(redis)).length === 1 ? deadLetters(redis) : undefined));
-    expect(letters[0]).toMatchObject({ sourceId, stream: 'dossiers', stage: 'ingest', fields: ['values'] });
-    expect(letters[0]!.reason).toMatch(/values must map names to finite numbers/);
+    expect(letters[0]).toMatchObject({ sourceId, stream: 'dossiers', stage: 'ingest', fields: ['values.count'] });
+    expect(letters[0]!.reason).toMatch(/values.count: must be a finite number/);
 
     const replay = await post(body, headers);
     expect(replay.status).toBe(401);
     expect(((await replay.json()) as { message: string }).message).toMatch(/replayed request refused/);
     expect((await prisma.source.findUniqueOrThrow({ where: { id: sourceId } })).deadLetterCount).toBe(1);
+  });
+
+  it('answers each event with the aggregator\'s verdict: huge, negative, future, old and polluting events rejected with the reason (issue 13)', async () => {
+    const now = Date.now();
+    const iso = (ms: number): string => new Date(ms).toISOString();
+    const events = [
+      event('ok', { occurredAt: iso(now - 60_000) }),
+      event('huge', { values: { count: 1e308 } }),
+      event('negative', { values: { count: -3 } }),
+      event('future-6min', { occurredAt: iso(now + 6 * 60_000) }),
+      event('future-23h', { occurredAt: iso(now + 23 * 3_600_000) }),
+      event('ancient', { occurredAt: '2020-01-01T00:00:00Z' }),
+      event('unread-kind', { kind: 'dossier.unheard_of' }),
+    ];
+    const body = JSON.stringify({ stream: 'dossiers', events });
+    const timestamp = Math.floor(now / 1000);
+    const response = await post(body, { 'x-ioc-signature': sign(body, timestamp), 'x-ioc-timestamp': String(timestamp) });
+    expect(response.status).toBe(202);
+    const answer = (await response.json()) as { accepted: number; deadLettered: number; results: { status: string; fields?: string[]; reason?: string }[] };
+    expect(answer).toMatchObject({ accepted: 1, deadLettered: 6 });
+    expect(answer.results.map((r) => [r.status, r.fields])).toEqual([
+      ['accepted', undefined],
+      ['rejected', ['values.count']],
+      ['rejected', ['values.count']],
+      ['rejected', ['occurredAt']],
+      ['rejected', ['occurredAt']],
+      ['rejected', ['occurredAt']],
+      ['rejected', ['kind']],
+    ]);
+    expect(answer.results[1].reason).toContain('got 1e+308');
+    expect(answer.results[3].reason).toContain('in the future');
+    expect(answer.results[5].reason).toContain('older than the deduplication horizon');
+    const queued = await queuedEvents(redis);
+    expect(queued.byKey.has('lgsp:ok')).toBe(true);
+    expect(queued.byKey.has('lgsp:huge')).toBe(false);
   });
 
   it('refuses a bad signature, a stale timestamp and missing headers with 401 and says why', async () => {

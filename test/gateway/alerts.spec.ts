@@ -53,6 +53,7 @@ describe('gateway alerts: REST, rules, silences and the live socket', () => {
       ['leader.524', 'LEADER', '524'],
       ['viewer.522', 'VIEWER', '522'],
       ['operator.51', 'OPERATOR', '51'],
+      ['operator.522', 'OPERATOR', '522'],
     ] as const) {
       const unit = await backing.prisma.administrativeUnit.findUniqueOrThrow({ where: { code } });
       const user = await backing.prisma.user.create({ data: { username, displayName: username, role, unitId: unit.id, passwordHash } });
@@ -202,6 +203,47 @@ describe('gateway alerts: REST, rules, silences and the live socket', () => {
     await request(http).delete(`/silences/${id}`).set(...bearer(admin)).expect(204);
     const audit = await backing.prisma.auditLog.findMany({ where: { entityType: 'silence', entityId: id }, orderBy: { id: 'asc' } });
     expect(audit.map((row) => row.action)).toEqual(['silence.create', 'silence.update', 'silence.delete']);
+  });
+
+  it('keeps silences and rules inside their author\'s subtree, refusals audited (issue 13 finding 2)', async () => {
+    const endsAt = new Date(Date.now() + 3_600_000).toISOString();
+    const district = tokens['operator.522'];
+    const province = (await request(http).post('/silences').set(...bearer(admin)).send({ matchers: [{ name: 'unitCode', value: '524' }], endsAt }).expect(201))
+      .body as { id: string; unitCode: string };
+    expect(province.unitCode).toBe('51');
+
+    // A district operator's "/51/.*" silence is accepted but belongs to (and can only mute) the district.
+    const wide = await request(http).post('/silences').set(...bearer(district)).send({ matchers: [{ name: 'unitPath', value: '/51/.*', isRegex: true }], endsAt }).expect(201);
+    expect(wide.body).toMatchObject({ unitCode: '522' });
+    await request(http).post('/silences').set(...bearer(district)).send({ matchers: [{ name: 'unitCode', value: '524' }], endsAt, unitCode: '51' }).expect(403);
+    // The catastrophic pattern of finding 1 compiles on RE2 (linear time); a lookbehind has no linear algorithm and is refused by name.
+    await request(http).post('/silences').set(...bearer(district)).send({ matchers: [{ name: 'ruleId', value: '([0-9a-f-]+)+Z', isRegex: true }], endsAt }).expect(201);
+    const lookbehind = await request(http).post('/silences').set(...bearer(district)).send({ matchers: [{ name: 'unitCode', value: '(?<=5)22', isRegex: true }], endsAt }).expect(400);
+    expect((lookbehind.body as { message: string }).message).toContain('(?<');
+
+    const listed = (await request(http).get('/silences').set(...bearer(district)).expect(200)).body as { id: string; unitCode: string }[];
+    expect(listed.map((s) => s.unitCode)).toEqual(['522', '522']);
+    expect(listed.map((s) => s.id)).not.toContain(province.id);
+    await request(http).get(`/silences/${province.id}`).set(...bearer(district)).expect(403);
+    await request(http).patch(`/silences/${province.id}`).set(...bearer(district)).send({ endsAt: new Date(Date.now() + 60_000).toISOString() }).expect(403);
+    await request(http).delete(`/silences/${province.id}`).set(...bearer(district)).expect(403);
+    expect(await backing.prisma.silence.findUniqueOrThrow({ where: { id: province.id } })).toMatchObject({ endsAt: new Date(endsAt) });
+    const refusals = await backing.prisma.auditLog.findMany({ where: { entityId: province.id, action: 'silence.refused' } });
+    expect(refusals.map((row) => row.actorId)).toEqual([userIds['operator.522'], userIds['operator.522'], userIds['operator.522']]);
+    // The province still sees and manages the district's silence.
+    await request(http).delete(`/silences/${(wide.body as { id: string }).id}`).set(...bearer(admin)).expect(204);
+
+    const provinceRule = (await request(http).post('/alert-rules').set(...bearer(admin))
+      .send({ name: 'Toàn tỉnh', kind: 'THRESHOLD_BELOW', indicatorId: 'doc.processed_online_pct', params: { threshold: 50 }, severity: 'MINOR' }).expect(201)).body as { id: string };
+    const districtRule = (await request(http).post('/alert-rules').set(...bearer(district))
+      .send({ name: 'Quận 522', kind: 'THRESHOLD_BELOW', indicatorId: 'doc.processed_online_pct', params: { threshold: 50 }, severity: 'MINOR', scope: { subtreeOf: '522' } }).expect(201)).body as { id: string; unitId: string };
+    const rules = ((await request(http).get('/alert-rules').set(...bearer(district)).expect(200)).body as { id: string }[]).map((r) => r.id);
+    expect(rules).toContain(districtRule.id);
+    expect(rules).not.toContain(provinceRule.id);
+    await request(http).patch(`/alert-rules/${provinceRule.id}`).set(...bearer(district)).send({ severity: 'CRITICAL' }).expect(403);
+    await request(http).delete(`/alert-rules/${provinceRule.id}`).set(...bearer(district)).expect(403);
+    await request(http).delete(`/alert-rules/${districtRule.id}`).set(...bearer(admin)).expect(204);
+    await request(http).delete(`/alert-rules/${provinceRule.id}`).set(...bearer(admin)).expect(204);
   });
 
   it('delivers a notification to every live session of its recipient only, and acknowledges over the socket', async () => {

@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { loadConfig } from '@ioc/config';
-import { AppModule } from '../../apps/simulator/src/app.module';
+import { AppModule, configureSimulatorApp } from '../../apps/simulator/src/app.module';
 import { SimulatorConfig } from '../../apps/simulator/src/config/simulator-config';
 import { NO_FAULTS, SimulatorCore } from '../../apps/simulator/src/source-systems/simulator-core';
 
@@ -28,6 +28,7 @@ export async function startSimulator(options: { historyDays?: number; now?: () =
     faults: NO_FAULTS,
   });
   const app = await NestFactory.create(AppModule.forRoot(config, core), { logger: false });
+  configureSimulatorApp(app, config);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return { url, core, app, close: () => app.close() };

@@ -1,14 +1,12 @@
 import { type DynamicModule, Module, type INestApplication } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { QueueName } from '@ioc/contracts';
 import { PersistenceModule } from '@ioc/persistence';
-import { loggingModule } from '@ioc/platform';
+import { jsonBodyMiddleware, loggingModule } from '@ioc/platform';
 import { QueuesModule, RedisModule } from '@ioc/queues';
 import { ConnectorsConfig } from './config/connectors-config';
 import { ConnectorsExceptionFilter } from './errors/connectors-exception.filter';
 import { IngestModule } from './ingest/ingest.module';
-import type { RawBodyRequest } from './ingest/ingest.controller';
 import { MetricsModule } from './metrics/metrics.module';
 import { RegistryModule } from './registry/registry.module';
 import { SourcesModule } from './sources/sources.module';
@@ -42,12 +40,7 @@ export class AppModule {
   }
 }
 
-/** HTTP set-up shared by main and the tests: a JSON parser that keeps the raw bytes push signatures cover. */
+/** HTTP set-up shared by main and the tests: the guarded JSON reader, which keeps the raw bytes push signatures cover. */
 export function configureConnectorsApp(app: INestApplication, config: ConnectorsConfig): void {
-  (app as NestExpressApplication).useBodyParser('json', {
-    limit: config.INGEST_MAX_BODY_BYTES,
-    verify: (request: RawBodyRequest, _response: unknown, buffer: Buffer) => {
-      request.rawBody = buffer;
-    },
-  });
+  app.use(jsonBodyMiddleware({ maxBytes: config.INGEST_MAX_BODY_BYTES, maxDepth: config.HTTP_MAX_JSON_DEPTH }));
 }

@@ -1,5 +1,5 @@
-import { type DynamicModule, Module } from '@nestjs/common';
-import { loggingModule } from '@ioc/platform';
+import { type DynamicModule, type INestApplication, Module } from '@nestjs/common';
+import { jsonBodyMiddleware, loggingModule } from '@ioc/platform';
 import { SimulatorConfig } from './config/simulator-config';
 import { HealthController } from './health/health.controller';
 import { SimulatorCore } from './source-systems/simulator-core';
@@ -37,4 +37,9 @@ export class AppModule {
       exports: [SimulatorConfig],
     };
   }
+}
+
+/** HTTP set-up shared by main and the tests: the guarded JSON reader (clear 4xx for every bad body). */
+export function configureSimulatorApp(app: INestApplication, config: SimulatorConfig): void {
+  app.use(jsonBodyMiddleware({ maxBytes: config.HTTP_MAX_BODY_BYTES, maxDepth: config.HTTP_MAX_JSON_DEPTH }));
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig } from '@ioc/config';
 import { exitOnStartupError, startHttpApp } from '@ioc/platform';
-import { AppModule } from './app.module';
+import { AppModule, configureSimulatorApp } from './app.module';
 import { SimulatorConfig } from './config/simulator-config';
 
 try {
@@ -14,6 +14,7 @@ try {
     portVariable: 'SIMULATOR_PORT',
     host: config.SIMULATOR_HOST,
     needsBackingServices: false,
+    configure: (app) => configureSimulatorApp(app, config),
   });
 } catch (error) {
   exitOnStartupError('simulator', error);

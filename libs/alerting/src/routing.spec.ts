@@ -12,6 +12,7 @@ describe('scope and routing', () => {
     expect(inScope({ tiers: ['COMMUNE'], subtreeOf: '522' }, commune)).toBe(true);
     expect(inScope({ subtreeOf: '524' }, commune)).toBe(false);
     expect(inScope({ unitCodes: ['21002'] }, commune)).toBe(false);
+    expect(inScope({ subtreeOf: '51', within: '/51/524/' }, commune)).toBe(false);
   });
   it('routes to the nearest unit with recipients, then up the tree', () => {
     expect(routingChain(commune.path, new Set(['51', '522', '524']))).toEqual(['522', '51']);
@@ -34,8 +35,8 @@ describe('grouping timings', () => {
 });
 
 describe('silences and quiet hours', () => {
-  const labels = { ruleId: 'r1', unitCode: '21001', severity: 'MAJOR' };
-  const silence = { id: 's', matchers: [{ name: 'unitCode', value: '210.*', isRegex: true }], startsAt: t('2026-11-23T01:00:00Z'), endsAt: t('2026-11-23T02:00:00Z') };
+  const labels = { ruleId: 'r1', unitCode: '21001', unitPath: '/51/522/21001/', severity: 'MAJOR' };
+  const silence = { id: 's', matchers: [{ name: 'unitCode', value: '210.*', isRegex: true }], scopePath: '/51/', startsAt: t('2026-11-23T01:00:00Z'), endsAt: t('2026-11-23T02:00:00Z') };
   it('silences matching alerts inside the window only', () => {
     expect(findSilence(labels, [silence], t('2026-11-23T01:30:00Z'))).toBe(silence);
     expect(findSilence(labels, [silence], t('2026-11-23T02:00:00Z'))).toBeUndefined();

@@ -23,6 +23,8 @@ export interface AlertRuleRow {
   scope: unknown;
   forSeconds: number;
   keepFiringSeconds: number;
+  /** Unit path of the owner (author's unit); absent or null = the whole province. */
+  ownerPath?: string | null;
 }
 
 const TIERS: UnitTierName[] = ['PROVINCE', 'DISTRICT', 'COMMUNE'];
@@ -98,6 +100,7 @@ export function validateRule(row: AlertRuleRow): RuleSpec {
     unitCodes: stringList('unitCodes'),
     tiers: tiers as UnitTierName[] | undefined,
     subtreeOf: subtreeOf as string | undefined,
+    within: row.ownerPath ?? undefined,
   };
 
   const notifyRoles = params.notifyRoles === undefined ? ['LEADER'] : params.notifyRoles;

@@ -6,6 +6,7 @@ export function inScope(scope: RuleScope, unit: UnitRef): boolean {
   if (scope.unitCodes && !scope.unitCodes.includes(unit.code)) return false;
   if (scope.tiers && scope.tiers.length > 0 && !scope.tiers.includes(unit.tier)) return false;
   if (scope.subtreeOf && !unit.path.includes(`/${scope.subtreeOf}/`)) return false;
+  if (scope.within && !unit.path.startsWith(scope.within)) return false;
   return true;
 }
 

@@ -16,6 +16,8 @@ export interface RuleScope {
   tiers?: UnitTierName[];
   /** Code of a unit; the rule covers that unit and everything below it. */
   subtreeOf?: string;
+  /** Unit path of the rule's owner (its author's unit): the rule never covers a unit outside it. */
+  within?: string;
 }
 
 export type RuleParams =

@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsString, Matches, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -18,6 +18,17 @@ export class BaseConfig {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
+
+  /** Largest HTTP request body (bytes); larger ones get 413 before parsing. The connectors' push route uses INGEST_MAX_BODY_BYTES. */
+  @IsInt()
+  @Min(1024)
+  HTTP_MAX_BODY_BYTES = 102_400;
+
+  /** Deepest JSON nesting accepted in a request body or socket message; deeper ones get 400. */
+  @IsInt()
+  @Min(4)
+  @Max(256)
+  HTTP_MAX_JSON_DEPTH = 32;
 
   /** Seconds to finish in-flight work after SIGTERM before closing anyway. */
   @IsInt()

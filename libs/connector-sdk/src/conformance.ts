@@ -1,4 +1,5 @@
 /// <reference types="jest" />
+import { DEFAULT_EVENT_LIMITS, type EventCatalog } from '@ioc/indicators';
 import type { Connector } from './connector';
 import { validateAgainstSchema } from './config-validation';
 import { ConnectorConfigError } from './errors';
@@ -18,7 +19,8 @@ export interface ConformanceOptions {
   invalidConfigs: { config: unknown; field: string }[];
   /** Stream to read; the source must hold at least two pages of it and not change during the suite. */
   stream: string;
-  knownUnitCodes: ReadonlySet<string>;
+  /** Units and indicators the aggregator knows: events are judged by its rule (see seedEventCatalog in @ioc/persistence). */
+  catalog: EventCatalog;
   sourceId?: string;
 }
 
@@ -38,7 +40,7 @@ const KIT_HTTP: HttpClientOptions = {
  * repeated when a read is interrupted and resumed. Call it at the top level of a spec file.
  */
 export function describeConnectorConformance(options: ConformanceOptions): void {
-  const { connector, stream, knownUnitCodes } = options;
+  const { connector, stream, catalog } = options;
   const sourceId = options.sourceId ?? '00000000-0000-4000-8000-00000000c0de';
   const typed = () => ({
     config: validateAgainstSchema(connector.spec.configSchema, options.config(), 'config'),
@@ -48,7 +50,7 @@ export function describeConnectorConformance(options: ConformanceOptions): void 
     const batches: ValidatedBatch[] = [];
     let last = cursor;
     for await (const batch of runRead({
-      connector, sourceId, stream, ...typed(), cursor, http: new HttpClient(KIT_HTTP), validation: { knownUnitCodes },
+      connector, sourceId, stream, ...typed(), cursor, http: new HttpClient(KIT_HTTP), validation: { ...catalog, limits: DEFAULT_EVENT_LIMITS, now: new Date() },
     })) {
       batches.push(batch);
       last = batch.cursor ?? last;

@@ -2,7 +2,6 @@ export * from './config-validation';
 export * from './conformance';
 export * from './connector';
 export * from './errors';
-export * from './event-validation';
 export * from './http-client';
 export * from './idempotency';
 export * from './read-runner';

@@ -1,6 +1,6 @@
 import type { NormalizedEvent } from '@ioc/contracts';
+import { validateEvent, type EventRules } from '@ioc/indicators';
 import type { Connector, ConnectorLogger, ConnectorMetrics, ReadContext } from './connector';
-import { validateEvent, type EventValidationOptions } from './event-validation';
 import type { HttpClient } from './http-client';
 
 export interface RefusedRecord {
@@ -30,7 +30,8 @@ export interface RunReadOptions<TConfig, TCredentials> {
   credentials: TCredentials;
   cursor: string | null;
   http: HttpClient;
-  validation: EventValidationOptions;
+  /** The event-validity rule's catalog, limits and clock (the aggregator's own rule). */
+  validation: EventRules;
   range?: { from: Date; to: Date };
   /** Largest raw record accepted (bytes of JSON); bigger ones are dead-lettered unread. */
   maxRecordBytes?: number;

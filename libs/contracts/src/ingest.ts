@@ -14,7 +14,15 @@ export interface IngestRequest {
   events: unknown[];
 }
 
+/** The verdict on one pushed event: the one the aggregator reaches (same rule, same limits, same catalog). */
+export type IngestEventResult =
+  | { index: number; status: 'accepted'; idempotencyKey: string }
+  | { index: number; status: 'rejected'; reason: string; fields: string[] };
+
 export interface IngestResponse {
   accepted: number;
+  /** Rejected events, dead-lettered with their reason. */
   deadLettered: number;
+  /** One entry per event, in request order. */
+  results: IngestEventResult[];
 }

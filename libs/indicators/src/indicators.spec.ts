@@ -6,7 +6,6 @@ import { MemoryState } from './memory-state';
 import { evaluateTarget, judgedReading, meets, projectToDeadline, scorecards, targetFor, targetStatus, type TargetData, type TargetInputs } from './targets';
 import { collectTerms } from './terms';
 import { UnitTree, type UnitNode } from './unit-tree';
-import { validateEvent } from './validate-event';
 
 const SINCE = new Date('2020-01-01T00:00:00Z');
 const node = (code: string, parentCode: string | null, tier: UnitNode['tier']): UnitNode => ({ code, parentCode, tier, validFrom: SINCE, validTo: null });
@@ -268,24 +267,6 @@ describe('Nghị quyết 13-NQ/TU read as meant (hand-worked)', () => {
     const atDeadline = evaluateTarget(commune, inputs);
     const [card] = scorecards([commune], later, new Map(), new Map([['c', atDeadline]]));
     expect(card.entries[0]).toMatchObject({ status: 'missed', deadline: '2026-12-31', atDeadline: { met: false, unitsMet: 1, unitsEvaluated: 2 } });
-  });
-});
-
-describe('validateEvent', () => {
-  const context = { tree, terms: TERMS, now: new Date('2026-11-23T00:00:00Z'), maxFutureMs: 300_000 };
-  it('accepts a well-formed event', () => {
-    expect(validateEvent(event('C1', '2026-11-22T08:00:00+07:00', 'visit', { count: 1 }), context)).toBeNull();
-  });
-  it('names every problem and field', () => {
-    const problem = validateEvent({ ...event('ZZ', '2027-01-01T00:00:00+07:00', 'visit', { count: -1 }) }, context);
-    expect(problem?.fields).toEqual(['occurredAt', 'unitCode', 'values.count']);
-    expect(problem?.reason).toContain('unknown unit "ZZ"');
-    expect(validateEvent(event('C1', '2026-11-22T08:00:00+07:00', 'nope'), context)?.fields).toEqual(['kind']);
-    expect(validateEvent(event('C1', '2026-11-22T08:00:00', 'visit', { count: 1 }), context)?.fields).toEqual(['occurredAt']);
-    expect(validateEvent(event('C1', '2026-11-22T08:00:00+07:00', 'visit', {}), context)?.fields).toEqual(['values.count']);
-    const horizon = { ...context, maxAgeMs: 30 * 86_400_000 };
-    expect(validateEvent(event('C1', '2026-10-01T08:00:00+07:00', 'visit', { count: 1 }), horizon)?.reason).toContain('older than the deduplication horizon');
-    expect(validateEvent(event('C1', '2026-11-01T08:00:00+07:00', 'visit', { count: 1 }), horizon)).toBeNull();
   });
 });
 

@@ -6,3 +6,4 @@ export * from './seed/seed';
 export * from './ensure-database';
 export * from './units';
 export * from './seed/demo-sources';
+export * from './seed/seed-event-catalog';

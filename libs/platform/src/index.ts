@@ -7,3 +7,5 @@ export * from './redact-url';
 export * from './redis-health.indicator';
 export * from './shutdown';
 export * from './bootstrap';
+export * from './http-input';
+export * from './json-input';

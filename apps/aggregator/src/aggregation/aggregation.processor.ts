@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { Worker, type Job } from 'bullmq';
 import type Redis from 'ioredis';
 import { QueueName, type DeadLetterEntry, type EventBatchJob, type NormalizedEvent } from '@ioc/contracts';
-import { validateEvent, withUnitKey } from '@ioc/indicators';
+import { type EventLimits, validateEvent } from '@ioc/indicators';
 import { createRedisConnection } from '@ioc/queues';
 import { CatalogService } from '../catalog/catalog.service';
 import { CLOCK, type Clock } from '../clock/clock';
@@ -21,6 +21,7 @@ export class AggregationProcessor implements OnApplicationBootstrap, OnApplicati
   private readonly logger = new Logger(AggregationProcessor.name);
   private worker?: Worker<EventBatchJob>;
   private connection?: Redis;
+  private readonly limits: EventLimits;
 
   constructor(
     private readonly catalog: CatalogService,
@@ -28,7 +29,9 @@ export class AggregationProcessor implements OnApplicationBootstrap, OnApplicati
     private readonly deadLetters: DeadLetterService,
     private readonly config: AggregatorConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  ) {
+    this.limits = config.eventLimits();
+  }
 
   onApplicationBootstrap(): void {
     const { REDIS_URL, REDIS_PREFIX, AGGREGATOR_CONCURRENCY, AGGREGATOR_JOB_LOCK_MS } = this.config;
@@ -54,18 +57,17 @@ export class AggregationProcessor implements OnApplicationBootstrap, OnApplicati
   async process(job: Job<EventBatchJob>): Promise<{ applied: number; refused: number }> {
     const { tree, terms } = this.catalog.current();
     const now = this.clock.now();
-    const rules = { tree, terms, now, maxFutureMs: this.config.AGGREGATOR_MAX_FUTURE_SKEW_MS, maxAgeMs: this.config.AGGREGATOR_DEDUPE_TTL_DAYS * 86_400_000 };
+    const rules = { tree, terms, now, limits: this.limits };
     const events = Array.isArray(job.data?.events) ? (job.data.events as unknown[]) : [];
     const valid: NormalizedEvent[] = [];
     const refused: DeadLetterEntry[] = [];
-    for (const [index, received] of events.entries()) {
-      const event = withUnitKey(received, tree);
-      const problem = validateEvent(event, rules);
-      if (!problem) valid.push(event as NormalizedEvent);
+    for (const [index, event] of events.entries()) {
+      const verdict = validateEvent(event, rules);
+      if (verdict.ok) valid.push(verdict.event);
       else {
         refused.push({
-          reason: `events[${index}]: ${problem.reason}`,
-          fields: problem.fields,
+          reason: `events[${index}]: ${verdict.reason}`,
+          fields: verdict.fields,
           sourceId: job.data?.sourceId ?? null,
           stream: job.data?.stream ?? null,
           stage: 'aggregator',

@@ -79,7 +79,7 @@ export class StateStoreService {
         return [`c:${bucket}`, ttl, `g:${bucket}`, ttl, `go:${bucket}`, ttl];
       }),
     };
-    const args = [this.prefix, this.config.AGGREGATOR_DEDUPE_TTL_DAYS * DAY_S, JSON.stringify(batch)];
+    const args = [this.prefix, this.config.EVENT_MAX_AGE_DAYS * DAY_S, JSON.stringify(batch)];
     return (this.redis as unknown as { applyBatch: ApplyCommand }).applyBatch(...args);
   }
 

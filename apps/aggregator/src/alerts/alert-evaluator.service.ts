@@ -46,12 +46,12 @@ export class AlertEvaluatorService {
   /** Reloads rules and units (enabled rules only; invalid ones are reported and skipped). */
   async reloadCatalog(): Promise<void> {
     const [rows, units] = await Promise.all([
-      this.prisma.alertRule.findMany({ where: { enabled: true } }),
+      this.prisma.alertRule.findMany({ where: { enabled: true }, include: { unit: { select: { path: true } } } }),
       this.prisma.administrativeUnit.findMany({ where: { validTo: null }, select: { id: true, code: true, name: true, tier: true, path: true, depth: true } }),
     ]);
     this.rules = rows.flatMap((row) => {
       try {
-        return [validateRule(row)];
+        return [validateRule({ ...row, ownerPath: row.unit?.path ?? null })];
       } catch (error) {
         if (!(error instanceof InvalidRuleError)) throw error;
         this.logger.error({ ruleId: row.id, field: error.field }, error.message);

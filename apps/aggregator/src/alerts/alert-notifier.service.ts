@@ -137,10 +137,11 @@ export class AlertNotifierService {
   }
 
   private async activeSilences(now: Date): Promise<SilenceWindow[]> {
-    const rows = await this.prisma.silence.findMany({ where: { startsAt: { lte: now }, endsAt: { gt: now } } });
+    const rows = await this.prisma.silence.findMany({ where: { startsAt: { lte: now }, endsAt: { gt: now } }, include: { unit: { select: { path: true } } } });
     return rows.flatMap((row) => {
       try {
-        return [{ id: row.id, matchers: parseMatchers(row.matchers), startsAt: row.startsAt, endsAt: row.endsAt }];
+        // No owner unit: a province-wide silence (every unit path starts with "/").
+        return [{ id: row.id, matchers: parseMatchers(row.matchers), scopePath: row.unit?.path ?? '/', startsAt: row.startsAt, endsAt: row.endsAt }];
       } catch (error) {
         this.logger.error({ silenceId: row.id }, `Silence ignored, its matchers are invalid: ${(error as Error).message}`);
         return [];

@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
-import { BaseConfig } from '@ioc/config';
+import { EventRulesConfig } from '@ioc/config';
 import { IsEmail, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 
 /** Environment of the aggregator worker. */
-export class AggregatorConfig extends BaseConfig {
+export class AggregatorConfig extends EventRulesConfig {
   /** Event batches processed at once by this process (Lua scripts keep concurrent batches safe). */
   @IsInt()
   @Min(1)
@@ -24,16 +24,6 @@ export class AggregatorConfig extends BaseConfig {
   @IsInt()
   @Min(1000)
   AGGREGATOR_CATALOG_REFRESH_MS: number = 30_000;
-
-  /** Days an idempotency key is remembered (covers year-to-date windows); older events are dead-lettered. */
-  @IsInt()
-  @Min(1)
-  AGGREGATOR_DEDUPE_TTL_DAYS: number = 400;
-
-  /** Tolerated clock skew for events stamped in the future; later ones are dead-lettered. */
-  @IsInt()
-  @Min(0)
-  AGGREGATOR_MAX_FUTURE_SKEW_MS: number = 300_000;
 
   /** Approximate length kept of the indicator-updates stream (gateways replay from it). */
   @IsInt()

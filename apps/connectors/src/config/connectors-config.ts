@@ -1,8 +1,8 @@
-import { BaseConfig } from '@ioc/config';
+import { EventRulesConfig } from '@ioc/config';
 import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 /** Environment of the connectors app (scheduled pulls, push ingestion, backfill). */
-export class ConnectorsConfig extends BaseConfig {
+export class ConnectorsConfig extends EventRulesConfig {
   @IsInt()
   @Min(0)
   @Max(65535)

@@ -1,15 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { IngestHeader, type IngestResponse, type NormalizedEvent } from '@ioc/contracts';
-import { validateAgainstSchema, validateEvent, type RefusedRecord } from '@ioc/connector-sdk';
+import { IngestHeader, type IngestEventResult, type IngestResponse, type NormalizedEvent } from '@ioc/contracts';
+import { validateAgainstSchema, type RefusedRecord } from '@ioc/connector-sdk';
+import { validateEvent } from '@ioc/indicators';
 import { PrismaService } from '@ioc/persistence';
 import { REDIS_CLIENT } from '@ioc/queues';
 import { ConnectorsConfig } from '../config/connectors-config';
+import { EventRulesService } from '../event-rules/event-rules.service';
 import { RequestAuthenticationError, SourceNotFoundError, SourceRequestError } from '../errors/domain-errors';
 import { EventPublisherService } from '../sync/event-publisher.service';
 import { SourceContextService } from '../sync/source-context.service';
-import { UnitCodesService } from '../units/unit-codes.service';
 import { IngestRequestDto } from './dto/ingest-request.dto';
 import { PUSH_CONNECTOR_TYPE, PushCredentials } from './push-credentials';
 
@@ -24,8 +25,9 @@ const SIGNING_HELP = `sign "<timestamp>.<raw body>" with HMAC-SHA256 and the sou
 
 /**
  * Push ingestion: verifies the HMAC signature and timestamp, refuses replays (each signature
- * is accepted once within the allowed clock skew), then validates every event exactly as a
- * pulled one: valid events are queued in batches, the others dead-lettered with the reason.
+ * is accepted once within the allowed clock skew), then judges every event by the aggregator's
+ * own rule: valid events are queued in batches, the others dead-lettered with the reason, and the
+ * answer gives the verdict on each event.
  */
 @Injectable()
 export class IngestService {
@@ -33,7 +35,7 @@ export class IngestService {
     private readonly prisma: PrismaService,
     private readonly sources: SourceContextService,
     private readonly publisher: EventPublisherService,
-    private readonly units: UnitCodesService,
+    private readonly eventRules: EventRulesService,
     private readonly config: ConnectorsConfig,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {}
@@ -47,22 +49,30 @@ export class IngestService {
     await this.authenticate(sourceId, hmacSecret, request);
 
     const payload = validateAgainstSchema(IngestRequestDto, request.body, 'ingest request');
-    const knownUnitCodes = await this.units.codes();
+    const rules = await this.eventRules.rules();
     const accepted: NormalizedEvent[] = [];
     const refused: RefusedRecord[] = [];
-    for (const candidate of payload.events) {
+    const results: IngestEventResult[] = payload.events.map((candidate, index) => {
       const filled = typeof candidate === 'object' && candidate !== null && !Array.isArray(candidate)
         ? { sourceId, stream: payload.stream, ...candidate }
         : candidate;
-      const result = validateEvent(filled, { knownUnitCodes, maxBytes: 16_384 });
-      if (!result.ok) refused.push({ raw: candidate, reason: result.reason, fields: result.fields });
-      else if (result.event.sourceId !== sourceId || result.event.stream !== payload.stream) {
-        refused.push({ raw: candidate, reason: 'event names another source or stream than the request', fields: ['sourceId', 'stream'] });
-      } else accepted.push(result.event);
-    }
+      const verdict = validateEvent(filled, rules);
+      const refusal = !verdict.ok
+        ? { reason: verdict.reason, fields: verdict.fields }
+        : verdict.event.sourceId !== sourceId || verdict.event.stream !== payload.stream
+          ? { reason: 'event names another source or stream than the request', fields: ['sourceId', 'stream'] }
+          : null;
+      if (refusal) {
+        refused.push({ raw: candidate, ...refusal });
+        return { index, status: 'rejected', ...refusal };
+      }
+      const event = (verdict as { event: NormalizedEvent }).event;
+      accepted.push(event);
+      return { index, status: 'accepted', idempotencyKey: event.idempotencyKey };
+    });
     await this.publisher.publish(sourceId, payload.stream, accepted);
     await this.publisher.deadLetter(sourceId, payload.stream, refused, 'ingest');
-    return { accepted: accepted.length, deadLettered: refused.length };
+    return { accepted: accepted.length, deadLettered: refused.length, results };
   }
 
   private async authenticate(sourceId: string, secret: string, { signature, timestamp, rawBody }: SignedRequest): Promise<void> {

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SourceHealthModule } from '../source-health/source-health.module';
-import { UnitCodesService } from '../units/unit-codes.service';
+import { EventRulesService } from '../event-rules/event-rules.service';
 import { EventPublisherService } from './event-publisher.service';
 import { PullSchedulerService } from './pull-scheduler.service';
 import { SourceContextService } from './source-context.service';
@@ -9,7 +9,7 @@ import { SyncService } from './sync.service';
 
 @Module({
   imports: [SourceHealthModule],
-  providers: [SyncService, SourceContextService, EventPublisherService, UnitCodesService, PullSchedulerService, SourcePullProcessor],
-  exports: [SyncService, SourceContextService, EventPublisherService, UnitCodesService],
+  providers: [SyncService, SourceContextService, EventPublisherService, EventRulesService, PullSchedulerService, SourcePullProcessor],
+  exports: [SyncService, SourceContextService, EventPublisherService, EventRulesService],
 })
 export class SyncModule {}

@@ -5,7 +5,7 @@ import { PrismaService } from '@ioc/persistence';
 import { ConnectorsConfig } from '../config/connectors-config';
 import { ConnectorMetricsService } from '../metrics/connector-metrics.service';
 import { SourceHealthService } from '../source-health/source-health.service';
-import { UnitCodesService } from '../units/unit-codes.service';
+import { EventRulesService } from '../event-rules/event-rules.service';
 import { EventPublisherService } from './event-publisher.service';
 import { SourceContextService } from './source-context.service';
 
@@ -32,7 +32,7 @@ export class SyncService implements OnApplicationShutdown {
     private readonly sources: SourceContextService,
     private readonly publisher: EventPublisherService,
     private readonly health: SourceHealthService,
-    private readonly units: UnitCodesService,
+    private readonly eventRules: EventRulesService,
     private readonly config: ConnectorsConfig,
     private readonly metrics: ConnectorMetricsService,
   ) {}
@@ -52,7 +52,6 @@ export class SyncService implements OnApplicationShutdown {
     try {
       const { connector, config, credentials, http } = this.sources.resolve(source);
       const streams = backfill ? [backfill.stream] : connector.discover(config).map((stream) => stream.name);
-      const knownUnitCodes = await this.units.codes();
       for (const stream of streams) {
         try {
           const cursor = backfill ? null : ((source.cursor as Record<string, string>)[stream] ?? null);
@@ -60,7 +59,7 @@ export class SyncService implements OnApplicationShutdown {
             connector, sourceId, stream, config, credentials, http, cursor, logger,
             metrics: this.metrics.forStream(sourceId, stream),
             range: backfill ? { from: new Date(backfill.from), to: new Date(backfill.to) } : undefined,
-            validation: { knownUnitCodes },
+            validation: await this.eventRules.rules(),
             maxRecordBytes: this.config.MAX_RECORD_BYTES,
             signal: abort.signal,
           })) {

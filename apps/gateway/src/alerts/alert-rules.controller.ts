@@ -14,14 +14,14 @@ export class AlertRulesController {
   constructor(private readonly rules: AlertRulesService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Alert rules' })
-  list(): Promise<AlertRule[]> {
-    return this.rules.list();
+  @ApiOperation({ summary: "Alert rules owned by units in the caller's subtree" })
+  list(@CurrentPrincipal() principal: Principal): Promise<AlertRule[]> {
+    return this.rules.list(principal);
   }
 
   @Get(':id')
-  get(@Param('id', ParseUUIDPipe) id: string): Promise<AlertRule> {
-    return this.rules.get(id);
+  get(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<AlertRule> {
+    return this.rules.get(principal, id);
   }
 
   @Post()

@@ -4,7 +4,7 @@ import { validateSync } from 'class-validator';
 import { validateRule } from '@ioc/alerting';
 import { type AlertRule, PrismaService, type Prisma } from '@ioc/persistence';
 import { AuditService } from '../audit/audit.service';
-import type { Principal } from '../auth/principal';
+import { isProvinceWide, ownedWithin, ownsObject, type Principal } from '../auth/principal';
 import { ScopeService } from '../auth/scope.service';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../common/domain-errors';
 import { fieldErrors } from '../common/validation';
@@ -22,20 +22,28 @@ export class AlertRulesService {
     private readonly audit: AuditService,
   ) {}
 
-  list(): Promise<AlertRule[]> {
-    return this.prisma.alertRule.findMany({ orderBy: [{ name: 'asc' }, { id: 'asc' }] });
+  /** Rules owned by units in the caller's subtree. */
+  list(principal: Principal): Promise<AlertRule[]> {
+    return this.prisma.alertRule.findMany({ where: ownedWithin(principal), orderBy: [{ name: 'asc' }, { id: 'asc' }] });
   }
 
-  async get(id: string): Promise<AlertRule> {
-    const rule = await this.prisma.alertRule.findUnique({ where: { id } });
+  /** The rule, when its owner unit lies in the caller's subtree; refusals are audited. */
+  async get(principal: Principal, id: string): Promise<AlertRule> {
+    const rule = await this.prisma.alertRule.findUnique({ where: { id }, include: { unit: { select: { code: true, path: true } } } });
     if (!rule) throw new NotFoundError(`No alert rule ${id}`);
-    return rule;
+    const { unit, ...row } = rule;
+    if (!ownsObject(principal, unit)) {
+      await this.audit.record(principal, { action: 'alert_rule.refused', entityType: 'alert_rule', entityId: id, before: row });
+      throw new ForbiddenError(`Alert rule ${id} belongs to unit ${unit?.code ?? 'province'}, outside your scope (${principal.unitCode})`);
+    }
+    return row;
   }
 
   async create(actor: Principal, input: CreateAlertRuleDto): Promise<AlertRule> {
     const data = await this.checked(actor, { forSeconds: 0, keepFiringSeconds: 0, enabled: true, ...input });
     return this.prisma.$transaction(async (tx) => {
-      const row = await tx.alertRule.create({ data });
+      // Owned by the author's unit; a province-wide author's rules are the province's (system) rules.
+      const row = await tx.alertRule.create({ data: { ...data, unitId: isProvinceWide(actor) ? null : actor.unitId } });
       await this.audit.record(actor, { action: 'alert_rule.create', entityType: 'alert_rule', entityId: row.id, after: row }, tx);
       return row;
     });
@@ -43,7 +51,7 @@ export class AlertRulesService {
 
   /** Changes are merged into the stored rule and the result is validated as a whole (a new kind needs its params). */
   async update(actor: Principal, id: string, input: UpdateAlertRuleDto): Promise<AlertRule> {
-    const before = await this.get(id);
+    const before = await this.get(actor, id);
     const merged: RuleInput = {
       name: before.name,
       kind: before.kind,
@@ -65,7 +73,7 @@ export class AlertRulesService {
   }
 
   async remove(actor: Principal, id: string): Promise<void> {
-    const before = await this.get(id);
+    const before = await this.get(actor, id);
     await this.prisma.$transaction(async (tx) => {
       await tx.alertRule.delete({ where: { id } });
       await this.audit.record(actor, { action: 'alert_rule.delete', entityType: 'alert_rule', entityId: id, before }, tx);

@@ -15,3 +15,15 @@ export interface Principal {
 }
 
 export const inScope = (principal: Principal, unitPath: string): boolean => unitPath.startsWith(principal.unitPath);
+
+/** A principal whose scope is the whole province (the tree's root): the only one that manages unit-less (system) objects. */
+export const isProvinceWide = (principal: Principal): boolean => principal.unitPath.split('/').filter(Boolean).length <= 1;
+
+/** Whether an object owned by this unit (null: the province) lies in the principal's subtree. */
+export const ownsObject = (principal: Principal, owner: { path: string } | null): boolean =>
+  owner ? inScope(principal, owner.path) : isProvinceWide(principal);
+
+/** Prisma filter of objects with an owning unit relation that lie in the principal's subtree. */
+export const ownedWithin = (principal: Principal): { OR: object[] } => ({
+  OR: [{ unit: { path: { startsWith: principal.unitPath } } }, ...(isProvinceWide(principal) ? [{ unitId: null }] : [])],
+});

@@ -1,4 +1,4 @@
-import { IsBoolean, IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsBoolean, IsObject, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 
 export class CreateSourceDto {
   @IsString()
@@ -20,6 +20,7 @@ export class CreateSourceDto {
   /** "every:<ms>" or "cron:<pattern>"; the connector's default when absent. */
   @IsOptional()
   @IsString()
+  @MaxLength(128)
   schedule?: string;
 
   @IsOptional()

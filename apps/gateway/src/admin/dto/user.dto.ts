@@ -18,6 +18,7 @@ export class CreateUserDto {
   @ApiPropertyOptional()
   @IsOptional()
   @IsEmail()
+  @MaxLength(255)
   email?: string;
 
   @ApiProperty({ minLength: 12 })
@@ -32,6 +33,7 @@ export class CreateUserDto {
 
   @ApiProperty({ example: '522', description: 'Scope: the user sees this unit and its subtree' })
   @IsString()
+  @MaxLength(32)
   unitCode!: string;
 }
 
@@ -54,6 +56,7 @@ export class CreateApiKeyDto {
 
   @ApiProperty({ example: '522' })
   @IsString()
+  @MaxLength(32)
   unitCode!: string;
 
   @ApiPropertyOptional()

@@ -31,16 +31,20 @@ export class AlertRuleScopeDto {
   @IsArray()
   @ArrayMaxSize(1000)
   @IsString({ each: true })
+  @MaxLength(32, { each: true })
   unitCodes?: string[];
 
   @ApiPropertyOptional({ enum: TIERS, isArray: true, description: 'Units of these levels only' })
   @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(TIERS.length)
   @IsIn(TIERS, { each: true })
   tiers?: (typeof TIERS)[number][];
 
   @ApiPropertyOptional({ example: '522', description: 'Units in the subtree of this unit code' })
   @IsOptional()
   @IsString()
+  @MaxLength(32)
   subtreeOf?: string;
 }
 
@@ -58,6 +62,7 @@ export class CreateAlertRuleDto {
   @ApiPropertyOptional({ description: 'Required for indicator rules (threshold, below target, rate of change, projected miss)' })
   @IsOptional()
   @IsString()
+  @MaxLength(64)
   indicatorId?: string;
 
   @ApiProperty({ description: 'By kind: see AlertRuleParams DTOs (threshold; windowSeconds + maxChange; maxAgeSeconds; deadline...)' })
@@ -100,6 +105,8 @@ export class UpdateAlertRuleDto extends PartialType(CreateAlertRuleDto) {}
 
 class RuleParamsBaseDto {
   @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(ROLES.length)
   @IsIn(ROLES, { each: true })
   notifyRoles?: RoleName[];
 }
@@ -129,6 +136,7 @@ export class StaleSourceParamsDto extends RuleParamsBaseDto {
   @IsOptional()
   @IsString()
   @MinLength(1)
+  @MaxLength(64)
   sourceId?: string;
 }
 
@@ -136,6 +144,7 @@ export class ConnectorDownParamsDto extends RuleParamsBaseDto {
   @IsOptional()
   @IsString()
   @MinLength(1)
+  @MaxLength(64)
   sourceId?: string;
 }
 
@@ -145,6 +154,7 @@ export class ProjectedMissParamsDto extends RuleParamsBaseDto {
   windowSeconds!: number;
 
   @IsISO8601()
+  @MaxLength(64)
   deadline!: string;
 
   @IsOptional()

@@ -46,6 +46,12 @@ export class CreateSilenceDto {
   @IsDate({ message: 'endsAt must be an ISO-8601 date-time' })
   endsAt!: Date;
 
+  @ApiPropertyOptional({ example: '522', description: "Unit the silence belongs to and is confined to (default: the author's unit); must lie in the author's subtree" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  unitCode?: string;
+
   @ApiPropertyOptional({ example: 'Bảo trì hệ thống một cửa' })
   @IsOptional()
   @IsString()

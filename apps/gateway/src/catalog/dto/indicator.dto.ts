@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
-import { IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 const FORMULA_OPS = ['count', 'sum', 'latest', 'ratio', 'average', 'freshness'];
 const WINDOW_TYPES = ['today', 'month_to_date', 'year_to_date', 'rolling', 'standing'];
@@ -25,6 +25,7 @@ export class CreateIndicatorDto {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
+  @MaxLength(4000)
   description?: string;
 
   @ApiProperty({ example: '%' })
@@ -43,6 +44,7 @@ export class CreateIndicatorDto {
   @ApiPropertyOptional({ enum: TIERS, isArray: true })
   @IsOptional()
   @IsArray()
+  @ArrayMaxSize(TIERS.length)
   @IsIn(TIERS, { each: true })
   tiers?: (typeof TIERS)[number][];
 

@@ -31,6 +31,7 @@ export class CreateTargetDto {
   @ApiPropertyOptional({ description: 'A target for one unit only' })
   @IsOptional()
   @IsString()
+  @MaxLength(32)
   unitCode?: string;
 
   @ApiProperty({ enum: COMPARATORS, description: 'GT = "trên" (strictly above), GTE = "ít nhất", LT = "dưới", LTE = "không quá"' })
@@ -62,6 +63,7 @@ export class CreateTargetDto {
   @ApiPropertyOptional()
   @IsOptional()
   @IsString()
+  @MaxLength(1000)
   note?: string;
 }
 

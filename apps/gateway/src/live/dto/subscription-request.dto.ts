@@ -37,10 +37,12 @@ export class UnsubscribeRequestDto {
   @IsArray()
   @ArrayMaxSize(100)
   @IsString({ each: true })
+  @MaxLength(64, { each: true })
   indicators!: string[];
 
   @IsArray()
   @ArrayMaxSize(200)
   @IsString({ each: true })
+  @MaxLength(32, { each: true })
   units!: string[];
 }

@@ -11,6 +11,7 @@ export class ValuesQueryDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
   @IsString({ each: true })
+  @MaxLength(64, { each: true })
   indicators!: string[];
 
   @ApiProperty({ description: 'Comma-separated unit codes', example: '522' })
@@ -19,6 +20,7 @@ export class ValuesQueryDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(200)
   @IsString({ each: true })
+  @MaxLength(32, { each: true })
   units!: string[];
 
   @ApiPropertyOptional({ description: 'Each unit stands for its whole subtree' })

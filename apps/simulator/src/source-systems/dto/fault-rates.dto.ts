@@ -5,7 +5,7 @@ import type { FaultRates } from '../simulator-core';
 export class FaultRatesDto implements Partial<FaultRates> {
   @IsOptional() @IsNumber() @Min(0) @Max(1) errorRate?: number;
   @IsOptional() @IsNumber() @Min(0) @Max(1) rateLimitRate?: number;
-  @IsOptional() @IsInt() @Min(0) retryAfterSeconds?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(3600) retryAfterSeconds?: number;
   @IsOptional() @IsNumber() @Min(0) @Max(1) slowRate?: number;
-  @IsOptional() @IsInt() @Min(0) slowMs?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(60_000) slowMs?: number;
 }
