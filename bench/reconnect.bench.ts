@@ -1,4 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { LIVE_RECONNECTION } from '@ioc/contracts';
 import {
@@ -65,11 +67,20 @@ function startWorker(): Worker {
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(2);
 
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 async function main(): Promise<void> {
   log(`# reconnect storm: ${clients} displays × ${TILES} streams over ${workerCount} worker processes, ${rate} updates/s on them and ${backgroundRate}/s on ${BACKGROUND_STREAMS} other streams, reconnecting within ${STORM_WINDOW_MS / 1000} s`);
   const backing: BenchBacking = await createBenchBacking('bench-10', TILES);
   const workers: Worker[] = [];
   let gateway: ChildProcess | undefined;
+  // Interrupted (Ctrl-C, a timeout): still drop the bench's database and Redis keys.
+  const interrupted = (): void => void backing.cleanup().finally(() => process.exit(1));
+  process.once('SIGINT', interrupted).once('SIGTERM', interrupted);
   try {
     const nodeOptions = (process.env.GATEWAY_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
     // Every update reaches every display (no coalescing), so a missing seq is a real gap.
@@ -98,6 +109,8 @@ async function main(): Promise<void> {
     log(`# ${clients} displays subscribed in ${seconds(Date.now() - connectStart)} s; storm in 3 s`);
     await sleep(3000);
 
+    const cpuBefore = [gateway, ...workers.map((worker) => worker.child)].map((child) => cpuSeconds(child.pid!));
+    const loadBefore = loadavg()[0];
     const stormAt = Date.now();
     for (const worker of workers) worker.send({ type: 'storm', windowMs: STORM_WINDOW_MS });
     let lastLogged = 0;
@@ -110,6 +123,11 @@ async function main(): Promise<void> {
       }
       await sleep(100);
     }
+    const stormMs = Date.now() - stormAt;
+    const cpuUsed = [gateway, ...workers.map((worker) => worker.child)].map((child, i) => cpuSeconds(child.pid!) - cpuBefore[i]);
+    log(
+      `# storm over in ${seconds(stormMs)} s: gateway used ${cpuUsed[0].toFixed(1)} CPU s, the displays' workers ${cpuUsed.slice(1).reduce((a, b) => a + b, 0).toFixed(1)} CPU s; load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`,
+    );
     await sleep(SETTLE_MS);
     const finalSeqs = await publisher.stop();
     await background.stop();
