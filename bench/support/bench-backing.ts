@@ -156,6 +156,8 @@ export function startPublisher(
       if (wait > 0) await sleep(wait);
     }
   })();
+  // A failed write ends the loop; stop() reports it. Until then it must not go unhandled.
+  loop.catch(() => undefined);
   return {
     stop: async () => {
       running = false;

@@ -146,7 +146,7 @@ class Display {
 }
 
 /** Displays connecting at once while the bench sets up (not measured). */
-const CONNECT_BATCH = 500;
+const CONNECT_BATCH = 100;
 const displays: Display[] = [];
 /** Each kind of error the displays saw, with how often. */
 const errors = new Map<string, number>();
