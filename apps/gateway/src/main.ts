@@ -13,6 +13,7 @@ try {
     config,
     port: config.PORT,
     host: config.HOST,
+    backlog: config.LISTEN_BACKLOG,
     configure: configureGatewayApp,
   });
 } catch (error) {

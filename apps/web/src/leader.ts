@@ -1,6 +1,6 @@
 import './styles.css';
 import { io, type Socket } from 'socket.io-client';
-import { type ClientToServerEvents, LIVE_NAMESPACE, type ServerToClientEvents } from '@ioc/contracts';
+import { type ClientToServerEvents, LIVE_NAMESPACE, LIVE_RECONNECTION, type ServerToClientEvents } from '@ioc/contracts';
 import { ApiError, apiFetch } from './api';
 import { element } from './dom';
 import { askForCredential, type Credential, currentCredential, forgetCredential } from './credentials';
@@ -89,7 +89,7 @@ function followInAppAlerts(credential: Credential, banner: HTMLElement, reload: 
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(LIVE_NAMESPACE, {
     auth: 'apiKey' in credential ? { apiKey: credential.apiKey } : { token: credential.token },
     transports: ['websocket'],
-    reconnectionDelayMax: 5000,
+    ...LIVE_RECONNECTION,
   });
   socket.on('alert', (notification) => {
     banner.dataset.severity = notification.severity;

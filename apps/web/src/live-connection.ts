@@ -4,6 +4,7 @@ import {
   type DashboardChangeMessage,
   type IndicatorUpdate,
   LIVE_NAMESPACE,
+  LIVE_RECONNECTION,
   type ResolutionScorecard,
   type ServerToClientEvents,
   type SocketErrorMessage,
@@ -41,7 +42,7 @@ export class LiveConnection {
     this.socket = io(LIVE_NAMESPACE, {
       auth: 'apiKey' in credential ? { apiKey: credential.apiKey } : { token: credential.token },
       transports: ['websocket'],
-      reconnectionDelayMax: 5000,
+      ...LIVE_RECONNECTION,
     });
     this.socket.on('connect', () => this.subscribe());
     this.socket.on('disconnect', () => handlers.onConnection(false));

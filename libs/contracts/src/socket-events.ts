@@ -7,6 +7,15 @@ import type { ResolutionScorecard } from './scorecards';
 /** socket.io namespace for live data. */
 export const LIVE_NAMESPACE = '/live';
 
+/**
+ * How clients of /live reconnect (socket.io-client options): exponential backoff from 1 s up to
+ * 10 s, each delay drawn anywhere between 0 and twice its value, so a wall of displays dropped at
+ * once (gateway restart, network blip) comes back spread out rather than as one wave, and its
+ * retries do not line up either. An attempt waits up to 60 s (socket.io's default is 20 s): a
+ * gateway busy with a storm answers late, and an abandoned attempt is work it did for nothing.
+ */
+export const LIVE_RECONNECTION = { reconnectionDelay: 1000, reconnectionDelayMax: 10_000, randomizationFactor: 1, timeout: 60_000 } as const;
+
 export interface SubscriptionRequest {
   indicators: string[];
   units: string[];

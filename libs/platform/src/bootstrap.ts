@@ -25,6 +25,8 @@ export interface HttpAppOptions {
   host: string;
   /** The variable that sets `port`, named when the port is taken. */
   portVariable?: string;
+  /** Length of the queue of connections not yet accepted (Node's default 511; the kernel caps it at net.core.somaxconn). */
+  backlog?: number;
   /** App-specific set-up before listening: pipes, filters, socket adapter, OpenAPI. */
   configure?: (app: INestApplication) => void | Promise<void>;
   /** False for apps that use neither Postgres nor Redis (the simulator). */
@@ -36,12 +38,13 @@ export interface HttpAppOptions {
  * is unreachable), JSON logs, graceful shutdown bounded by SHUTDOWN_TIMEOUT_S.
  */
 export function startHttpApp(options: HttpAppOptions): void {
-  const { name, module, config, port, host, configure, needsBackingServices = true, portVariable = 'PORT' } = options;
+  const { name, module, config, port, host, backlog, configure, needsBackingServices = true, portVariable = 'PORT' } = options;
   (async () => {
     if (needsBackingServices) await checkDependencies({ databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL });
     const app = await prepare(await NestFactory.create(module, { bufferLogs: true }), config);
     await configure?.(app);
-    await app.listen(port, host).catch((error: NodeJS.ErrnoException) => {
+    // Nest hands extra arguments to http.Server#listen(port, host, backlog, callback); its typings only name the callback.
+    await (app.listen as (port: number, host: string, backlog?: number) => Promise<unknown>).call(app, port, host, backlog).catch((error: NodeJS.ErrnoException) => {
       throw error.code === 'EADDRINUSE' ? new PortInUseError(port, name, describePortHolder(port), portVariable) : error;
     });
     app.get(Logger).log(`${name} listening on ${host}:${port}`, 'Bootstrap');

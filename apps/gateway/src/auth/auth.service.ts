@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService, TokenExpiredError } from '@nestjs/jwt';
-import { PrismaService } from '@ioc/persistence';
+import type DataLoader from 'dataloader';
+import { type Prisma, PrismaService } from '@ioc/persistence';
 import { apiKeyMatches, apiKeyPrefix, verifyPassword } from '@ioc/security';
 import { UnauthenticatedError } from '../common/domain-errors';
+import { byKeys, sharedLoader } from '../common/shared-loader';
 import { GatewayConfig } from '../config/gateway-config';
 import type { Principal } from './principal';
 
@@ -23,13 +25,32 @@ export interface PresentedCredentials {
   apiKey?: string;
 }
 
+type UserWithUnit = Prisma.UserGetPayload<{ include: { unit: true } }>;
+type ApiKeyWithUnit = Prisma.ApiKeyGetPayload<{ include: { unit: true } }>;
+
+/** Lookups of credentials arriving together (a reconnecting wall) share a query. */
+const LOOKUPS = { concurrency: 2, maxBatchSize: 500 };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 @Injectable()
 export class AuthService {
+  private readonly users: DataLoader<string, UserWithUnit | null>;
+  private readonly apiKeys: DataLoader<string, ApiKeyWithUnit | null>;
+
   constructor(
     private readonly prisma: PrismaService,
     private readonly jwt: JwtService,
     private readonly config: GatewayConfig,
-  ) {}
+  ) {
+    this.users = sharedLoader(async (ids) => {
+      const rows = await this.prisma.user.findMany({ where: { id: { in: [...ids] } }, include: { unit: true } });
+      return byKeys(ids, rows, (row) => row.id, null);
+    }, LOOKUPS);
+    this.apiKeys = sharedLoader(async (prefixes) => {
+      const rows = await this.prisma.apiKey.findMany({ where: { prefix: { in: [...prefixes] } }, include: { unit: true } });
+      return byKeys(prefixes, rows, (row) => row.prefix, null);
+    }, LOOKUPS);
+  }
 
   async login(username: string, password: string): Promise<LoginResult> {
     const user = await this.prisma.user.findUnique({ where: { username } });
@@ -53,7 +74,8 @@ export class AuthService {
     } catch (error) {
       throw new UnauthenticatedError(error instanceof TokenExpiredError ? 'Token expired; log in again' : 'Invalid token');
     }
-    const user = await this.prisma.user.findUnique({ where: { id: claims.sub }, include: { unit: true } });
+    // Only well-formed ids reach the shared query: one malformed id must not fail its batch-mates.
+    const user = UUID.test(String(claims.sub)) ? await this.users.load(claims.sub) : null;
     if (!user || !user.active) throw new UnauthenticatedError('The account of this token no longer exists or is disabled');
     return {
       kind: 'user',
@@ -69,7 +91,7 @@ export class AuthService {
 
   private async fromApiKey(key: string): Promise<Principal> {
     const prefix = apiKeyPrefix(key);
-    const stored = prefix ? await this.prisma.apiKey.findUnique({ where: { prefix }, include: { unit: true } }) : null;
+    const stored = prefix ? await this.apiKeys.load(prefix) : null;
     if (!stored || !apiKeyMatches(key, stored.hash)) throw new UnauthenticatedError('Unknown API key');
     if (stored.revokedAt) throw new UnauthenticatedError('API key revoked');
     if (stored.expiresAt && stored.expiresAt.getTime() <= Date.now()) throw new UnauthenticatedError('API key expired');

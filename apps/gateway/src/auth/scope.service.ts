@@ -1,16 +1,29 @@
 import { Injectable } from '@nestjs/common';
+import type DataLoader from 'dataloader';
 import { PrismaService, type AdministrativeUnit } from '@ioc/persistence';
 import { ForbiddenError, NotFoundError } from '../common/domain-errors';
+import { byKeys, sharedLoader } from '../common/shared-loader';
 import { inScope, type Principal } from './principal';
 
 /** Resolves unit codes against the tree and the caller's scope. */
 @Injectable()
 export class ScopeService {
-  constructor(private readonly prisma: PrismaService) {}
+  /** Units by code; requests arriving together (a reconnecting wall's displays) share a query. */
+  private readonly units: DataLoader<string, AdministrativeUnit | null>;
+
+  constructor(private readonly prisma: PrismaService) {
+    this.units = sharedLoader(
+      async (codes) => byKeys(codes, await this.prisma.administrativeUnit.findMany({ where: { code: { in: [...new Set(codes)] } } }), (unit) => unit.code, null),
+      { concurrency: 2, maxBatchSize: 2000 },
+    );
+  }
 
   /** The units named (with their current subtrees when asked), all inside the caller's scope, or an error naming the first that is not. */
   async resolveUnits(principal: Principal, codes: string[], subtree = false): Promise<AdministrativeUnit[]> {
-    const units = await this.prisma.administrativeUnit.findMany({ where: { code: { in: codes } } });
+    const found = await this.units.loadMany([...new Set(codes)]);
+    const units = found.filter((unit): unit is AdministrativeUnit => unit !== null && !(unit instanceof Error));
+    const failed = found.find((unit): unit is Error => unit instanceof Error);
+    if (failed) throw failed;
     const missing = codes.filter((code) => !units.some((unit) => unit.code === code));
     if (missing.length > 0) throw new NotFoundError(`Unknown unit code(s): ${missing.join(', ')}`, ['units']);
     const outside = (await Promise.all(units.map(async (unit) => ((await this.visible(principal, unit)) ? null : unit)))).find((unit) => unit !== null);

@@ -13,6 +13,12 @@ export class GatewayConfig extends BaseConfig {
   @IsString()
   HOST = '0.0.0.0';
 
+  /** Connections the kernel queues before the gateway accepts them: a wall of displays reconnecting at once must not overflow it (capped by net.core.somaxconn). */
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  LISTEN_BACKLOG: number = 4096;
+
   /** "production" refuses to start without JWT_SECRET. */
   @IsIn(['production', 'development', 'test'])
   NODE_ENV: 'production' | 'development' | 'test' = 'production';

@@ -1,7 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type DataLoader from 'dataloader';
 import type Redis from 'ioredis';
 import { type IndicatorUpdate, SharedRedisKey, sharedRedisKey, streamKey } from '@ioc/contracts';
 import { createRedisConnection } from '@ioc/queues';
+import { sharedLoader } from '../common/shared-loader';
 import { GatewayConfig } from '../config/gateway-config';
 import type { StreamPosition } from './resume-plan';
 import { entryPayload, type RawStreamEntry, StreamReader } from './stream-reader';
@@ -18,7 +20,23 @@ export interface LatestState {
   latest: Map<string, IndicatorUpdate>;
 }
 
+/** What one subscription asks for: the latest values of `keys`, and the entries after `positions` of those resuming. */
+export interface ResumeRequest {
+  keys: string[];
+  positions: Map<string, StreamPosition>;
+}
+
+/** Latest values of the request's streams, the position they reflect, and each resuming stream's entries up to it, oldest first. */
+export interface ResumeState extends LatestState {
+  entries: Map<string, StreamEntry[]>;
+}
+
 const SCAN_CHUNK = 1000;
+/**
+ * Subscriptions arriving together share one read of the latest values and one backward scan of
+ * the stream. While one read runs the next requests gather; a batch holds at most this many.
+ */
+const RESUME_BATCH = { concurrency: 1, maxBatchSize: 500 };
 
 /**
  * The aggregator's indicator-updates stream (every gateway process reads it itself, so an update
@@ -31,6 +49,7 @@ export class IndicatorStreamService implements OnApplicationBootstrap, OnApplica
   private readonly latestKey: string;
   private readonly reader: StreamReader;
   private readonly commands: Redis;
+  private readonly resumes: DataLoader<ResumeRequest, ResumeState>;
   private listener: (entries: StreamEntry[]) => void = () => undefined;
   private gapListener: () => void = () => undefined;
 
@@ -45,6 +64,7 @@ export class IndicatorStreamService implements OnApplicationBootstrap, OnApplica
       () => this.gapListener(),
     );
     this.commands = createRedisConnection(config.REDIS_URL, { lazyConnect: true });
+    this.resumes = sharedLoader((requests) => this.resumeBatch(requests), RESUME_BATCH);
   }
 
   /** Where this process started reading: entries up to it were never handed on. */
@@ -88,27 +108,61 @@ export class IndicatorStreamService implements OnApplicationBootstrap, OnApplica
   }
 
   /**
-   * The entries of the resuming streams up to `until` (inclusive), oldest first, read backwards
-   * only as far as each stream's position (or the stream's start), so a mass reconnect after a
-   * short blip reads a little of the stream, not all of it.
+   * What a subscription needs to be served without a gap: the latest values of its streams and,
+   * for each stream it resumes, the entries after its position up to the state read, once this
+   * process's reader has handed those on. Shared with the subscriptions arriving at the same time.
    */
-  async entriesSince(positions: Map<string, StreamPosition>, until: string): Promise<StreamEntry[]> {
-    const found: StreamEntry[] = [];
-    const remaining = new Set(positions.keys());
+  resumeState(request: ResumeRequest): Promise<ResumeState> {
+    return this.resumes.load(request);
+  }
+
+  private async resumeBatch(requests: readonly ResumeRequest[]): Promise<ResumeState[]> {
+    const state = await this.latest([...new Set(requests.flatMap((request) => request.keys))]);
+    const wanted = new Map<string, StreamPosition[]>();
+    for (const request of requests) {
+      for (const [key, position] of request.positions) {
+        const list = wanted.get(key) ?? [];
+        if (!list.some((other) => other.epoch === position.epoch && other.seq === position.seq)) list.push(position);
+        wanted.set(key, list);
+      }
+    }
+    const entries = wanted.size > 0 ? await this.entriesSince(wanted, state.position) : new Map<string, StreamEntry[]>();
+    await this.caughtUpTo(state.position);
+    return requests.map((request) => ({
+      position: state.position,
+      latest: new Map(request.keys.flatMap((key) => (state.latest.has(key) ? [[key, state.latest.get(key)!] as const] : []))),
+      entries: new Map([...request.positions.keys()].map((key) => [key, entries.get(key) ?? []])),
+    }));
+  }
+
+  /**
+   * The entries of the wanted streams up to `until` (inclusive), per stream and oldest first, read
+   * backwards only as far as each stream's oldest wanted position (or the stream's start), so a
+   * mass reconnect after a short blip reads a little of the stream, once.
+   */
+  private async entriesSince(wanted: Map<string, StreamPosition[]>, until: string): Promise<Map<string, StreamEntry[]>> {
+    const found = new Map<string, StreamEntry[]>();
+    const remaining = new Map([...wanted].map(([key, positions]) => [key, [...positions]]));
     let end = until;
     while (remaining.size > 0) {
       const chunk = (await this.commands.xrevrange(this.streamKey, end, '-', 'COUNT', SCAN_CHUNK)) as RawStreamEntry[];
       for (const entry of this.parse(chunk)) {
         const key = streamKey(entry.update.indicatorId, entry.update.unitCode);
-        const position = positions.get(key);
-        if (!position || !remaining.has(key)) continue;
-        found.push(entry);
-        if (entry.update.epoch !== position.epoch || entry.update.seq <= position.seq) remaining.delete(key);
+        const open = remaining.get(key);
+        if (!open) continue;
+        const list = found.get(key) ?? [];
+        if (list.length === 0) found.set(key, list);
+        list.push(entry);
+        // A position is reached at its own entry, an older one, or an entry of another epoch.
+        const still = open.filter((position) => entry.update.epoch === position.epoch && entry.update.seq > position.seq);
+        if (still.length > 0) remaining.set(key, still);
+        else remaining.delete(key);
       }
       if (chunk.length < SCAN_CHUNK) break;
       end = `(${chunk[chunk.length - 1][0]}`;
     }
-    return found.reverse();
+    for (const list of found.values()) list.reverse();
+    return found;
   }
 
   /** Resolves once this process's reader has handed on every entry up to `id`. */

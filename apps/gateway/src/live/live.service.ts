@@ -1,23 +1,32 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type DataLoader from 'dataloader';
 import { type DashboardLayout, dashboardRoom, type IndicatorUpdate, streamKey } from '@ioc/contracts';
-import { PrismaService } from '@ioc/persistence';
+import { type Prisma, PrismaService } from '@ioc/persistence';
 import { AuthService } from '../auth/auth.service';
 import { inScope, type Principal } from '../auth/principal';
 import { ScopeService } from '../auth/scope.service';
 import { ForbiddenError, InvalidInputError, NotFoundError, RateLimitedError, UnauthenticatedError } from '../common/domain-errors';
+import { byKeys, sharedLoader } from '../common/shared-loader';
 import { GatewayConfig } from '../config/gateway-config';
 import type { SubscriptionRequestDto, UnsubscribeRequestDto } from './dto/subscription-request.dto';
-import { IndicatorStreamService } from './indicator-stream.service';
+import { IndicatorStreamService, type StreamEntry } from './indicator-stream.service';
 import { LiveFanoutService } from './live-fanout.service';
 import type { LiveSocket } from './live-socket';
 import { planResume, type StreamPosition } from './resume-plan';
+import { compareStreamIds } from './stream-id';
 
 /** Largest delay a Node timer accepts; keys expiring later are re-checked at their next connection. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Subscriptions arriving together (a wall of displays reconnecting) share their catalog queries. */
+const LOOKUPS = { concurrency: 2, maxBatchSize: 500 };
+
+type DashboardWithUnit = Prisma.DashboardGetPayload<{ include: { unit: true } }>;
 
 @Injectable()
 export class LiveService {
   private readonly logger = new Logger(LiveService.name);
+  private readonly dashboards: DataLoader<string, DashboardWithUnit | null>;
+  private readonly indicators: DataLoader<string, string | null>;
 
   constructor(
     private readonly auth: AuthService,
@@ -26,7 +35,16 @@ export class LiveService {
     private readonly stream: IndicatorStreamService,
     private readonly fanout: LiveFanoutService,
     private readonly config: GatewayConfig,
-  ) {}
+  ) {
+    this.dashboards = sharedLoader(async (slugs) => {
+      const rows = await this.prisma.dashboard.findMany({ where: { slug: { in: [...new Set(slugs)] } }, include: { unit: true } });
+      return byKeys(slugs, rows, (row) => row.slug, null);
+    }, LOOKUPS);
+    this.indicators = sharedLoader(async (ids) => {
+      const rows = await this.prisma.indicatorDefinition.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true } });
+      return byKeys(ids, rows.map((row) => row.id), (id) => id, null);
+    }, LOOKUPS);
+  }
 
   /** Checks the handshake credentials; refused or expired → an "error" event, then disconnect. */
   async authenticate(socket: LiveSocket): Promise<Principal | null> {
@@ -61,32 +79,33 @@ export class LiveService {
       );
     }
 
-    const state = await this.stream.latest(added);
     const resuming = new Map(added.flatMap((key) => (positions.has(key) ? [[key, positions.get(key)!] as const] : [])));
-    const entries = resuming.size > 0 ? await this.stream.entriesSince(resuming, state.position) : [];
-    await this.stream.caughtUpTo(state.position);
+    const state = await this.stream.resumeState({ keys: added, positions: resuming });
     if (socket.disconnected) return { ok: true, streams: 0 };
 
     // From here to the joins nothing awaits, so no broadcast can slip between snapshot and room.
     const snapshot: IndicatorUpdate[] = [];
-    const replay = new Set<IndicatorUpdate>();
+    const replay: StreamEntry[] = [];
     const held = new Map<string, StreamPosition | null>();
     let reset = false;
     for (const key of added) {
       const latest = state.latest.get(key);
       const position = positions.get(key);
-      const plan = position ? planResume(position, latest, entries.filter((entry) => this.keyOf(entry.update) === key).map((e) => e.update)) : 'reset';
+      const entries = state.entries.get(key) ?? [];
+      const plan = position ? planResume(position, latest, entries.map((entry) => entry.update)) : 'reset';
       if (plan === 'reset') {
         if (position) reset = true;
         if (latest) snapshot.push(latest);
         held.set(key, latest ?? null);
       } else {
-        plan.forEach((update) => replay.add(update));
+        const missed = new Set(plan);
+        replay.push(...entries.filter((entry) => missed.has(entry.update)));
         held.set(key, plan[plan.length - 1] ?? position ?? null);
       }
     }
     socket.emit('snapshot', { updates: snapshot, reset });
-    for (const { update } of entries) if (replay.has(update)) socket.emit('update', update);
+    replay.sort((a, b) => compareStreamIds(a.id, b.id));
+    for (const { update } of replay) socket.emit('update', update);
     const lateResets: IndicatorUpdate[] = [];
     for (const key of added) {
       const caughtUp = this.fanout.attach(socket, key, held.get(key) ?? null, state.position);
@@ -94,7 +113,7 @@ export class LiveService {
     }
     if (lateResets.length > 0) socket.emit('snapshot', { updates: lateResets, reset: true });
     if (request.dashboard) void socket.join(dashboardRoom(request.dashboard));
-    this.logger.debug(`Socket ${socket.id} (${principal.name}) subscribed to ${added.length} streams, ${replay.size} replayed`);
+    this.logger.debug(`Socket ${socket.id} (${principal.name}) subscribed to ${added.length} streams, ${replay.length} replayed`);
     return { ok: true, streams: added.length };
   }
 
@@ -139,14 +158,16 @@ export class LiveService {
 
   private async streamsFor(principal: Principal, indicatorIds: string[], unitCodes: string[], subtree: boolean): Promise<string[]> {
     const units = await this.scope.resolveUnits(principal, [...new Set(unitCodes)], subtree);
-    const known = await this.prisma.indicatorDefinition.findMany({ where: { id: { in: indicatorIds } }, select: { id: true } });
-    const unknown = indicatorIds.filter((id) => !known.some((indicator) => indicator.id === id));
+    const known = await this.indicators.loadMany([...new Set(indicatorIds)]);
+    const failed = known.find((id): id is Error => id instanceof Error);
+    if (failed) throw failed;
+    const unknown = indicatorIds.filter((id) => !known.includes(id));
     if (unknown.length > 0) throw new NotFoundError(`Unknown indicator(s): ${unknown.join(', ')}`, ['indicators']);
     return [...new Set(indicatorIds)].flatMap((indicatorId) => units.map((unit) => streamKey(indicatorId, unit.code)));
   }
 
   private async dashboardStreams(principal: Principal, slug: string): Promise<string[]> {
-    const dashboard = await this.prisma.dashboard.findUnique({ where: { slug }, include: { unit: true } });
+    const dashboard = await this.dashboards.load(slug);
     if (!dashboard) throw new NotFoundError(`No dashboard "${slug}"`, ['dashboard']);
     if (!inScope(principal, dashboard.unit.path)) {
       throw new ForbiddenError(`Dashboard "${slug}" shows ${dashboard.unit.code}, outside your scope (${principal.unitCode})`);

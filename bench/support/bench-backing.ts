@@ -1,0 +1,168 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import { type IndicatorUpdate, SharedRedisKey, sharedRedisKey, streamKey } from '@ioc/contracts';
+import { createPrismaClient, ensureDatabase, migrateDeploy, seedDatabase } from '@ioc/persistence';
+import { issueApiKey } from '@ioc/security';
+
+/** Shared by the gateway benchmarks: a seeded database and Redis prefix of their own, the compiled gateway, a publisher. */
+export const ROOT = resolve(__dirname, '..', '..', '..');
+const SERVER_URL = process.env.DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export const log = (line: string): void => void process.stdout.write(`${line}\n`);
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export interface Tile {
+  indicatorId: string;
+  unitCode: string;
+}
+
+export interface BenchBacking {
+  databaseUrl: string;
+  prefix: string;
+  redis: Redis;
+  /** API key of a province-level viewer (what a wall display holds). */
+  displayKey: string;
+  /** The dashboard's tiles, `tiles` of them. */
+  tiles: Tile[];
+  cleanup(): Promise<void>;
+}
+
+/** A fresh database (migrated, seeded) and Redis prefix, with a dashboard `slug` of `count` province and district tiles. */
+export async function createBenchBacking(slug: string, count: number): Promise<BenchBacking> {
+  const id = randomBytes(4).toString('hex');
+  const dbName = `ioc_bench_${id}`;
+  const prefix = `ioc-bench-${id}`;
+  const databaseUrl = SERVER_URL.replace(/\/[^/]*$/, `/${dbName}`);
+  const redis = new Redis(REDIS_URL);
+  const cleanup = async (): Promise<void> => {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    redis.disconnect();
+    await sleep(500);
+    const admin = new Client({ connectionString: SERVER_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+  };
+  await ensureDatabase(databaseUrl);
+  await migrateDeploy(databaseUrl, resolve(ROOT, 'prisma', 'migrations'));
+  const prisma = createPrismaClient(databaseUrl);
+  try {
+    const displayKey = issueApiKey().key;
+    await seedDatabase(prisma, { adminPassword: randomBytes(12).toString('hex'), provinceViewerApiKey: displayKey });
+    const indicators = (await prisma.indicatorDefinition.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).map((row) => row.id);
+    const province = await prisma.administrativeUnit.findUniqueOrThrow({ where: { code: '51' } });
+    const tiles = Array.from({ length: count }, (_, i) => ({ indicatorId: indicators[i % indicators.length], unitCode: i < indicators.length ? '51' : '522' }));
+    await prisma.dashboard.create({ data: { slug, title: 'Bench', unitId: province.id, layout: { columns: 5, tiles } } });
+    return { databaseUrl, prefix, redis, displayKey, tiles, cleanup };
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
+/** The compiled gateway on 127.0.0.1 and a random port; `nodeOptions` e.g. "--cpu-prof". */
+export async function startGateway(
+  backing: BenchBacking,
+  env: Record<string, string>,
+  nodeOptions: string[] = [],
+): Promise<{ child: ChildProcess; port: number; url: string }> {
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const child = spawn(process.execPath, [...nodeOptions, resolve(ROOT, 'dist', 'apps/gateway/src/main.js')], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      DATABASE_URL: backing.databaseUrl,
+      REDIS_URL,
+      REDIS_PREFIX: backing.prefix,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr!.pipe(process.stderr);
+  child.stdout!.pipe(process.stderr);
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHealth(`${url}/health`);
+  return { child, port, url };
+}
+
+async function waitForHealth(url: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const ok = await fetch(url).then((response) => response.ok, () => false);
+    if (ok) return;
+    await sleep(200);
+  }
+  throw new Error(`${url} never answered`);
+}
+
+/** Writes one update the way the aggregator does: XADD to the stream and HSET the latest value, atomically. */
+export function publishUpdate(backing: BenchBacking, update: IndicatorUpdate): Promise<unknown> {
+  return backing.redis
+    .multi()
+    .xadd(sharedRedisKey(backing.prefix, SharedRedisKey.IndicatorUpdates), 'MAXLEN', '~', 100_000, '*', 'u', JSON.stringify(update))
+    .hset(sharedRedisKey(backing.prefix, SharedRedisKey.IndicatorLatest), streamKey(update.indicatorId, update.unitCode), JSON.stringify(update))
+    .exec();
+}
+
+/**
+ * Publishes `rate` updates per second round-robin over the tiles (seq 1, 2, … per stream, epoch
+ * "bench", asOf = publish time). stop() resolves with the last seq of every stream once the
+ * publisher has finished its last write.
+ */
+export function startPublisher(
+  publishOne: (update: IndicatorUpdate) => Promise<unknown>,
+  tiles: Tile[],
+  rate: number,
+): { stop: () => Promise<Record<string, number>> } {
+  const seqs = new Map<string, number>();
+  let next = 0;
+  let running = true;
+  const intervalMs = 1000 / rate;
+  const started = Date.now();
+  const loop = (async () => {
+    for (let sent = 0; running; sent += 1) {
+      const tile = tiles[next++ % tiles.length];
+      const key = streamKey(tile.indicatorId, tile.unitCode);
+      const seq = (seqs.get(key) ?? 0) + 1;
+      seqs.set(key, seq);
+      await publishOne({
+        ...tile,
+        value: seq,
+        numerator: null,
+        denominator: null,
+        target: null,
+        status: 'no_target',
+        asOf: new Date().toISOString(),
+        freshness: [],
+        seq,
+        epoch: 'bench',
+      });
+      const wait = started + (sent + 1) * intervalMs - Date.now();
+      if (wait > 0) await sleep(wait);
+    }
+  })();
+  // A failed write ends the loop; stop() reports it. Until then it must not go unhandled.
+  loop.catch(() => undefined);
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return Object.fromEntries(seqs);
+    },
+  };
+}
