@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import { QueueName, type NormalizedEvent } from '@ioc/contracts';
 import type { PrismaClient } from '@ioc/persistence';
+import { MetricsServer } from '@ioc/platform';
 import {
   SIMULATOR_TOKEN,
   TEST_ADMIN_TOKEN,
@@ -118,7 +119,7 @@ describe('pulling the four simulated systems', () => {
     const updates = published.map(([, fields]) => JSON.parse(fields[1]!) as { sourceId: string; status: string });
     expect(new Set(updates.filter((u) => u.status === 'OK').map((u) => u.sourceId))).toEqual(new Set(sourceIds));
 
-    const metrics = await (await fetch(`${connectors.url}/metrics`)).text();
+    const metrics = await (await fetch(connectors.app.get(MetricsServer).url)).text();
     expect(metrics).toContain(`ioc_connector_events_queued_total{source="${sourceIds[0]}",stream="documents"}`);
     expect(metrics).toMatch(/ioc_connector_counter_total\{source="[^"]+",stream="dossiers",name="records_read"\} \d+/);
   });

@@ -3,13 +3,13 @@ import { APP_FILTER } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { QueueName } from '@ioc/contracts';
 import { PersistenceModule } from '@ioc/persistence';
-import { loggingModule } from '@ioc/platform';
+import { loggingModule, MetricsModule } from '@ioc/platform';
 import { QueuesModule, RedisModule } from '@ioc/queues';
 import { ConnectorsConfig } from './config/connectors-config';
 import { ConnectorsExceptionFilter } from './errors/connectors-exception.filter';
 import { IngestModule } from './ingest/ingest.module';
 import type { RawBodyRequest } from './ingest/ingest.controller';
-import { MetricsModule } from './metrics/metrics.module';
+import { ConnectorMetricsModule } from './metrics/connector-metrics.module';
 import { RegistryModule } from './registry/registry.module';
 import { SourcesModule } from './sources/sources.module';
 import { SyncModule } from './sync/sync.module';
@@ -30,7 +30,8 @@ export class AppModule {
           prefix: config.REDIS_PREFIX,
           queues: [QueueName.SourcePull, QueueName.Events, QueueName.DeadLetter],
         }),
-        MetricsModule,
+        MetricsModule.forRoot({ app: 'connectors', port: config.METRICS_PORT, host: config.METRICS_HOST }),
+        ConnectorMetricsModule,
         RegistryModule,
         SyncModule,
         IngestModule,

@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { PersistenceModule } from '@ioc/persistence';
-import { loggingModule } from '@ioc/platform';
+import { loggingModule, MetricsModule } from '@ioc/platform';
 import { RedisModule } from '@ioc/queues';
 import { AdminModule } from './admin/admin.module';
 import { AlertsModule } from './alerts/alerts.module';
@@ -13,6 +13,7 @@ import { CatalogModule } from './catalog/catalog.module';
 import { DashboardsModule } from './dashboards/dashboards.module';
 import { HealthModule } from './health/health.module';
 import { LiveModule } from './live/live.module';
+import { GatewayMetricsModule } from './metrics/gateway-metrics.module';
 import { PushModule } from './push/push.module';
 import { SourcesModule } from './sources/sources.module';
 import { UnitsModule } from './units/units.module';
@@ -29,6 +30,8 @@ export class AppModule {
         PersistenceModule.forRoot({ databaseUrl: config.DATABASE_URL }),
         RedisModule.forRoot(config.REDIS_URL),
         ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.HTTP_RATE_LIMIT_PER_MIN }]),
+        MetricsModule.forRoot({ app: 'gateway', port: config.METRICS_PORT, host: config.METRICS_HOST }),
+        GatewayMetricsModule,
         HealthModule,
         AuthModule,
         AuditModule,

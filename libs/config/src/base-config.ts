@@ -23,4 +23,8 @@ export class BaseConfig {
   @IsInt()
   @Min(1)
   SHUTDOWN_TIMEOUT_S = 10;
+
+  /** Interface of the app's internal GET /metrics port (METRICS_PORT); keep it off public networks. */
+  @IsString()
+  METRICS_HOST = '127.0.0.1';
 }

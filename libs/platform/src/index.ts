@@ -5,3 +5,4 @@ export * from './redact-url';
 export * from './redis-health.indicator';
 export * from './shutdown';
 export * from './bootstrap';
+export * from './metrics';

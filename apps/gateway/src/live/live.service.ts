@@ -6,6 +6,7 @@ import { inScope, type Principal } from '../auth/principal';
 import { ScopeService } from '../auth/scope.service';
 import { ForbiddenError, InvalidInputError, NotFoundError, RateLimitedError, UnauthenticatedError } from '../common/domain-errors';
 import { GatewayConfig } from '../config/gateway-config';
+import { GatewayMetricsService } from '../metrics/gateway-metrics.service';
 import type { SubscriptionRequestDto, UnsubscribeRequestDto } from './dto/subscription-request.dto';
 import { IndicatorStreamService } from './indicator-stream.service';
 import { LiveFanoutService } from './live-fanout.service';
@@ -26,6 +27,7 @@ export class LiveService {
     private readonly stream: IndicatorStreamService,
     private readonly fanout: LiveFanoutService,
     private readonly config: GatewayConfig,
+    private readonly metrics: GatewayMetricsService,
   ) {}
 
   /** Checks the handshake credentials; refused or expired → an "error" event, then disconnect. */
@@ -77,7 +79,10 @@ export class LiveService {
       const position = positions.get(key);
       const plan = position ? planResume(position, latest, entries.filter((entry) => this.keyOf(entry.update) === key).map((e) => e.update)) : 'reset';
       if (plan === 'reset') {
-        if (position) reset = true;
+        if (position) {
+          reset = true;
+          this.metrics.resetSnapshots.inc({ cause: 'resume' });
+        }
         if (latest) snapshot.push(latest);
         held.set(key, latest ?? null);
       } else {
@@ -93,6 +98,9 @@ export class LiveService {
       if (caughtUp !== 'ok') lateResets.push(caughtUp);
     }
     if (lateResets.length > 0) socket.emit('snapshot', { updates: lateResets, reset: true });
+    if (resuming.size > 0) this.metrics.resumes.inc();
+    this.metrics.replayedUpdates.inc(replay.size);
+    this.metrics.resetSnapshots.inc({ cause: 'late' }, lateResets.length);
     if (request.dashboard) void socket.join(dashboardRoom(request.dashboard));
     this.logger.debug(`Socket ${socket.id} (${principal.name}) subscribed to ${added.length} streams, ${replay.size} replayed`);
     return { ok: true, streams: added.length };
