@@ -3,7 +3,8 @@ import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { PersistenceModule } from '@ioc/persistence';
 import { loggingModule, MetricsModule } from '@ioc/platform';
-import { RedisModule } from '@ioc/queues';
+import { QueueName } from '@ioc/contracts';
+import { QueuesModule, RedisModule } from '@ioc/queues';
 import { AdminModule } from './admin/admin.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuditModule } from './audit/audit.module';
@@ -15,6 +16,7 @@ import { HealthModule } from './health/health.module';
 import { LiveModule } from './live/live.module';
 import { GatewayMetricsModule } from './metrics/gateway-metrics.module';
 import { PushModule } from './push/push.module';
+import { QueueBoardModule } from './queue-board/queue-board.module';
 import { SourcesModule } from './sources/sources.module';
 import { UnitsModule } from './units/units.module';
 import { ValuesModule } from './values/values.module';
@@ -29,6 +31,8 @@ export class AppModule {
         loggingModule({ app: 'gateway', level: config.LOG_LEVEL }),
         PersistenceModule.forRoot({ databaseUrl: config.DATABASE_URL }),
         RedisModule.forRoot(config.REDIS_URL),
+        // Every queue of the pipeline, for the operators' tools (queue board, dead letters).
+        QueuesModule.forRoot({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, queues: Object.values(QueueName) }),
         ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.HTTP_RATE_LIMIT_PER_MIN }]),
         MetricsModule.forRoot({ app: 'gateway', port: config.METRICS_PORT, host: config.METRICS_HOST }),
         GatewayMetricsModule,
@@ -45,6 +49,7 @@ export class AppModule {
         WebModule,
         PushModule,
         AlertsModule,
+        QueueBoardModule,
       ],
       // The throttler runs before authentication, so floods of bad credentials are limited too.
       providers: [{ provide: GatewayConfig, useValue: config }, { provide: APP_GUARD, useClass: ThrottlerGuard }],
