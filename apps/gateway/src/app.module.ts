@@ -12,6 +12,7 @@ import { AuthModule } from './auth/auth.module';
 import { GatewayConfig } from './config/gateway-config';
 import { CatalogModule } from './catalog/catalog.module';
 import { DashboardsModule } from './dashboards/dashboards.module';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { HealthModule } from './health/health.module';
 import { LiveModule } from './live/live.module';
 import { GatewayMetricsModule } from './metrics/gateway-metrics.module';
@@ -50,6 +51,7 @@ export class AppModule {
         PushModule,
         AlertsModule,
         QueueBoardModule,
+        DeadLettersModule,
       ],
       // The throttler runs before authentication, so floods of bad credentials are limited too.
       providers: [{ provide: GatewayConfig, useValue: config }, { provide: APP_GUARD, useClass: ThrottlerGuard }],
