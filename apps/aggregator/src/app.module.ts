@@ -25,7 +25,7 @@ export class AppModule {
         QueuesModule.forRoot({
           redisUrl: config.REDIS_URL,
           prefix: config.REDIS_PREFIX,
-          queues: [QueueName.Events, QueueName.DeadLetter, QueueName.Notifications],
+          queues: [QueueName.Events, QueueName.DeadLetter, QueueName.Notifications, QueueName.Maintenance],
         }),
         MetricsModule.forRoot({ app: 'aggregator', port: config.METRICS_PORT, host: config.METRICS_HOST }),
         AggregatorMetricsModule,

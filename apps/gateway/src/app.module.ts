@@ -18,6 +18,7 @@ import { LiveModule } from './live/live.module';
 import { GatewayMetricsModule } from './metrics/gateway-metrics.module';
 import { PushModule } from './push/push.module';
 import { QueueBoardModule } from './queue-board/queue-board.module';
+import { RecomputeModule } from './recompute/recompute.module';
 import { SourcesModule } from './sources/sources.module';
 import { UnitsModule } from './units/units.module';
 import { ValuesModule } from './values/values.module';
@@ -52,6 +53,7 @@ export class AppModule {
         AlertsModule,
         QueueBoardModule,
         DeadLettersModule,
+        RecomputeModule,
       ],
       // The throttler runs before authentication, so floods of bad credentials are limited too.
       providers: [{ provide: GatewayConfig, useValue: config }, { provide: APP_GUARD, useClass: ThrottlerGuard }],

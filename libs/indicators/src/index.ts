@@ -8,3 +8,4 @@ export * from './targets';
 export * from './terms';
 export * from './unit-tree';
 export * from './validate-event';
+export * from './history-buckets';
