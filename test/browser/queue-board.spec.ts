@@ -33,7 +33,7 @@ describe('Bull Board in a real browser', () => {
       const page = await browser.context.newPage();
       const response = await page.goto(`${gateway.url}/admin/queues`);
       expect(response?.status()).toBe(200);
-      for (const name of ['events', 'dead-letter', 'source-pull', 'notifications']) {
+      for (const name of ['events', 'dead-letter', 'source-pull', 'notifications', 'maintenance']) {
         await page.getByRole('link', { name: new RegExp(`^${name}`) }).first().waitFor({ timeout: 20_000 });
       }
       await page.getByRole('link', { name: /^events/ }).first().click();

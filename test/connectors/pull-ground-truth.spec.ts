@@ -120,8 +120,9 @@ describe('pulling the four simulated systems', () => {
     expect(new Set(updates.filter((u) => u.status === 'OK').map((u) => u.sourceId))).toEqual(new Set(sourceIds));
 
     const metrics = await (await fetch(connectors.app.get(MetricsServer).url)).text();
-    expect(metrics).toContain(`ioc_connector_events_queued_total{source="${sourceIds[0]}",stream="documents"}`);
-    expect(metrics).toMatch(/ioc_connector_counter_total\{source="[^"]+",stream="dossiers",name="records_read"\} \d+/);
+    expect(metrics).toContain(`ioc_connector_events_queued_total{source="${sourceIds[0]}",stream="documents",app="connectors"}`);
+    expect(metrics).toMatch(/ioc_connector_counter_total\{source="[^"]+",stream="dossiers",name="records_read",app="connectors"\} \d+/);
+    expect(metrics).toMatch(new RegExp(`ioc_connector_pull_lag_seconds\\{source="${sourceIds[0]}",app="connectors"\\} \\d+`));
   });
 
   it('backfills a range of one stream on request without moving the live cursor', async () => {

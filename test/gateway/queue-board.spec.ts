@@ -49,6 +49,6 @@ describe('Bull Board at /admin/queues', () => {
     const api = await get('/admin/queues/api/queues?activeQueue=events&status=latest&page=1', { authorization: `Bearer ${token}` });
     expect(api.status).toBe(200);
     const { queues } = (await api.json()) as { queues: { name: string }[] };
-    expect(queues.map((queue) => queue.name).sort()).toEqual(['dead-letter', 'events', 'notifications', 'source-pull']);
+    expect(queues.map((queue) => queue.name).sort()).toEqual(['dead-letter', 'events', 'maintenance', 'notifications', 'source-pull']);
   });
 });
