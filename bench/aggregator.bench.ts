@@ -26,8 +26,14 @@ const arg = (name: string, fallback: number): number => {
 const EVENTS = arg('events', 300_000);
 const BATCH = arg('batch', 1_000);
 const BASELINE = arg('baseline', 10_000);
-const SERVER_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = 'redis://127.0.0.1:6379';
+/** DATABASE_URL's server (each run creates its own database on it) and REDIS_URL, else the local defaults. */
+const databaseUrlOn = (database: string): string => {
+  const url = new URL(process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres');
+  url.pathname = `/${database}`;
+  return url.toString();
+};
+const SERVER_URL = databaseUrlOn('postgres');
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const say = (line: string): boolean => process.stdout.write(`${line}\n`);
 
 async function onServer(sql: string): Promise<void> {
@@ -64,7 +70,7 @@ async function timed(queue: Queue<EventBatchJob>, jobs: EventBatchJob[], label: 
 async function main(): Promise<void> {
   const name = `ioc_bench_${randomBytes(6).toString('hex')}`;
   const prefix = `ioc-bench-${randomBytes(6).toString('hex')}`;
-  const databaseUrl = `postgresql://postgres@127.0.0.1:5432/${name}`;
+  const databaseUrl = databaseUrlOn(name);
   await onServer(`CREATE DATABASE ${name}`);
   const redis = new Redis(REDIS_URL);
   let app: INestApplicationContext | undefined;

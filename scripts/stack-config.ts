@@ -1,5 +1,6 @@
 import { BaseConfig } from '@ioc/config';
-import { IsBoolean, IsOptional, IsString, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import type { EmbeddedMode } from './embedded-services';
 
 /** Environment of the operator scripts (migrate, seed, start). */
 export class StackConfig extends BaseConfig {
@@ -46,4 +47,52 @@ export class StackConfig extends BaseConfig {
 
   @IsString()
   JWT_SECRET_FILE = '.secrets/jwt-secret';
+}
+
+/** Where `npm start` and `npm test` find Postgres and Redis when the operator names none. */
+export class BackingServicesConfig {
+  /** DATABASE_URL / REDIS_URL exactly as set: unset means "the default local server, else an embedded one". */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgresql:// URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  /** auto: embedded only when the URL is unset and nothing answers at the default; always; never. */
+  @IsIn(['auto', 'always', 'never'])
+  EMBEDDED: EmbeddedMode = 'auto';
+
+  /** Embedded servers keep their data in <dir>/postgres and <dir>/redis across restarts. */
+  @IsString()
+  EMBEDDED_DATA_DIR = '.data';
+
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  EMBEDDED_POSTGRES_PORT = 54329;
+
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  EMBEDDED_REDIS_PORT = 63799;
+
+  /** Password of the embedded cluster's `postgres` user, generated on its first start. */
+  @IsString()
+  EMBEDDED_POSTGRES_PASSWORD_FILE = '.secrets/embedded-postgres-password';
+}
+
+/** The servers tried when DATABASE_URL / REDIS_URL are unset: BaseConfig's defaults. */
+export const DEFAULT_SERVICE_URLS = (() => {
+  const defaults = new BaseConfig();
+  return { databaseUrl: defaults.DATABASE_URL, redisUrl: defaults.REDIS_URL };
+})();
+
+/** The container's HEALTHCHECK (docker/Dockerfile, scripts/healthcheck.ts). */
+export class HealthcheckConfig extends BaseConfig {
+  /** An HTTP app's own /health (gateway, simulator); unset for workers. */
+  @IsOptional()
+  @Matches(/^https?:\/\//, { message: 'HEALTH_URL must be an http(s) URL' })
+  HEALTH_URL?: string;
 }

@@ -57,6 +57,9 @@ describe('alerts for leaders (real Redis, Postgres, HTTP)', () => {
     VAPID_PUBLIC_KEY: vapid.publicKey,
     VAPID_PRIVATE_KEY: vapid.privateKey,
     ALERT_LINK_BASE_URL: 'https://ioc.quangngai.gov.vn/alerts',
+    // These tests write the indicator stream themselves; the aggregator's own publisher (on the
+    // real clock, with no events: N/A everywhere) would race them and overwrite their values.
+    AGGREGATOR_PUBLISH_INTERVAL_MS: String(24 * 3600 * 1000),
   });
 
   const drained = () => waitForDrained(redis.client, redis.prefix);

@@ -18,6 +18,15 @@ const WEB_DIR = resolve(PROJECT_ROOT, 'dist', 'web');
 const CHROMIUM = '/usr/bin/chromium';
 
 /**
+ * Browser suites run where Chromium is installed, and always in CI (where a missing Chromium is
+ * a failure). On a developer machine without it they are skipped with a note saying how to get it.
+ */
+export const describeInBrowser: jest.Describe = existsSync(CHROMIUM) || process.env.CI === 'true' ? describe : describe.skip;
+if (!existsSync(CHROMIUM) && process.env.CI !== 'true') {
+  process.stderr.write(`browser tests skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium)\n`);
+}
+
+/**
  * Where the pages' screenshots go: docs/ (linked from the README) when UPDATE_SCREENSHOTS=1,
  * else the temp folder, so an ordinary test run leaves the work tree clean.
  */

@@ -2,6 +2,7 @@ import type { DashboardLayout, IndicatorUpdate } from '@ioc/contracts';
 import type { Page } from 'playwright-core';
 import {
   createStack,
+  describeInBrowser,
   indicatorUpdate,
   launchBrowser,
   login,
@@ -26,7 +27,7 @@ async function tileFreshness(page: Page, indicatorId: string, unitCode: string, 
   await page.waitForSelector(`${tileSelector(indicatorId, unitCode)}[data-freshness="${freshness}"]`, { timeout: 20_000 });
 }
 
-describe('wall display in a real browser', () => {
+describeInBrowser('wall display in a real browser', () => {
   let stack: Stack;
   let gateway: RunningGateway;
   let browser: Awaited<ReturnType<typeof launchBrowser>>;

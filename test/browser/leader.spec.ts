@@ -1,7 +1,7 @@
 import webpush from 'web-push';
 import { type AlertNotification, AlertRedisKey, alertRedisKey } from '@ioc/contracts';
 import { hashPassword } from '@ioc/security';
-import { ADMIN_PASSWORD, createStack, launchBrowser, login, PROVINCE_KEY, type RunningGateway, screenshotPath, type Stack, startGateway } from './browser-harness';
+import { ADMIN_PASSWORD, createStack, describeInBrowser, launchBrowser, login, PROVINCE_KEY, type RunningGateway, screenshotPath, type Stack, startGateway } from './browser-harness';
 
 jest.setTimeout(120_000);
 
@@ -22,7 +22,7 @@ const FAKE_PUSH_SERVICE = `
   };
 `;
 
-describe('leader page in a real browser', () => {
+describeInBrowser('leader page in a real browser', () => {
   let stack: Stack;
   let gateway: RunningGateway;
   let browser: Awaited<ReturnType<typeof launchBrowser>>;

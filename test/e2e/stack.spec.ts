@@ -1,20 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
-import { createTestDatabase, createTestRedis, runCompiled, waitFor, type TestDatabase, type TestRedis } from '../support';
-
-/** A port nobody listens on: bind one, note it, release it. */
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
+import { createTestDatabase, createTestRedis, freePort, runCompiled, waitFor, type TestDatabase, type TestRedis } from '../support';
 
 async function getJson(url: string): Promise<{ status: number; body: unknown } | undefined> {
   const response = await fetch(url).catch(() => undefined);

@@ -4,3 +4,4 @@ export * from './test-redis';
 export * from './simulator';
 export * from './connectors';
 export * from './event-queues';
+export * from './ports';

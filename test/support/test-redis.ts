@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 
-export const TEST_REDIS_URL = 'redis://127.0.0.1:6379';
+/** REDIS_URL (the global setup sets it to an embedded Redis when none answers), else the local default. */
+export const testRedisUrl = (): string => process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface TestRedis {
   /** Use as REDIS_PREFIX / BullMQ prefix: every key of the test lives under it. */
@@ -14,10 +15,11 @@ export interface TestRedis {
 
 export async function createTestRedis(): Promise<TestRedis> {
   const prefix = `ioc-test-${randomBytes(6).toString('hex')}`;
-  const client = new Redis(TEST_REDIS_URL);
+  const url = testRedisUrl();
+  const client = new Redis(url);
   return {
     prefix,
-    url: TEST_REDIS_URL,
+    url,
     client,
     cleanup: async () => {
       let cursor = '0';

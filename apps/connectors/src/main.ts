@@ -11,6 +11,7 @@ try {
     module: AppModule.forRoot(config),
     config,
     port: config.CONNECTORS_PORT,
+    portVariable: 'CONNECTORS_PORT',
     host: config.CONNECTORS_HOST,
     configure: (app) => configureConnectorsApp(app, config),
   });

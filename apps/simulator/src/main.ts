@@ -11,6 +11,7 @@ try {
     module: AppModule.forRoot(config),
     config,
     port: config.SIMULATOR_PORT,
+    portVariable: 'SIMULATOR_PORT',
     host: config.SIMULATOR_HOST,
     needsBackingServices: false,
   });

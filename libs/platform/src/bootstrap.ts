@@ -3,13 +3,17 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import type { BaseConfig } from '@ioc/config';
 import { checkDependencies } from './dependency-check';
+import { withFrameworkLogsAtDebug } from './logging';
 import { exitOnStartupError } from './fail-fast';
+import { exitWithParent } from './parent-process';
+import { PortInUseError, describePortHolder } from './port-holder';
 import { forceExitAfter } from './shutdown';
 
 async function prepare<T extends INestApplicationContext>(app: T, config: BaseConfig): Promise<T> {
-  app.useLogger(app.get(Logger));
+  app.useLogger(withFrameworkLogsAtDebug(app.get(Logger)));
   app.enableShutdownHooks();
   forceExitAfter(config.SHUTDOWN_TIMEOUT_S);
+  exitWithParent();
   return app;
 }
 
@@ -19,6 +23,8 @@ export interface HttpAppOptions {
   config: BaseConfig;
   port: number;
   host: string;
+  /** The variable that sets `port`, named when the port is taken. */
+  portVariable?: string;
   /** App-specific set-up before listening: pipes, filters, socket adapter, OpenAPI. */
   configure?: (app: INestApplication) => void | Promise<void>;
   /** False for apps that use neither Postgres nor Redis (the simulator). */
@@ -30,12 +36,14 @@ export interface HttpAppOptions {
  * is unreachable), JSON logs, graceful shutdown bounded by SHUTDOWN_TIMEOUT_S.
  */
 export function startHttpApp(options: HttpAppOptions): void {
-  const { name, module, config, port, host, configure, needsBackingServices = true } = options;
+  const { name, module, config, port, host, configure, needsBackingServices = true, portVariable = 'PORT' } = options;
   (async () => {
     if (needsBackingServices) await checkDependencies({ databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL });
     const app = await prepare(await NestFactory.create(module, { bufferLogs: true }), config);
     await configure?.(app);
-    await app.listen(port, host);
+    await app.listen(port, host).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'EADDRINUSE' ? new PortInUseError(port, name, describePortHolder(port), portVariable) : error;
+    });
     app.get(Logger).log(`${name} listening on ${host}:${port}`, 'Bootstrap');
   })().catch((error: unknown) => exitOnStartupError(name, error));
 }

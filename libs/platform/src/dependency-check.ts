@@ -21,9 +21,9 @@ export class DependencyUnreachableError extends Error {
 }
 
 const POSTGRES_HINT =
-  'Start it (pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start, or docker compose up -d postgres) or set DATABASE_URL.';
+  'Start it (e.g. pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start; `npm start` with DATABASE_URL unset runs an embedded PostgreSQL) or set DATABASE_URL.';
 const REDIS_HINT =
-  'Start it (redis-server --daemonize yes --port 6379, or docker compose up -d redis) or set REDIS_URL.';
+  'Start it (e.g. redis-server --daemonize yes --port 6379; `npm start` with REDIS_URL unset runs an embedded Redis) or set REDIS_URL.';
 
 function reason(error: unknown): string {
   if (error instanceof AggregateError && error.errors.length > 0) return reason(error.errors[0]);

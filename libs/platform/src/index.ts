@@ -1,5 +1,7 @@
 export * from './dependency-check';
 export * from './fail-fast';
+export * from './parent-process';
+export * from './port-holder';
 export * from './logging';
 export * from './redact-url';
 export * from './redis-health.indicator';

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Client } from 'pg';
-import { diffSchemas, shapeFromDatabase, shapeFromPrismaSchemaFile, type SchemaShape } from '@ioc/persistence';
+import { diffSchemas, shapeFromDatabase, shapeFromPrismaSchemaFile, type SchemaShape } from '../../../tools/schema-drift';
 import { PROJECT_ROOT, createTestDatabase, type TestDatabase } from '../../support';
 
 const SCHEMA_FILE = resolve(PROJECT_ROOT, 'prisma', 'schema.prisma');

@@ -87,7 +87,8 @@ export class SyncService implements OnApplicationShutdown {
     }
     else if (!backfill) await this.health.recordSuccess(sourceId, await this.newestChange(sourceId));
     report.status = failure ? 'failed' : 'done';
-    this.logger.log({ backfill: backfill ?? undefined, ...report }, 'pull finished');
+    // Every poll: detail for debugging; source health changes are what info reports.
+    this.logger.debug({ backfill: backfill ?? undefined, ...report }, 'pull finished');
     if (failure && backfill) throw failure;
     return report;
   }
