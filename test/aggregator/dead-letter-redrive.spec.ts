@@ -68,7 +68,7 @@ describe('dead letters as an operator tool: list, show, redrive after a fix, pur
     await queueEvents.waitUntilReady();
     aggregator = await NestFactory.createApplicationContext(
       AggregatorModule.forRoot(
-        loadConfig(AggregatorConfig, { DATABASE_URL: backing.db.url, REDIS_URL: backing.redis.url, REDIS_PREFIX: backing.redis.prefix, LOG_LEVEL: 'silent', METRICS_PORT: '0' }),
+        loadConfig(AggregatorConfig, { DATABASE_URL: backing.db.url, REDIS_URL: backing.redis.url, REDIS_PREFIX: backing.redis.prefix, LOG_LEVEL: 'silent', AGGREGATOR_METRICS_PORT: '0' }),
       ),
       { logger: false },
     );

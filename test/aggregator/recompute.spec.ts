@@ -63,7 +63,7 @@ describe('recomputing a past period from source_events (CLI and REST) gives the 
       REDIS_URL: backing.redis.url,
       REDIS_PREFIX: backing.redis.prefix,
       LOG_LEVEL: 'silent',
-      METRICS_PORT: '0',
+      AGGREGATOR_METRICS_PORT: '0',
       // Timers off: the test snapshots at the instants it chooses.
       AGGREGATOR_PUBLISH_INTERVAL_MS: '3600000',
       AGGREGATOR_SNAPSHOT_INTERVAL_MS: '3600000',

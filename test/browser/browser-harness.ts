@@ -54,7 +54,7 @@ export async function startGateway(stack: Stack, port = 0, env: Record<string, s
     REDIS_URL: stack.redis.url,
     REDIS_PREFIX: stack.redis.prefix,
     LOG_LEVEL: 'silent',
-    METRICS_PORT: '0',
+    GATEWAY_METRICS_PORT: '0',
     NODE_ENV: 'test',
     JWT_SECRET: 'browser-test-secret-browser-test-secret-0',
     WEB_DIR,

@@ -27,7 +27,7 @@ export class AppModule {
           prefix: config.REDIS_PREFIX,
           queues: [QueueName.Events, QueueName.DeadLetter, QueueName.Notifications, QueueName.Maintenance],
         }),
-        MetricsModule.forRoot({ app: 'aggregator', port: config.METRICS_PORT, host: config.METRICS_HOST }),
+        MetricsModule.forRoot({ app: 'aggregator', port: config.AGGREGATOR_METRICS_PORT, host: config.METRICS_HOST }),
         AggregatorMetricsModule,
         AggregationModule,
         PublishingModule,

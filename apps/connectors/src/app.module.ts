@@ -30,7 +30,7 @@ export class AppModule {
           prefix: config.REDIS_PREFIX,
           queues: [QueueName.SourcePull, QueueName.Events, QueueName.DeadLetter],
         }),
-        MetricsModule.forRoot({ app: 'connectors', port: config.METRICS_PORT, host: config.METRICS_HOST }),
+        MetricsModule.forRoot({ app: 'connectors', port: config.CONNECTORS_METRICS_PORT, host: config.METRICS_HOST }),
         ConnectorMetricsModule,
         RegistryModule,
         SyncModule,

@@ -36,7 +36,7 @@ export class AppModule {
         // Every queue of the pipeline, for the operators' tools (queue board, dead letters).
         QueuesModule.forRoot({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, queues: Object.values(QueueName) }),
         ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.HTTP_RATE_LIMIT_PER_MIN }]),
-        MetricsModule.forRoot({ app: 'gateway', port: config.METRICS_PORT, host: config.METRICS_HOST }),
+        MetricsModule.forRoot({ app: 'gateway', port: config.GATEWAY_METRICS_PORT, host: config.METRICS_HOST }),
         GatewayMetricsModule,
         HealthModule,
         AuthModule,

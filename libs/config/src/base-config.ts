@@ -24,7 +24,7 @@ export class BaseConfig {
   @Min(1)
   SHUTDOWN_TIMEOUT_S = 10;
 
-  /** Interface of the app's internal GET /metrics port (METRICS_PORT); keep it off public networks. */
+  /** Interface of the app's internal GET /metrics port (GATEWAY_/AGGREGATOR_/CONNECTORS_METRICS_PORT); keep it off public networks. */
   @IsString()
   METRICS_HOST = '127.0.0.1';
 }

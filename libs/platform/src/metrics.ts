@@ -50,7 +50,7 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) =>
-        reject(new Error(`${this.options.app}: cannot serve metrics on ${this.options.host}:${this.options.port} (${error.code ?? error.message}); set METRICS_PORT`)),
+        reject(new Error(`${this.options.app}: cannot serve metrics on ${this.options.host}:${this.options.port} (${error.code ?? error.message}); set its <APP>_METRICS_PORT`)),
       );
       server.listen(this.options.port, this.options.host, () => resolve());
     });

@@ -139,9 +139,9 @@ export class AggregatorConfig extends BaseConfig {
   @IsEmail()
   SMTP_FROM = 'ioc@quangngai.gov.vn';
 
-  /** Internal port of Prometheus' GET /metrics (on METRICS_HOST); 0 picks a free port (tests). */
+  /** Internal port of Prometheus' GET /metrics (on METRICS_HOST), named per app so one environment can serve all three; 0 picks a free port (tests). */
   @IsInt()
   @Min(0)
   @Max(65535)
-  METRICS_PORT: number = 9465;
+  AGGREGATOR_METRICS_PORT: number = 9465;
 }

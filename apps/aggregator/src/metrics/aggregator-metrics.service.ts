@@ -4,7 +4,7 @@ import { METRICS_REGISTRY } from '@ioc/platform';
 
 const LAG_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300];
 
-/** Prometheus metrics of the aggregator: batches, events, dead letters, lags, alerts (served on METRICS_PORT). */
+/** Prometheus metrics of the aggregator: batches, events, dead letters, lags, alerts (served on AGGREGATOR_METRICS_PORT). */
 @Injectable()
 export class AggregatorMetricsService {
   readonly batches: Counter;

@@ -56,9 +56,9 @@ export class ConnectorsConfig extends BaseConfig {
   @IsString()
   CONNECTORS_ADMIN_TOKEN?: string;
 
-  /** Internal port of Prometheus' GET /metrics (on METRICS_HOST); 0 picks a free port (tests). */
+  /** Internal port of Prometheus' GET /metrics (on METRICS_HOST), named per app so one environment can serve all three; 0 picks a free port (tests). */
   @IsInt()
   @Min(0)
   @Max(65535)
-  METRICS_PORT: number = 9466;
+  CONNECTORS_METRICS_PORT: number = 9466;
 }

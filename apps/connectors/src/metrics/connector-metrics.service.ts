@@ -3,7 +3,7 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 import type { ConnectorMetrics } from '@ioc/connector-sdk';
 import { METRICS_REGISTRY } from '@ioc/platform';
 
-/** Prometheus metrics of the connectors, labelled by source and stream (served on METRICS_PORT). */
+/** Prometheus metrics of the connectors, labelled by source and stream (served on CONNECTORS_METRICS_PORT). */
 @Injectable()
 export class ConnectorMetricsService {
   private readonly connectorCounter: Counter<'source' | 'stream' | 'name'>;

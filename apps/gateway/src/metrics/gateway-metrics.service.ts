@@ -4,7 +4,7 @@ import { METRICS_REGISTRY } from '@ioc/platform';
 import { type LiveNamespace, type LiveSocket, SLOW_ROOM } from '../live/live-socket';
 
 /**
- * Prometheus metrics of the live gateway (served on METRICS_PORT). Deliveries are counted from
+ * Prometheus metrics of the live gateway (served on GATEWAY_METRICS_PORT). Deliveries are counted from
  * socket.io's outgoing hook, so the fan-out code stays free of bookkeeping; gauges are read from
  * the namespace at scrape time. Event-loop lag comes with the default process metrics.
  */
