@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     const units = await prisma.administrativeUnit.findMany({ where: { validTo: null, children: { none: {} } } });
     await prisma.$disconnect();
 
-    const config = loadConfig(AggregatorConfig, { DATABASE_URL: databaseUrl, REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn' });
+    const config = loadConfig(AggregatorConfig, { DATABASE_URL: databaseUrl, REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn', AGGREGATOR_METRICS_PORT: '0' });
     app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
     await app.init();
     queue = new Queue<EventBatchJob>(QueueName.Events, { connection: { host: '127.0.0.1', port: 6379 }, prefix });

@@ -173,6 +173,7 @@ async function main(): Promise<void> {
         PORT: String(port),
         HOST: '127.0.0.1',
         JWT_SECRET: randomBytes(32).toString('hex'),
+        GATEWAY_METRICS_PORT: '0',
         LOG_LEVEL: 'warn',
         LIVE_MAX_MESSAGES_PER_10S: '1000',
       },

@@ -22,6 +22,7 @@ describe('two aggregator processes, killed mid-stream (compiled, real Redis and 
       REDIS_URL: redis.url,
       REDIS_PREFIX: redis.prefix,
       LOG_LEVEL: 'warn',
+      AGGREGATOR_METRICS_PORT: '0',
       AGGREGATOR_CONCURRENCY: '2',
       // Batches of a killed process come back after one second instead of thirty.
       AGGREGATOR_JOB_LOCK_MS: '1000',

@@ -49,6 +49,7 @@ describe('aggregator (real Redis and Postgres)', () => {
       REDIS_URL: redis.url,
       REDIS_PREFIX: redis.prefix,
       LOG_LEVEL: 'warn',
+      AGGREGATOR_METRICS_PORT: '0',
       // Timers off: the test publishes and snapshots explicitly, at instants it chooses.
       AGGREGATOR_PUBLISH_INTERVAL_MS: '3600000',
       AGGREGATOR_SNAPSHOT_INTERVAL_MS: '3600000',

@@ -31,7 +31,7 @@ export interface RunningAggregator {
 
 /** The aggregator app (alerts feature) in-process, with the clock replaced and the timer off (the test ticks). */
 export async function startAggregator(env: Record<string, string>, clock: ManualClock): Promise<RunningAggregator> {
-  const config = loadConfig(AggregatorConfig, { LOG_LEVEL: 'silent', ALERT_EVALUATION_INTERVAL_MS: '0', ...env });
+  const config = loadConfig(AggregatorConfig, { LOG_LEVEL: 'silent', AGGREGATOR_METRICS_PORT: '0', ALERT_EVALUATION_INTERVAL_MS: '0', ...env });
   const module = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
     .overrideProvider(ALERT_CLOCK)
     .useValue(clock)

@@ -54,6 +54,7 @@ export async function startGateway(stack: Stack, port = 0, env: Record<string, s
     REDIS_URL: stack.redis.url,
     REDIS_PREFIX: stack.redis.prefix,
     LOG_LEVEL: 'silent',
+    GATEWAY_METRICS_PORT: '0',
     NODE_ENV: 'test',
     JWT_SECRET: 'browser-test-secret-browser-test-secret-0',
     WEB_DIR,
@@ -100,14 +101,18 @@ export function indicatorUpdate(fields: Pick<IndicatorUpdate, 'indicatorId' | 'u
   };
 }
 
-/** Debian's Chromium, headless, with a fresh profile; nothing is downloaded. */
-export async function launchBrowser(viewport = { width: 1920, height: 1080 }): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+/** Debian's Chromium, headless, with a fresh profile; nothing is downloaded. `httpCredentials` answer HTTP auth challenges. */
+export async function launchBrowser(
+  viewport = { width: 1920, height: 1080 },
+  httpCredentials?: { username: string; password: string },
+): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (as .ci/run does)`);
   const profile = await mkdtemp(join(tmpdir(), 'ioc-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     viewport,
+    httpCredentials,
     locale: 'vi-VN',
     timezoneId: 'Asia/Ho_Chi_Minh',
     args: [

@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import { QueueName, type NormalizedEvent } from '@ioc/contracts';
 import type { PrismaClient } from '@ioc/persistence';
+import { MetricsServer } from '@ioc/platform';
 import {
   SIMULATOR_TOKEN,
   TEST_ADMIN_TOKEN,
@@ -119,9 +120,10 @@ describe('pulling the four simulated systems', () => {
     const updates = published.map(([, fields]) => JSON.parse(fields[1]!) as { sourceId: string; status: string });
     expect(new Set(updates.filter((u) => u.status === 'OK').map((u) => u.sourceId))).toEqual(new Set(sourceIds));
 
-    const metrics = await (await fetch(`${connectors.url}/metrics`)).text();
-    expect(metrics).toContain(`ioc_connector_events_queued_total{source="${sourceIds[0]}",stream="documents"}`);
-    expect(metrics).toMatch(/ioc_connector_counter_total\{source="[^"]+",stream="dossiers",name="records_read"\} \d+/);
+    const metrics = await (await fetch(connectors.app.get(MetricsServer).url)).text();
+    expect(metrics).toContain(`ioc_connector_events_queued_total{source="${sourceIds[0]}",stream="documents",app="connectors"}`);
+    expect(metrics).toMatch(/ioc_connector_counter_total\{source="[^"]+",stream="dossiers",name="records_read",app="connectors"\} \d+/);
+    expect(metrics).toMatch(new RegExp(`ioc_connector_pull_lag_seconds\\{source="${sourceIds[0]}",app="connectors"\\} \\d+`));
   });
 
   it('backfills a range of one stream on request without moving the live cursor', async () => {

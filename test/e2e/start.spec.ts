@@ -104,6 +104,10 @@ describe('npm start as an operator runs it', () => {
     PORT: String(p.gateway),
     CONNECTORS_PORT: String(p.connectors),
     SIMULATOR_PORT: String(p.simulator),
+    // Metrics on any free port: a test stack never takes the default ones of a running stack.
+    GATEWAY_METRICS_PORT: '0',
+    AGGREGATOR_METRICS_PORT: '0',
+    CONNECTORS_METRICS_PORT: '0',
     SEED_SIMULATOR_URL: `http://127.0.0.1:${p.simulator}`,
     SEED_CREDENTIALS_FILE: `${secrets}/seed-credentials.json`,
     CREDENTIALS_KEY_FILE: `${secrets}/credentials-key`,

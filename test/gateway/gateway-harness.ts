@@ -64,6 +64,7 @@ export async function startGateway(backing: Backing, env: Record<string, string>
     REDIS_URL: backing.redis.url,
     REDIS_PREFIX: backing.redis.prefix,
     LOG_LEVEL: 'silent',
+    GATEWAY_METRICS_PORT: '0',
     NODE_ENV: 'test',
     JWT_SECRET,
     ...env,

@@ -18,6 +18,7 @@ export function connectorsEnv(database: TestDatabase, redis: TestRedis, extra: R
     REDIS_PREFIX: redis.prefix,
     LOG_LEVEL: 'silent',
     CONNECTORS_PORT: '0',
+    CONNECTORS_METRICS_PORT: '0',
     CREDENTIALS_KEY: randomBytes(32).toString('base64'),
     CONNECTORS_ADMIN_TOKEN: TEST_ADMIN_TOKEN,
     SOURCE_RECONCILE_MS: '500',

@@ -13,14 +13,9 @@ export interface RunningProcess {
 
 /**
  * Runs a compiled entry point (dist/..., built by `npm test`'s pretest step) with the given
- * environment on top of a minimal one, collecting stdout and stderr.
+ * environment on top of a minimal one (and command-line arguments), collecting stdout and stderr.
  */
-export function runCompiled(entry: string, env: Record<string, string>): RunningProcess {
-  return runCompiledWithArgs(entry, [], env);
-}
-
-/** runCompiled with command-line arguments. */
-export function runCompiledWithArgs(entry: string, args: string[], env: Record<string, string>): RunningProcess {
+export function runCompiled(entry: string, env: Record<string, string>, args: string[] = []): RunningProcess {
   const child = spawn(process.execPath, [resolve(PROJECT_ROOT, 'dist', entry), ...args], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env },

@@ -1,13 +1,14 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { QueueName } from '@ioc/contracts';
 import { PersistenceModule } from '@ioc/persistence';
-import { loggingModule } from '@ioc/platform';
+import { loggingModule, MetricsModule } from '@ioc/platform';
 import { QueuesModule, RedisModule } from '@ioc/queues';
 import { AggregationModule } from './aggregation/aggregation.module';
 import { CLOCK, systemClock } from './clock/clock';
 import { AlertsModule } from './alerts/alerts.module';
 import { AggregatorConfig } from './config/aggregator-config';
 import { HistoryModule } from './history/history.module';
+import { AggregatorMetricsModule } from './metrics/aggregator-metrics.module';
 import { PublishingModule } from './publishing/publishing.module';
 
 /** Consumes event batches, computes live indicators and evaluates alert rules. */
@@ -24,8 +25,10 @@ export class AppModule {
         QueuesModule.forRoot({
           redisUrl: config.REDIS_URL,
           prefix: config.REDIS_PREFIX,
-          queues: [QueueName.Events, QueueName.DeadLetter, QueueName.Notifications],
+          queues: [QueueName.Events, QueueName.DeadLetter, QueueName.Notifications, QueueName.Maintenance],
         }),
+        MetricsModule.forRoot({ app: 'aggregator', port: config.AGGREGATOR_METRICS_PORT, host: config.METRICS_HOST }),
+        AggregatorMetricsModule,
         AggregationModule,
         PublishingModule,
         HistoryModule,

@@ -2,12 +2,12 @@ import { type DynamicModule, Module, type INestApplication } from '@nestjs/commo
 import { APP_FILTER } from '@nestjs/core';
 import { QueueName } from '@ioc/contracts';
 import { PersistenceModule } from '@ioc/persistence';
-import { jsonBodyMiddleware, loggingModule } from '@ioc/platform';
+import { jsonBodyMiddleware, loggingModule, MetricsModule } from '@ioc/platform';
 import { QueuesModule, RedisModule } from '@ioc/queues';
 import { ConnectorsConfig } from './config/connectors-config';
 import { ConnectorsExceptionFilter } from './errors/connectors-exception.filter';
 import { IngestModule } from './ingest/ingest.module';
-import { MetricsModule } from './metrics/metrics.module';
+import { ConnectorMetricsModule } from './metrics/connector-metrics.module';
 import { RegistryModule } from './registry/registry.module';
 import { SourcesModule } from './sources/sources.module';
 import { SyncModule } from './sync/sync.module';
@@ -28,7 +28,8 @@ export class AppModule {
           prefix: config.REDIS_PREFIX,
           queues: [QueueName.SourcePull, QueueName.Events, QueueName.DeadLetter],
         }),
-        MetricsModule,
+        MetricsModule.forRoot({ app: 'connectors', port: config.CONNECTORS_METRICS_PORT, host: config.METRICS_HOST }),
+        ConnectorMetricsModule,
         RegistryModule,
         SyncModule,
         IngestModule,

@@ -2,8 +2,9 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { PersistenceModule } from '@ioc/persistence';
-import { loggingModule } from '@ioc/platform';
-import { RedisModule } from '@ioc/queues';
+import { loggingModule, MetricsModule } from '@ioc/platform';
+import { QueueName } from '@ioc/contracts';
+import { QueuesModule, RedisModule } from '@ioc/queues';
 import { AdminModule } from './admin/admin.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuditModule } from './audit/audit.module';
@@ -11,9 +12,13 @@ import { AuthModule } from './auth/auth.module';
 import { GatewayConfig } from './config/gateway-config';
 import { CatalogModule } from './catalog/catalog.module';
 import { DashboardsModule } from './dashboards/dashboards.module';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { HealthModule } from './health/health.module';
 import { LiveModule } from './live/live.module';
+import { GatewayMetricsModule } from './metrics/gateway-metrics.module';
 import { PushModule } from './push/push.module';
+import { QueueBoardModule } from './queue-board/queue-board.module';
+import { RecomputeModule } from './recompute/recompute.module';
 import { ScorecardsModule } from './scorecards/scorecards.module';
 import { SourcesModule } from './sources/sources.module';
 import { UnitsModule } from './units/units.module';
@@ -29,7 +34,11 @@ export class AppModule {
         loggingModule({ app: 'gateway', level: config.LOG_LEVEL }),
         PersistenceModule.forRoot({ databaseUrl: config.DATABASE_URL }),
         RedisModule.forRoot(config.REDIS_URL),
+        // Every queue of the pipeline, for the operators' tools (queue board, dead letters).
+        QueuesModule.forRoot({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, queues: Object.values(QueueName) }),
         ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.HTTP_RATE_LIMIT_PER_MIN }]),
+        MetricsModule.forRoot({ app: 'gateway', port: config.GATEWAY_METRICS_PORT, host: config.METRICS_HOST }),
+        GatewayMetricsModule,
         HealthModule,
         AuthModule,
         AuditModule,
@@ -44,6 +53,9 @@ export class AppModule {
         PushModule,
         ScorecardsModule,
         AlertsModule,
+        QueueBoardModule,
+        DeadLettersModule,
+        RecomputeModule,
       ],
       // The throttler runs before authentication, so floods of bad credentials are limited too.
       providers: [{ provide: GatewayConfig, useValue: config }, { provide: APP_GUARD, useClass: ThrottlerGuard }],

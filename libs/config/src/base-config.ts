@@ -34,4 +34,8 @@ export class BaseConfig {
   @IsInt()
   @Min(1)
   SHUTDOWN_TIMEOUT_S = 10;
+
+  /** Interface of the app's internal GET /metrics port (GATEWAY_/AGGREGATOR_/CONNECTORS_METRICS_PORT); keep it off public networks. */
+  @IsString()
+  METRICS_HOST = '127.0.0.1';
 }

@@ -10,6 +10,8 @@ export const QueueName = {
   SourcePull: 'source-pull',
   /** Notification deliveries (web push, webhook, email). */
   Notifications: 'notifications',
+  /** Operators' long-running work done by an aggregator: recomputing history for a past period. */
+  Maintenance: 'maintenance',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
@@ -29,11 +31,39 @@ export interface NotificationJob {
   deliveryId: string;
 }
 
+export type HistoryResolution = 'MINUTE' | 'HOUR' | 'DAY';
+
+/** Rebuild indicator_snapshots for [from, to) from source_events (ISO instants). */
+export interface RecomputeJob {
+  from: string;
+  to: string;
+  /** One indicator, else every enabled one. */
+  indicatorId?: string;
+  /** Only this unit and its subtree, else every unit. */
+  unitCode?: string;
+  resolutions: HistoryResolution[];
+  /** Who asked (audit): "user:<id>", "api_key:<id>" or "cli:<os user>". */
+  requestedBy: string;
+}
+
+/** Job progress of a RecomputeJob: instants evaluated out of the total. */
+export interface RecomputeProgress {
+  done: number;
+  total: number;
+  rows: number;
+}
+
+export interface RecomputeResult {
+  buckets: number;
+  rows: number;
+}
+
 export interface QueueJobMap {
   [QueueName.Events]: EventBatchJob;
   [QueueName.DeadLetter]: DeadLetterEntry;
   [QueueName.SourcePull]: SourcePullJob;
   [QueueName.Notifications]: NotificationJob;
+  [QueueName.Maintenance]: RecomputeJob;
 }
 
 /**

@@ -9,3 +9,4 @@ export * from './terms';
 export * from './unit-tree';
 export * from './validate-event';
 export * from './history-lineage';
+export * from './history-buckets';

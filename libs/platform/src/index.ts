@@ -9,3 +9,4 @@ export * from './shutdown';
 export * from './bootstrap';
 export * from './http-input';
 export * from './json-input';
+export * from './metrics';

@@ -2,3 +2,4 @@ export * from './job-options';
 export * from './queues.module';
 export * from './redis-connection';
 export * from './redis.module';
+export * from './dead-letters';

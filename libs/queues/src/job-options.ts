@@ -26,4 +26,6 @@ export const DEFAULT_JOB_OPTIONS: Record<QueueName, JobsOptions> = {
     removeOnComplete: { age: 24 * 3600 },
     removeOnFail: false,
   },
+  // A recompute is asked for again by hand rather than retried; its outcome is kept a week.
+  [QueueName.Maintenance]: { attempts: 1, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 7 * 24 * 3600 } },
 };

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { importUnits, QUANG_NGAI_UNIT_LIST_FILE, quangNgaiUnitList, seedDatabase, type PrismaClient } from '@ioc/persistence';
 import { hashPassword } from '@ioc/security';
 import { ADMIN_PASSWORD, createBacking, login, startGateway, type Backing, type RunningGateway } from '../../gateway/gateway-harness';
-import { PROJECT_ROOT, dumpAllTables, runCompiled, runCompiledWithArgs } from '../../support';
+import { PROJECT_ROOT, dumpAllTables, runCompiled } from '../../support';
 
 /** The list file read as plain JSON, independently of the importer. */
 interface RawUnit {
@@ -67,7 +67,7 @@ describe('the merged Quảng Ngãi loaded from the official list (real Postgres,
     const { report } = await importUnits(prisma, quangNgaiUnitList().units);
     expect(report).toEqual({ created: 0, updated: 0, unchanged: RAW.length, moved: [], orphaned: [] });
 
-    const command = runCompiledWithArgs('scripts/units-import.js', [QUANG_NGAI_UNIT_LIST_FILE], { DATABASE_URL: backing.db.url, LOG_LEVEL: 'info' });
+    const command = runCompiled('scripts/units-import.js', { DATABASE_URL: backing.db.url, LOG_LEVEL: 'info' }, [QUANG_NGAI_UNIT_LIST_FILE]);
     expect(await command.exited).toBe(0);
     expect(command.output()).toMatch(/"created":0,"updated":0,"unchanged":408/);
     // The whole seed (units, leaders, default rules, keys) too.
@@ -87,7 +87,7 @@ describe('the merged Quảng Ngãi loaded from the official list (real Postgres,
     expect(await command.exited).not.toBe(0);
     expect(command.output()).toMatch(/Usage: npm run units:import -- <unit list file.json>/);
 
-    const rejected = runCompiledWithArgs('scripts/units-import.js', [file], { DATABASE_URL: backing.db.url });
+    const rejected = runCompiled('scripts/units-import.js', { DATABASE_URL: backing.db.url }, [file]);
     expect(await rejected.exited).toBe(1);
     for (const problem of ['units[1] (99001).kind: expected PROVINCE', 'units[1] (99001).validFrom: expected an ISO date-time', 'units[1] (99001).source: expected where the code comes from']) {
       expect(rejected.output()).toContain(problem);

@@ -7,6 +7,7 @@ import { createRedisConnection } from '@ioc/queues';
 import { CatalogService } from '../catalog/catalog.service';
 import { CLOCK, type Clock } from '../clock/clock';
 import { AggregatorConfig } from '../config/aggregator-config';
+import { AggregatorMetricsService } from '../metrics/aggregator-metrics.service';
 import { DeadLetterService } from './dead-letter.service';
 import { StateStoreService } from './state-store.service';
 
@@ -29,6 +30,7 @@ export class AggregationProcessor implements OnApplicationBootstrap, OnApplicati
     private readonly deadLetters: DeadLetterService,
     private readonly config: AggregatorConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly metrics: AggregatorMetricsService,
   ) {
     this.limits = config.eventLimits();
   }
@@ -81,7 +83,17 @@ export class AggregationProcessor implements OnApplicationBootstrap, OnApplicati
     }
     await this.deadLetters.refuse(refused, job.id);
     const applied = valid.length > 0 ? await this.store.apply(valid, terms, now.getTime()) : 0;
+    this.count(job, applied, valid.length - applied, refused.length);
     this.logger.debug({ jobId: job.id, sourceId: job.data?.sourceId, events: events.length, applied, refused: refused.length }, 'Batch aggregated');
     return { applied, refused: refused.length };
+  }
+
+  private count(job: Job<EventBatchJob>, applied: number, duplicates: number, refused: number): void {
+    this.metrics.batches.inc();
+    this.metrics.events.inc({ outcome: 'applied' }, applied);
+    this.metrics.events.inc({ outcome: 'duplicate' }, duplicates);
+    this.metrics.events.inc({ outcome: 'refused' }, refused);
+    if (job.processedOn !== undefined) this.metrics.queueWait.observe(Math.max(0, job.processedOn - job.timestamp) / 1000);
+    if (applied > 0) this.metrics.applied(job.timestamp);
   }
 }

@@ -6,6 +6,7 @@ import type Redis from 'ioredis';
 import { QueueName, type DeadLetterEntry } from '@ioc/contracts';
 import { REDIS_CLIENT } from '@ioc/queues';
 import { AggregatorConfig } from '../config/aggregator-config';
+import { AggregatorMetricsService } from '../metrics/aggregator-metrics.service';
 import { COUNT_DEAD_LETTERS_LUA } from './state-scripts';
 
 type CountCommand = (seenKey: string, countsKey: string, ...args: string[]) => Promise<number>;
@@ -21,6 +22,7 @@ export class DeadLetterService {
     @InjectQueue(QueueName.DeadLetter) private readonly queue: Queue<DeadLetterEntry>,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     config: AggregatorConfig,
+    private readonly metrics: AggregatorMetricsService,
   ) {
     this.countsKey = `${config.REDIS_PREFIX}:agg:dead-letters`;
     this.seenKey = `${config.REDIS_PREFIX}:agg:dead-letters-seen`;
@@ -29,6 +31,7 @@ export class DeadLetterService {
 
   async refuse(entries: DeadLetterEntry[], jobId: string | undefined): Promise<void> {
     if (entries.length === 0) return;
+    for (const entry of entries) this.metrics.deadLetters.inc({ source: entry.sourceId ?? 'unknown', field: entry.fields[0] ?? 'event' });
     // Same refused record, same job id: a redelivered batch adds no second dead letter.
     const ids = entries.map((entry) => `aggregator-${createHash('sha1').update(JSON.stringify(entry.raw) ?? 'undefined').digest('hex')}`);
     await this.queue.addBulk(entries.map((data, index) => ({ name: 'aggregator', data, opts: { jobId: ids[index] } })));

@@ -18,6 +18,7 @@ import {
 } from '@ioc/alerting';
 import type { IndicatorUpdate, SourceHealthUpdate } from '@ioc/contracts';
 import { PrismaService } from '@ioc/persistence';
+import { AggregatorMetricsService } from '../metrics/aggregator-metrics.service';
 import { ALERT_CLOCK } from './alert-clock';
 import { AlertStateService, type StoredEvaluation } from './alert-state.service';
 
@@ -41,6 +42,7 @@ export class AlertEvaluatorService {
     private readonly prisma: PrismaService,
     private readonly state: AlertStateService,
     @Inject(ALERT_CLOCK) private readonly clock: Clock,
+    private readonly metrics: AggregatorMetricsService,
   ) {}
 
   /** Reloads rules and units (enabled rules only; invalid ones are reported and skipped). */
@@ -135,6 +137,7 @@ export class AlertEvaluatorService {
     now: Date,
     observe: ((stored: StoredEvaluation) => { history: StoredEvaluation['history']; result: ConditionResult }) | null,
   ): Promise<void> {
+    this.metrics.alertEvaluations.inc({ trigger: observe === null ? 'clock' : sourceId ? 'source' : 'indicator' });
     await this.state.withLock(fingerprint, async () => {
       let stored = (await this.state.getEvaluation(fingerprint)) ?? { ruleId: rule.id, unitCode, sourceId, state: INACTIVE, history: [] };
       stored = await this.releaseIfClosedByHand(stored);
@@ -143,9 +146,11 @@ export class AlertEvaluatorService {
       const next: StoredEvaluation = { ...stored, state, history: observed?.history ?? stored.history };
       if (event === 'fired') {
         next.state = { ...state, alertId: await this.openAlert(rule, fingerprint, unitCode, state.since!, now, state.value, state.threshold) };
+        this.metrics.alertTransitions.inc({ event: 'fired' });
         this.logger.log({ ruleId: rule.id, unitCode, sourceId, fingerprint, alertId: next.state.alertId }, 'Alert firing');
       } else if (event === 'resolved') {
         await this.closeAlert(fingerprint, now);
+        this.metrics.alertTransitions.inc({ event: 'resolved' });
         this.logger.log({ ruleId: rule.id, unitCode, sourceId, fingerprint }, 'Alert resolved: condition cleared');
       } else if (state.phase === 'firing' && state.alertId && observed) {
         await this.prisma.alert.updateMany({ where: { id: state.alertId }, data: { value: state.value, threshold: state.threshold } });

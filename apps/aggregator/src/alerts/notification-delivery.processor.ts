@@ -4,6 +4,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import type { Clock } from '@ioc/alerting';
 import { QueueName, type NotificationJob } from '@ioc/contracts';
 import { PrismaService } from '@ioc/persistence';
+import { AggregatorMetricsService } from '../metrics/aggregator-metrics.service';
 import { ALERT_CLOCK } from './alert-clock';
 import { NotificationChannelsService, SubscriptionExpiredError } from './notification-channels.service';
 
@@ -20,6 +21,7 @@ export class NotificationDeliveryProcessor extends WorkerHost {
     private readonly prisma: PrismaService,
     private readonly channels: NotificationChannelsService,
     @Inject(ALERT_CLOCK) private readonly clock: Clock,
+    private readonly metrics: AggregatorMetricsService,
   ) {
     super();
   }
@@ -41,6 +43,7 @@ export class NotificationDeliveryProcessor extends WorkerHost {
         }),
         this.prisma.notificationAttempt.create({ data: { deliveryId, attempt, status: 'SENT', statusCode } }),
       ]);
+      this.metrics.notifications.inc({ channel: delivery.channel, outcome: 'sent' });
       this.logger.log(context, 'Notification delivered');
     } catch (error) {
       const message = (error as Error).message;
@@ -48,6 +51,7 @@ export class NotificationDeliveryProcessor extends WorkerHost {
       const expired = error instanceof SubscriptionExpiredError;
       const final = expired || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       const status = expired ? 'EXPIRED' : final ? 'FAILED' : 'PENDING';
+      this.metrics.notifications.inc({ channel: delivery.channel, outcome: expired ? 'expired' : final ? 'failed' : 'retry' });
       await this.prisma.$transaction([
         this.prisma.notificationDelivery.update({ where: { id: deliveryId }, data: { status, attempts: attempt, lastStatusCode: statusCode, lastError: message } }),
         this.prisma.notificationAttempt.create({ data: { deliveryId, attempt, status: expired ? 'EXPIRED' : 'FAILED', statusCode, error: message } }),

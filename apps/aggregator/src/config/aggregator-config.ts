@@ -128,4 +128,10 @@ export class AggregatorConfig extends EventRulesConfig {
 
   @IsEmail()
   SMTP_FROM = 'ioc@quangngai.gov.vn';
+
+  /** Internal port of Prometheus' GET /metrics (on METRICS_HOST), named per app so one environment can serve all three; 0 picks a free port (tests). */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  AGGREGATOR_METRICS_PORT: number = 9465;
 }

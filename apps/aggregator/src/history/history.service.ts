@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type Redis from 'ioredis';
-import type { IndicatorReading } from '@ioc/contracts';
-import { evaluateIndicator, startOfLocalDay, type IndicatorValue } from '@ioc/indicators';
+import type { IndicatorReading, RecomputeJob, RecomputeProgress, RecomputeResult } from '@ioc/contracts';
+import { evaluateIndicator, historyBuckets, startOfLocalDay, type IndicatorValue } from '@ioc/indicators';
 import { PrismaService, type SnapshotResolution } from '@ioc/persistence';
 import { REDIS_CLIENT } from '@ioc/queues';
 import { LiveValuesService } from '../aggregation/live-values.service';
@@ -70,6 +70,52 @@ export class HistoryService implements OnApplicationBootstrap, OnModuleDestroy {
       ['DAY', startOfLocalDay(now)],
     ];
     const rows = live.flatMap((v) => buckets.map(([resolution, start]) => ({ v, resolution, start, unitId: unitIds.get(v.unitCode)! })));
+    return this.upsert(rows, now);
+  }
+
+  /**
+   * Rebuilds the history of [from, to) from source_events: each bucket that starts in the range gets
+   * the value recomputed as of its last millisecond (or now, for the running one), the instant the
+   * live snapshots approach. Only the chosen indicator and unit subtree are written. Freshness
+   * indicators are left alone: they measure when data arrived, which the stored events do not keep.
+   */
+  async recomputePeriod(job: RecomputeJob, progress: (update: RecomputeProgress) => Promise<void>): Promise<RecomputeResult> {
+    const { definitions, unitIds } = this.catalog.current();
+    const recomputable = definitions.filter((d) => d.formula.op !== 'freshness');
+    const indicators = job.indicatorId ? recomputable.filter((d) => d.id === job.indicatorId) : recomputable;
+    if (indicators.length === 0) throw new Error(`Indicator ${job.indicatorId} is unknown, disabled, or a freshness indicator (not recomputable from events)`);
+    let units: Set<string> | null = null;
+    if (job.unitCode) {
+      const unit = await this.prisma.administrativeUnit.findUnique({ where: { code: job.unitCode } });
+      if (!unit) throw new Error(`Unknown unit ${job.unitCode}`);
+      const subtree = await this.prisma.administrativeUnit.findMany({ where: { path: { startsWith: unit.path } }, select: { code: true } });
+      units = new Set(subtree.map((u) => u.code));
+    }
+    const buckets = historyBuckets(new Date(job.from), new Date(job.to), job.resolutions, this.clock.now());
+    const byInstant = new Map<number, typeof buckets>();
+    for (const bucket of buckets) byInstant.set(bucket.asOf.getTime(), [...(byInstant.get(bucket.asOf.getTime()) ?? []), bucket]);
+    const total = byInstant.size * indicators.length;
+    let done = 0;
+    let written = 0;
+    await progress({ done, total, rows: written });
+    for (const [instant, atInstant] of [...byInstant.entries()].sort(([a], [b]) => a - b)) {
+      const asOf = new Date(instant);
+      for (const definition of indicators) {
+        const values = (await this.recompute(definition.id, asOf)).filter((v) => !units || units.has(v.unitCode));
+        const rows = values.flatMap((v) => atInstant.map((bucket) => ({ v, resolution: bucket.resolution, start: bucket.start, unitId: unitIds.get(v.unitCode)! })));
+        written += await this.upsert(rows, asOf);
+        done += 1;
+        await progress({ done, total, rows: written });
+      }
+    }
+    this.logger.log({ ...job, buckets: buckets.length, rows: written }, 'History recomputed');
+    return { buckets: buckets.length, rows: written };
+  }
+
+  private async upsert(
+    rows: { v: IndicatorValue; resolution: SnapshotResolution; start: Date; unitId: string }[],
+    asOf: Date,
+  ): Promise<number> {
     if (rows.length === 0) return 0;
     return this.prisma.$executeRawUnsafe(
       `INSERT INTO indicator_snapshots (indicator_id, unit_id, resolution, bucket_start, value, numerator, denominator, own_value, own_numerator, own_denominator, as_of)
@@ -89,7 +135,7 @@ export class HistoryService implements OnApplicationBootstrap, OnModuleDestroy {
       rows.map((r) => r.v.own.value),
       rows.map((r) => r.v.own.numerator),
       rows.map((r) => r.v.own.denominator),
-      now,
+      asOf,
     );
   }
 

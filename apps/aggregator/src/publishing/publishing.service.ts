@@ -14,6 +14,7 @@ import { REDIS_CLIENT } from '@ioc/queues';
 import { LiveValuesService, type LiveValue } from '../aggregation/live-values.service';
 import { CLOCK, type Clock } from '../clock/clock';
 import { AggregatorConfig } from '../config/aggregator-config';
+import { AggregatorMetricsService } from '../metrics/aggregator-metrics.service';
 import { PUBLISH_UPDATES_LUA } from '../aggregation/state-scripts';
 
 type PublishCommand = (updates: string, latest: string, signatures: string, seqs: string, epoch: string, ...args: (string | number)[]) => Promise<[number, number]>;
@@ -63,6 +64,7 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
     private readonly values: LiveValuesService,
     private readonly config: AggregatorConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly metrics: AggregatorMetricsService,
   ) {
     const prefix = config.REDIS_PREFIX;
     this.keys = {
@@ -148,6 +150,7 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
       return published + (await this.publish());
     }
     for (const [key, signature] of pending) this.sent.set(key, signature);
+    this.metrics.published(published, Date.now());
     if (published > 0) this.logger.debug({ published }, 'Indicator updates published');
     return published;
   }

@@ -55,4 +55,10 @@ export class ConnectorsConfig extends EventRulesConfig {
   @IsOptional()
   @IsString()
   CONNECTORS_ADMIN_TOKEN?: string;
+
+  /** Internal port of Prometheus' GET /metrics (on METRICS_HOST), named per app so one environment can serve all three; 0 picks a free port (tests). */
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  CONNECTORS_METRICS_PORT: number = 9466;
 }

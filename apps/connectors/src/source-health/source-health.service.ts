@@ -4,6 +4,7 @@ import { SharedRedisKey, sharedRedisKey, type SourceHealthStatus, type SourceHea
 import { PrismaService, type Source } from '@ioc/persistence';
 import { REDIS_CLIENT } from '@ioc/queues';
 import { ConnectorsConfig } from '../config/connectors-config';
+import { ConnectorMetricsService } from '../metrics/connector-metrics.service';
 
 /** Entries kept on the shared source-health stream. */
 const STREAM_MAX_LENGTH = 10_000;
@@ -21,6 +22,7 @@ export class SourceHealthService {
     private readonly prisma: PrismaService,
     private readonly config: ConnectorsConfig,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    private readonly metrics: ConnectorMetricsService,
   ) {}
 
   async recordSuccess(sourceId: string, newestChange: Date | null): Promise<SourceHealthUpdate> {
@@ -33,6 +35,7 @@ export class SourceHealthService {
         lagSeconds: newestChange ? Math.max(0, Math.round((now.getTime() - newestChange.getTime()) / 1000)) : null,
       },
     });
+    if (source.lagSeconds !== null) this.metrics.pullLag.set({ source: sourceId }, source.lagSeconds);
     return this.publish(source);
   }
 

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { type DashboardChangeMessage, dashboardRoom, type IndicatorUpdate, streamKey } from '@ioc/contracts';
 import { GatewayConfig } from '../config/gateway-config';
+import { GatewayMetricsService } from '../metrics/gateway-metrics.service';
 import { IndicatorStreamService, type StreamEntry } from './indicator-stream.service';
 import { type LiveNamespace, type LiveSocket, SLOW_ROOM, tileRoom } from './live-socket';
 import { isNewer, type StreamPosition } from './resume-plan';
@@ -42,6 +43,7 @@ export class LiveFanoutService implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly stream: IndicatorStreamService,
     private readonly config: GatewayConfig,
+    private readonly metrics: GatewayMetricsService,
   ) {
     this.minIntervalMs = config.LIVE_MAX_UPDATES_PER_TILE_PER_S > 0 ? 1000 / config.LIVE_MAX_UPDATES_PER_TILE_PER_S : 0;
   }
@@ -158,6 +160,7 @@ export class LiveFanoutService implements OnModuleInit, OnApplicationShutdown {
         this.logger.warn(`Disconnecting socket ${socket.id}: slow for more than ${this.config.LIVE_SLOW_CLIENT_TIMEOUT_S} s`);
         socket.emit('error', { code: 'rate_limited', message: `Could not keep up for ${this.config.LIVE_SLOW_CLIENT_TIMEOUT_S} s; disconnected` });
         socket.disconnect(true);
+        this.metrics.slowDisconnects.inc();
       }
     }
   }
@@ -181,5 +184,6 @@ export class LiveFanoutService implements OnModuleInit, OnApplicationShutdown {
       const update = latest.get(key);
       namespace.local.to(tileRoom(key)).emit('snapshot', { updates: update ? [update] : [], reset: true });
     }
+    this.metrics.resetSnapshots.inc({ cause: 'gap' }, keys.length);
   }
 }

@@ -10,6 +10,7 @@ import {
 } from '@nestjs/websockets';
 import { LIVE_NAMESPACE } from '@ioc/contracts';
 import { createSocketValidationPipe } from '../common/validation';
+import { GatewayMetricsService } from '../metrics/gateway-metrics.service';
 import { SubscriptionRequestDto, UnsubscribeRequestDto } from './dto/subscription-request.dto';
 import { LiveExceptionFilter } from './live-exception.filter';
 import { LiveFanoutService } from './live-fanout.service';
@@ -30,12 +31,14 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
     private readonly fanout: LiveFanoutService,
     private readonly sourceHealth: SourceHealthFanoutService,
     private readonly scorecards: ScorecardFanoutService,
+    private readonly metrics: GatewayMetricsService,
   ) {}
 
   afterInit(namespace: LiveNamespace): void {
     this.fanout.bind(namespace);
     this.sourceHealth.bind(namespace);
     this.scorecards.bind(namespace);
+    this.metrics.bind(namespace);
   }
 
   handleConnection(socket: LiveSocket): void {

@@ -8,6 +8,7 @@ import { ScopeService } from '../auth/scope.service';
 import { ForbiddenError, InvalidInputError, NotFoundError, RateLimitedError, UnauthenticatedError } from '../common/domain-errors';
 import { byKeys, sharedLoader } from '../common/shared-loader';
 import { GatewayConfig } from '../config/gateway-config';
+import { GatewayMetricsService } from '../metrics/gateway-metrics.service';
 import type { SubscriptionRequestDto, UnsubscribeRequestDto } from './dto/subscription-request.dto';
 import { IndicatorStreamService, type StreamEntry } from './indicator-stream.service';
 import { LiveFanoutService } from './live-fanout.service';
@@ -35,6 +36,7 @@ export class LiveService {
     private readonly stream: IndicatorStreamService,
     private readonly fanout: LiveFanoutService,
     private readonly config: GatewayConfig,
+    private readonly metrics: GatewayMetricsService,
   ) {
     this.dashboards = sharedLoader(async (slugs) => {
       const rows = await this.prisma.dashboard.findMany({ where: { slug: { in: [...new Set(slugs)] } }, include: { unit: true } });
@@ -94,7 +96,10 @@ export class LiveService {
       const entries = state.entries.get(key) ?? [];
       const plan = position ? planResume(position, latest, entries.map((entry) => entry.update)) : 'reset';
       if (plan === 'reset') {
-        if (position) reset = true;
+        if (position) {
+          reset = true;
+          this.metrics.resetSnapshots.inc({ cause: 'resume' });
+        }
         if (latest) snapshot.push(latest);
         held.set(key, latest ?? null);
       } else {
@@ -112,6 +117,9 @@ export class LiveService {
       if (caughtUp !== 'ok') lateResets.push(caughtUp);
     }
     if (lateResets.length > 0) socket.emit('snapshot', { updates: lateResets, reset: true });
+    if (resuming.size > 0) this.metrics.resumes.inc();
+    this.metrics.replayedUpdates.inc(replay.length);
+    this.metrics.resetSnapshots.inc({ cause: 'late' }, lateResets.length);
     if (request.dashboard) void socket.join(dashboardRoom(request.dashboard));
     this.logger.debug(`Socket ${socket.id} (${principal.name}) subscribed to ${added.length} streams, ${replay.length} replayed`);
     return { ok: true, streams: added.length };
