@@ -12,6 +12,10 @@ const PRODUCTION_ENTRIES = [
   'dist/scripts/migrate.js',
   'dist/scripts/seed.js',
   'dist/scripts/healthcheck.js',
+  // Operator commands, run inside a container too (docker compose exec gateway npm run dlq -- list).
+  'dist/scripts/dlq.js',
+  'dist/scripts/recompute.js',
+  'dist/scripts/units-import.js',
 ];
 
 const REQUIRE = /\brequire\(\s*["']([^"']+)["']\s*\)/g;

@@ -6,7 +6,7 @@ import { AggregatorConfig } from './config/aggregator-config';
 
 try {
   const config = loadConfig(AggregatorConfig);
-  startWorker('aggregator', AppModule.forRoot(config), config);
+  startWorker('aggregator', () => AppModule.forRoot(config), config);
 } catch (error) {
   exitOnStartupError('aggregator', error);
 }

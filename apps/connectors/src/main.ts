@@ -8,7 +8,7 @@ try {
   const config = loadConfig(ConnectorsConfig);
   startHttpApp({
     name: 'connectors',
-    module: AppModule.forRoot(config),
+    module: () => AppModule.forRoot(config),
     config,
     port: config.CONNECTORS_PORT,
     portVariable: 'CONNECTORS_PORT',

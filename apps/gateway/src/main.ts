@@ -9,7 +9,7 @@ try {
   const config = loadConfig(GatewayConfig);
   startHttpApp({
     name: 'gateway',
-    module: AppModule.forRoot(config),
+    module: () => AppModule.forRoot(config),
     config,
     port: config.PORT,
     host: config.HOST,

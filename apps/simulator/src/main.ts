@@ -8,7 +8,7 @@ try {
   const config = loadConfig(SimulatorConfig);
   startHttpApp({
     name: 'simulator',
-    module: AppModule.forRoot(config),
+    module: () => AppModule.forRoot(config),
     config,
     port: config.SIMULATOR_PORT,
     portVariable: 'SIMULATOR_PORT',

@@ -19,7 +19,8 @@ async function prepare<T extends INestApplicationContext>(app: T, config: BaseCo
 
 export interface HttpAppOptions {
   name: string;
-  module: DynamicModule;
+  /** Built only once Postgres and Redis answer: modules open their connections as they are built. */
+  module: () => DynamicModule;
   config: BaseConfig;
   port: number;
   host: string;
@@ -41,7 +42,7 @@ export function startHttpApp(options: HttpAppOptions): void {
   const { name, module, config, port, host, backlog, configure, needsBackingServices = true, portVariable = 'PORT' } = options;
   (async () => {
     if (needsBackingServices) await checkDependencies({ databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL });
-    const app = await prepare(await NestFactory.create(module, { bufferLogs: true }), config);
+    const app = await prepare(await NestFactory.create(module(), { bufferLogs: true }), config);
     await configure?.(app);
     // Nest hands extra arguments to http.Server#listen(port, host, backlog, callback); its typings only name the callback.
     await (app.listen as (port: number, host: string, backlog?: number) => Promise<unknown>).call(app, port, host, backlog).catch((error: NodeJS.ErrnoException) => {
@@ -52,10 +53,10 @@ export function startHttpApp(options: HttpAppOptions): void {
 }
 
 /** Starts a worker (no HTTP server) with the same checks, logging and shutdown as startHttpApp. */
-export function startWorker(name: string, module: DynamicModule, config: BaseConfig): void {
+export function startWorker(name: string, module: () => DynamicModule, config: BaseConfig): void {
   (async () => {
     await checkDependencies({ databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL });
-    const app = await prepare(await NestFactory.createApplicationContext(module, { bufferLogs: true }), config);
+    const app = await prepare(await NestFactory.createApplicationContext(module(), { bufferLogs: true }), config);
     app.get(Logger).log(`${name} started`, 'Bootstrap');
   })().catch((error: unknown) => exitOnStartupError(name, error));
 }

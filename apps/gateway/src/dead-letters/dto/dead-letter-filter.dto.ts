@@ -62,6 +62,7 @@ export class DeadLetterActionDto extends DeadLetterFilterDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(10_000)
   @IsString({ each: true })
+  @MaxLength(128, { each: true })
   ids?: string[];
 
   @ApiPropertyOptional({ description: 'Confirms acting on every dead letter when no other criterion is given' })
