@@ -106,7 +106,8 @@ describe('push ingestion (POST /ingest/:sourceId)', () => {
       ['rejected', ['values.count']],
       ['rejected', ['occurredAt']],
       ['rejected', ['occurredAt']],
-      ['rejected', ['occurredAt']],
+      // 2020 is both past the horizon and before the commune was formed (2025-07-01).
+      ['rejected', ['occurredAt', 'unitCode']],
       ['rejected', ['kind']],
     ]);
     expect(answer.results[1].reason).toContain('got 1e+308');
