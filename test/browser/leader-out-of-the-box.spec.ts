@@ -1,19 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { createTestDatabase, createTestRedis, runCompiled, waitFor, type TestDatabase, type TestRedis } from '../support';
-import { launchBrowser } from './browser-harness';
-
-/** A port nobody listens on: bind one, note it, release it. */
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-  });
-}
+import { createTestDatabase, createTestRedis, freePort, runCompiled, waitFor, type TestDatabase, type TestRedis } from '../support';
+import { describeInBrowser, launchBrowser } from './browser-harness';
 
 // A real clock: the default rule holds a missed target for 2 minutes before it fires.
 jest.setTimeout(420_000);
@@ -23,7 +10,7 @@ jest.setTimeout(420_000);
  * simulator as the province's sources, nothing configured by hand): the seeded province leader
  * sees real alerts on the leader page within 5 minutes.
  */
-describe('leader page of a fresh install', () => {
+describeInBrowser('leader page of a fresh install', () => {
   let db: TestDatabase;
   let redis: TestRedis;
 
