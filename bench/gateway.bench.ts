@@ -1,22 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import Redis from 'ioredis';
-import { Client } from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
-import {
-  type ClientToServerEvents,
-  type IndicatorUpdate,
-  LIVE_NAMESPACE,
-  type ServerToClientEvents,
-  SharedRedisKey,
-  sharedRedisKey,
-  streamKey,
-} from '@ioc/contracts';
-import { DEFAULT_LOCAL_UNIT_CODE, createPrismaClient, ensureDatabase, migrateDeploy, seedDatabase } from '@ioc/persistence';
-import { issueApiKey } from '@ioc/security';
+import { type ClientToServerEvents, type IndicatorUpdate, LIVE_NAMESPACE, type ServerToClientEvents } from '@ioc/contracts';
+import { REDIS_URL, ROOT, createBenchBacking, log, percentile, publishUpdate, sleep, startGateway, startPublisher } from './support/bench-backing';
 
 /**
  * Gateway benchmark: N socket.io clients, each subscribed to a 20-tile dashboard, receive a
@@ -28,22 +16,11 @@ import { issueApiKey } from '@ioc/security';
  * Needs Postgres and Redis (DATABASE_SERVER_URL / REDIS_URL, defaults local) and about
  * 2 × clients file descriptors: `ulimit -n 25000` before 10,000 clients.
  */
-const ROOT = resolve(__dirname, '..', '..');
-const SERVER_URL = process.env.DATABASE_SERVER_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const clients = Number(process.argv[2] ?? 1000);
 const rate = Number(process.argv[3] ?? 20);
 const seconds = Number(process.argv[4] ?? 10);
 const WARMUP_S = 2;
 const TILES = 20;
-
-const log = (line: string): void => void process.stdout.write(`${line}\n`);
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 function rssKb(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -67,51 +44,6 @@ function startChild(entry: string, args: string[], env: Record<string, string>, 
     child.stderr!.on('data', onData);
     child.on('exit', (code) => reject(new Error(`${entry} exited with ${code}:\n${output.slice(-2000)}`)));
   });
-}
-
-async function waitForHealth(url: string): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    const ok = await fetch(url).then((response) => response.ok, () => false);
-    if (ok) return;
-    await sleep(200);
-  }
-  throw new Error(`${url} never answered`);
-}
-
-/** Publishes `rate` updates per second round-robin over the tiles, stamping asOf with the publish time. */
-function startPublisher(publishOne: (update: IndicatorUpdate) => Promise<unknown>, tiles: { indicatorId: string; unitCode: string }[]): () => void {
-  const seqs = new Map<string, number>();
-  let next = 0;
-  let running = true;
-  const intervalMs = 1000 / rate;
-  const started = Date.now();
-  void (async () => {
-    for (let sent = 0; running; sent += 1) {
-      const tile = tiles[next++ % tiles.length];
-      const key = streamKey(tile.indicatorId, tile.unitCode);
-      const seq = (seqs.get(key) ?? 0) + 1;
-      seqs.set(key, seq);
-      await publishOne({
-        ...tile,
-        value: seq,
-        own: { value: seq, numerator: null, denominator: null },
-        judged: null,
-        numerator: null,
-        denominator: null,
-        target: null,
-        status: 'no_target',
-        asOf: new Date().toISOString(),
-        freshness: [],
-        seq,
-        epoch: 'bench',
-      });
-      const wait = started + (sent + 1) * intervalMs - Date.now();
-      if (wait > 0) await sleep(wait);
-    }
-  })();
-  return () => {
-    running = false;
-  };
 }
 
 interface Measurement {
@@ -141,47 +73,15 @@ function measure(): { onUpdate: (update: { asOf: string }) => void; start: () =>
 }
 
 async function main(): Promise<void> {
-  const id = randomBytes(4).toString('hex');
-  const dbName = `ioc_bench_${id}`;
-  const prefix = `ioc-bench-${id}`;
-  const databaseUrl = SERVER_URL.replace(/\/[^/]*$/, `/${dbName}`);
-  const redis = new Redis(REDIS_URL);
+  log(`# gateway benchmark: ${clients} clients × ${TILES} tiles, ${rate} updates/s for ${seconds} s (warm-up ${WARMUP_S} s)`);
+  const backing = await createBenchBacking('bench-20', TILES);
+  const { redis, prefix, tiles, displayKey } = backing;
   const children: ChildProcess[] = [];
   const sockets: Socket<ServerToClientEvents, ClientToServerEvents>[] = [];
   try {
-    log(`# gateway benchmark: ${clients} clients × ${TILES} tiles, ${rate} updates/s for ${seconds} s (warm-up ${WARMUP_S} s)`);
-    await ensureDatabase(databaseUrl);
-    await migrateDeploy(databaseUrl, resolve(ROOT, 'prisma', 'migrations'));
-    const prisma = createPrismaClient(databaseUrl);
-    const displayKey = issueApiKey().key;
-    await seedDatabase(prisma, { adminPassword: randomBytes(12).toString('hex'), provinceViewerApiKey: displayKey });
-    const indicators = (await prisma.indicatorDefinition.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).map((row) => row.id);
-    const province = await prisma.administrativeUnit.findUniqueOrThrow({ where: { code: '51' } });
-    const tiles = Array.from({ length: TILES }, (_, i) => ({ indicatorId: indicators[i % indicators.length], unitCode: i < indicators.length ? '51' : DEFAULT_LOCAL_UNIT_CODE }));
-    await prisma.dashboard.create({ data: { slug: 'bench-20', title: 'Bench', unitId: province.id, layout: { columns: 5, tiles } } });
-    await prisma.$disconnect();
-
     // --- gateway -------------------------------------------------------------------------
-    const port = 20_000 + Math.floor(Math.random() * 20_000);
-    const gateway = spawnChild(
-      'apps/gateway/src/main.js',
-      [],
-      {
-        DATABASE_URL: databaseUrl,
-        REDIS_URL,
-        REDIS_PREFIX: prefix,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        JWT_SECRET: randomBytes(32).toString('hex'),
-        GATEWAY_METRICS_PORT: '0',
-        LOG_LEVEL: 'warn',
-        LIVE_MAX_MESSAGES_PER_10S: '1000',
-      },
-    );
-    gateway.stderr!.pipe(process.stderr);
-    gateway.stdout!.pipe(process.stderr);
+    const { child: gateway, port } = await startGateway(backing, { GATEWAY_METRICS_PORT: '0', LIVE_MAX_MESSAGES_PER_10S: '1000' });
     children.push(gateway);
-    await waitForHealth(`http://127.0.0.1:${port}/health`);
     await sleep(500);
     const idleKb = rssKb(gateway.pid!);
     const gatewayStats = measure();
@@ -207,22 +107,12 @@ async function main(): Promise<void> {
     }
     await sleep(1000);
     const connectedKb = rssKb(gateway.pid!);
-    const streamName = sharedRedisKey(prefix, SharedRedisKey.IndicatorUpdates);
-    const latestName = sharedRedisKey(prefix, SharedRedisKey.IndicatorLatest);
-    const stopGatewayPublisher = startPublisher(
-      (update) =>
-        redis
-          .multi()
-          .xadd(streamName, 'MAXLEN', '~', 10_000, '*', 'u', JSON.stringify(update))
-          .hset(latestName, streamKey(update.indicatorId, update.unitCode), JSON.stringify(update))
-          .exec(),
-      tiles,
-    );
+    const gatewayPublisher = startPublisher((update) => publishUpdate(backing, update), tiles, rate);
     await sleep(WARMUP_S * 1000);
     gatewayStats.start();
     await sleep(seconds * 1000);
     const gatewayResult = gatewayStats.result();
-    stopGatewayPublisher();
+    await gatewayPublisher.stop();
     const loadedKb = rssKb(gateway.pid!);
     for (const socket of sockets.splice(0)) socket.disconnect();
     gateway.kill('SIGTERM');
@@ -246,12 +136,12 @@ async function main(): Promise<void> {
         }),
       );
     }
-    const stopBaselinePublisher = startPublisher((update) => redis.publish(channel, JSON.stringify(update)), tiles);
+    const baselinePublisher = startPublisher((update) => redis.publish(channel, JSON.stringify(update)), tiles, rate);
     await sleep(WARMUP_S * 1000);
     baselineStats.start();
     await sleep(seconds * 1000);
     const baselineResult = baselineStats.result();
-    stopBaselinePublisher();
+    await baselinePublisher.stop();
     for (const ws of wsClients) ws.terminate();
 
     const expected = clients * rate;
@@ -269,18 +159,7 @@ async function main(): Promise<void> {
   } finally {
     for (const socket of sockets) socket.disconnect();
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.unlink(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-    redis.disconnect();
-    await sleep(500);
-    const admin = new Client({ connectionString: SERVER_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
+    await backing.cleanup();
   }
 }
 

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { type IndicatorUpdate, SharedRedisKey, sharedRedisKey, streamKey } from '@ioc/contracts';
-import { createPrismaClient, ensureDatabase, migrateDeploy, seedDatabase } from '@ioc/persistence';
+import { DEFAULT_LOCAL_UNIT_CODE, createPrismaClient, ensureDatabase, migrateDeploy, seedDatabase } from '@ioc/persistence';
 import { issueApiKey } from '@ioc/security';
 
 /** Shared by the gateway benchmarks: a seeded database and Redis prefix of their own, the compiled gateway, a publisher. */
@@ -65,7 +65,7 @@ export async function createBenchBacking(slug: string, count: number): Promise<B
     await seedDatabase(prisma, { adminPassword: randomBytes(12).toString('hex'), provinceViewerApiKey: displayKey });
     const indicators = (await prisma.indicatorDefinition.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).map((row) => row.id);
     const province = await prisma.administrativeUnit.findUniqueOrThrow({ where: { code: '51' } });
-    const tiles = Array.from({ length: count }, (_, i) => ({ indicatorId: indicators[i % indicators.length], unitCode: i < indicators.length ? '51' : '522' }));
+    const tiles = Array.from({ length: count }, (_, i) => ({ indicatorId: indicators[i % indicators.length], unitCode: i < indicators.length ? '51' : DEFAULT_LOCAL_UNIT_CODE }));
     await prisma.dashboard.create({ data: { slug, title: 'Bench', unitId: province.id, layout: { columns: 5, tiles } } });
     return { databaseUrl, prefix, redis, displayKey, tiles, cleanup };
   } finally {
