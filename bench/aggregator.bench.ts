@@ -45,8 +45,9 @@ async function onServer(sql: string): Promise<void> {
 async function drain(queue: Queue<EventBatchJob>): Promise<void> {
   for (;;) {
     const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'paused', 'failed');
-    if (counts.failed > 0) throw new Error(`${counts.failed} jobs failed`);
-    if (counts.waiting + counts.active + counts.delayed + counts.paused === 0) return;
+    const { failed = 0, waiting = 0, active = 0, delayed = 0, paused = 0 } = counts;
+    if (failed > 0) throw new Error(`${failed} jobs failed`);
+    if (waiting + active + delayed + paused === 0) return;
     await new Promise((r) => setTimeout(r, 20));
   }
 }

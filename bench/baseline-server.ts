@@ -8,6 +8,7 @@ import { WebSocketServer } from 'ws';
  * no ordering or resume. Args: <redis url> <channel>; prints "PORT <n>" when listening.
  */
 const [redisUrl, channel] = process.argv.slice(2);
+if (!redisUrl || !channel) throw new Error('usage: baseline-server <redis url> <channel>');
 const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
 const subscriber = new Redis(redisUrl);
 subscriber.on('message', (_channel: string, message: string) => {

@@ -69,7 +69,7 @@ const seconds = (ms: number): string => (ms / 1000).toFixed(2);
 
 /** CPU seconds (user + system) a process has used so far. */
 function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     await sleep(3000);
 
     const cpuBefore = [gateway, ...workers.map((worker) => worker.child)].map((child) => cpuSeconds(child.pid!));
-    const loadBefore = loadavg()[0];
+    const [loadBefore = 0] = loadavg();
     const stormAt = Date.now();
     for (const worker of workers) worker.send({ type: 'storm', windowMs: STORM_WINDOW_MS });
     let lastLogged = 0;
@@ -124,9 +124,9 @@ async function main(): Promise<void> {
       await sleep(100);
     }
     const stormMs = Date.now() - stormAt;
-    const cpuUsed = [gateway, ...workers.map((worker) => worker.child)].map((child, i) => cpuSeconds(child.pid!) - cpuBefore[i]);
+    const cpuUsed = [gateway, ...workers.map((worker) => worker.child)].map((child, i) => cpuSeconds(child.pid!) - (cpuBefore[i] ?? 0));
     log(
-      `# storm over in ${seconds(stormMs)} s: gateway used ${cpuUsed[0].toFixed(1)} CPU s, the displays' workers ${cpuUsed.slice(1).reduce((a, b) => a + b, 0).toFixed(1)} CPU s; load average ${loadBefore.toFixed(1)} → ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`,
+      `# storm over in ${seconds(stormMs)} s: gateway used ${(cpuUsed[0] ?? 0).toFixed(1)} CPU s, the displays' workers ${cpuUsed.slice(1).reduce((a, b) => a + b, 0).toFixed(1)} CPU s; load average ${loadBefore.toFixed(1)} → ${(loadavg()[0] ?? 0).toFixed(1)} on ${availableParallelism()} cores`,
     );
     await sleep(SETTLE_MS);
     const finalSeqs = await publisher.stop();

@@ -65,9 +65,10 @@ runOperatorScript('dlq', USAGE, async () => {
       return;
     }
     if (command === 'show') {
-      if (ids.length !== 1) throw new UsageError('show takes exactly one id');
-      const letter = await desk.get(ids[0]);
-      if (!letter) throw new OperatorError(`no dead letter ${ids[0]}`);
+      const [id] = ids;
+      if (!id || ids.length !== 1) throw new UsageError('show takes exactly one id');
+      const letter = await desk.get(id);
+      if (!letter) throw new OperatorError(`no dead letter ${id}`);
       print(letter, `${line(letter)}\nfields: ${letter.fields.join(', ') || '-'}\nstream: ${letter.stream ?? '-'}\n${JSON.stringify(letter.raw, null, 2)}`);
       return;
     }

@@ -17,7 +17,7 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
 export interface Tile {
@@ -65,7 +65,7 @@ export async function createBenchBacking(slug: string, count: number): Promise<B
     await seedDatabase(prisma, { adminPassword: randomBytes(12).toString('hex'), provinceViewerApiKey: displayKey });
     const indicators = (await prisma.indicatorDefinition.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).map((row) => row.id);
     const province = await prisma.administrativeUnit.findUniqueOrThrow({ where: { code: '51' } });
-    const tiles = Array.from({ length: count }, (_, i) => ({ indicatorId: indicators[i % indicators.length], unitCode: i < indicators.length ? '51' : DEFAULT_LOCAL_UNIT_CODE }));
+    const tiles = Array.from({ length: count }, (_, i) => ({ indicatorId: indicators[i % indicators.length]!, unitCode: i < indicators.length ? '51' : DEFAULT_LOCAL_UNIT_CODE }));
     await prisma.dashboard.create({ data: { slug, title: 'Bench', unitId: province.id, layout: { columns: 5, tiles } } });
     return { databaseUrl, prefix, redis, displayKey, tiles, cleanup };
   } finally {
@@ -136,7 +136,7 @@ export function startPublisher(
   const started = Date.now();
   const loop = (async () => {
     for (let sent = 0; running; sent += 1) {
-      const tile = tiles[next++ % tiles.length];
+      const tile = tiles[next++ % tiles.length]!;
       const key = streamKey(tile.indicatorId, tile.unitCode);
       const seq = (seqs.get(key) ?? 0) + 1;
       seqs.set(key, seq);

@@ -55,7 +55,7 @@ describe('two aggregator processes, killed mid-stream (compiled, real Redis and 
     const events = eventMix({ units: leaves, count: 12_000, fromMs: startOfDay, toMs: now - 1000, seed: 42, sourceId: 'src-crash', keyPrefix: 'crash' });
     const batches: NormalizedEvent[][] = [];
     for (let i = 0; i < events.length; i += 200) batches.push(events.slice(i, i + 200));
-    const completed = async () => (await queue.getJobCounts('completed')).completed;
+    const completed = async () => (await queue.getJobCounts('completed')).completed ?? 0;
 
     // Two processes share the queue; each cycle one of them is SIGKILLed and replaced.
     const running = [start(), start()];
@@ -63,20 +63,20 @@ describe('two aggregator processes, killed mid-stream (compiled, real Redis and 
     for (let kill = 0; kill < 4; kill += 1) {
       const chunk = batches.slice(added, added + 15);
       // Replays under new job ids (a connector re-reading a page) ride along with fresh batches.
-      const replays = added > 0 ? [batches[added - 1], batches[Math.floor(added / 2)]] : [];
+      const replays = added > 0 ? [batches[added - 1]!, batches[Math.floor(added / 2)]!] : [];
       await queue.addBulk([...chunk, ...replays].map((batch, i) => ({ name: 'batch', data: { sourceId: 'src-crash', stream: 'mixed', events: batch }, opts: { jobId: `k${kill}-${i}` } })));
       added += chunk.length;
       const before = await completed();
       await waitFor(async () => ((await completed()) >= before + 3 ? true : undefined), 30_000, 'the aggregator to make progress');
-      await running[kill % 2].stop('SIGKILL');
+      await running[kill % 2]!.stop('SIGKILL');
       running[kill % 2] = start();
     }
     await queue.addBulk(batches.slice(added).map((batch, i) => ({ name: 'batch', data: { sourceId: 'src-crash', stream: 'mixed', events: batch }, opts: { jobId: `tail-${i}` } })));
 
     await waitFor(async () => {
-      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed');
-      if (counts.failed > 0) throw new Error(`${counts.failed} batches failed`);
-      return counts.waiting + counts.active + counts.delayed === 0 ? true : undefined;
+      const { waiting = 0, active = 0, delayed = 0, failed = 0 } = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+      if (failed > 0) throw new Error(`${failed} batches failed`);
+      return waiting + active + delayed === 0 ? true : undefined;
     }, 60_000, 'every batch to be processed');
 
     const unique = distinct(events);

@@ -34,9 +34,9 @@ describe('aggregator (real Redis and Postgres)', () => {
 
   const waitForQueueDrained = () =>
     waitFor(async () => {
-      const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed');
-      if (counts.failed > 0) throw new Error(`${counts.failed} batches failed`);
-      return counts.waiting + counts.active + counts.delayed + counts.prioritized === 0 ? true : undefined;
+      const { waiting = 0, active = 0, delayed = 0, prioritized = 0, failed = 0 } = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed');
+      if (failed > 0) throw new Error(`${failed} batches failed`);
+      return waiting + active + delayed + prioritized === 0 ? true : undefined;
     }, 30_000, 'event batches to be processed');
 
   beforeAll(async () => {
@@ -73,7 +73,7 @@ describe('aggregator (real Redis and Postgres)', () => {
     const batches: NormalizedEvent[][] = [];
     for (let i = 0; i < events.length; i += 250) batches.push(events.slice(i, i + 250));
     // Replays: two batches again under new job ids, and a mix of old and new events.
-    batches.push(batches[0], batches[3], [...batches[5].slice(0, 100), ...batches[6].slice(0, 100)]);
+    batches.push(batches[0]!, batches[3]!, [...batches[5]!.slice(0, 100), ...batches[6]!.slice(0, 100)]);
     await queue.addBulk(batches.map((batch, index) => ({ name: 'batch', data: { sourceId: 'src-test', stream: 'mixed', events: batch }, opts: { jobId: `b${index}` } })));
     await waitForQueueDrained();
   }, 60_000);
@@ -143,7 +143,7 @@ describe('aggregator (real Redis and Postgres)', () => {
     expect(card.entries.map((e) => e.appliesTo).sort()).toEqual(['LEVEL_AGGREGATE', 'LEVEL_EACH', 'LEVEL_EACH', 'UNIT_SUBTREE']);
 
     // One more late dossier in commune 21001 changes it, its district 522 and the province, nothing else.
-    const late: NormalizedEvent = { ...events[0], idempotencyKey: 'late-1', unitCode: '21001', kind: 'dossier.resolved', kindClass: 'fact', values: {}, attributes: { onTime: false }, occurredAt: localIso(at('2026-12-01T00:40:00').getTime()) };
+    const late: NormalizedEvent = { ...events[0]!, idempotencyKey: 'late-1', unitCode: '21001', kind: 'dossier.resolved', kindClass: 'fact', values: {}, attributes: { onTime: false }, occurredAt: localIso(at('2026-12-01T00:40:00').getTime()) };
     await queue.add('batch', { sourceId: 'src-test', stream: 'dossier', events: [late] }, { jobId: 'late' });
     await waitForQueueDrained();
     events.push(late);
@@ -156,7 +156,7 @@ describe('aggregator (real Redis and Postgres)', () => {
     expect(seqs[streamKey('dossier.on_time_pct', '524')]).toBe('1');
     const entries = await redis.client.xrange(sharedRedisKey(redis.prefix, SharedRedisKey.IndicatorUpdates), '-', '+');
     expect(entries.length).toBeGreaterThan(live.length);
-    expect(JSON.parse(entries.at(-1)![1][1]) as IndicatorUpdate).toMatchObject({ epoch });
+    expect(JSON.parse(entries.at(-1)![1][1]!) as IndicatorUpdate).toMatchObject({ epoch });
 
     // Redis loses the epoch and sequences: everything is re-sent from seq 1 under a new epoch.
     await redis.client.del(sharedRedisKey(redis.prefix, SharedRedisKey.IndicatorEpoch), `${redis.prefix}:agg:seq`);
@@ -168,7 +168,7 @@ describe('aggregator (real Redis and Postgres)', () => {
   });
 
   it('refuses malformed events to the dead-letter queue with reasons, counts them, and applies the valid ones', async () => {
-    const good = { ...events[1], idempotencyKey: 'dl-good', kind: 'visits.recorded', unitCode: '51-BVDKT', values: { count: 7 }, attributes: {}, occurredAt: localIso(at('2026-12-01T00:50:00').getTime()) };
+    const good: NormalizedEvent = { ...events[1]!, idempotencyKey: 'dl-good', kind: 'visits.recorded', unitCode: '51-BVDKT', values: { count: 7 }, attributes: {}, occurredAt: localIso(at('2026-12-01T00:50:00').getTime()) };
     const bad: unknown[] = [
       { ...good, idempotencyKey: 'dl-1', unitCode: '99999' },
       { ...good, idempotencyKey: 'dl-2', kind: 'weather.observed' },
@@ -223,7 +223,7 @@ describe('aggregator (real Redis and Postgres)', () => {
     ]);
     const days = await history.range('dossier.online_pct', '51', 'DAY', at('2026-12-01T00:00:00'), at('2026-12-02T00:00:00'));
     expect(days).toHaveLength(1);
-    expect(days[0].asOf.toISOString()).toBe(later.toISOString());
+    expect(days[0]!.asOf.toISOString()).toBe(later.toISOString());
     // Three days later the minute rows (48 h retention) go; hours and days stay.
     const pruned = await history.prune(new Date(later.getTime() + 3 * 86_400_000));
     expect(pruned).toBe(live.length * 2);

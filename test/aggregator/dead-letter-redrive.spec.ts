@@ -97,8 +97,8 @@ describe('dead letters as an operator tool: list, show, redrive after a fix, pur
     const { total, entries } = listed.body as unknown as DeadLetterList;
     expect(total).toBe(1);
     expect(entries[0]).toMatchObject({ stage: 'aggregator', sourceId: 'dvc-51', redrivable: true, raw: { idempotencyKey: 'late-new' } });
-    const id = entries[0].id;
-    expect((await api('GET', `/admin/dead-letters/${id}`)).body).toMatchObject({ id, reason: entries[0].reason });
+    const id = entries[0]!.id;
+    expect((await api('GET', `/admin/dead-letters/${id}`)).body).toMatchObject({ id, reason: entries[0]!.reason });
     expect((await api('GET', '/admin/dead-letters?from=2000-01-01&to=2000-01-02')).body).toMatchObject({ total: 0 });
     expect((await api('GET', '/admin/dead-letters?from=yesterday')).status).toBe(400);
 

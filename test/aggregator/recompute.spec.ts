@@ -29,7 +29,7 @@ interface Row {
 function workingDay(sourceId: string, units: string[]): NormalizedEvent[] {
   const events: NormalizedEvent[] = [];
   for (let i = 0; i < 240; i += 1) {
-    const unitCode = units[i % units.length];
+    const unitCode = units[i % units.length]!;
     const occurredAt = new Date(at('2026-11-20T07:30:00').getTime() + i * 127_000).toISOString();
     const common = { sourceId, stream: 'dossiers', unitCode, occurredAt, kindClass: 'fact' as const, values: {} };
     if (i % 3 === 0) events.push({ ...common, idempotencyKey: `rcv-${i}`, kind: 'dossier.received', attributes: { channel: i % 2 ? 'online' : 'direct' } });

@@ -168,7 +168,8 @@ export function decryptPush(body: Buffer, keys: ReturnType<typeof createSubscrip
 export function vapidValid(authorization: string | undefined, publicKey: string, origin: string): boolean {
   const match = /^vapid t=([^,]+),\s*k=(.+)$/.exec(authorization ?? '');
   if (!match || match[2] !== publicKey) return false;
-  const [header, claims, signature] = match[1].split('.');
+  const [header, claims, signature] = match[1]!.split('.');
+  if (!header || !claims || !signature) return false;
   const raw = Buffer.from(publicKey, 'base64url');
   const key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: raw.subarray(1, 33).toString('base64url'), y: raw.subarray(33).toString('base64url') }, format: 'jwk' });
   const ok = verify('sha256', Buffer.from(`${header}.${claims}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'));

@@ -141,19 +141,19 @@ describe('alerts for leaders (real Redis, Postgres, HTTP)', () => {
     const alerts = await prisma.alert.findMany({ include: { transitions: { orderBy: { at: 'asc' } }, unit: true } });
     expect(alerts).toHaveLength(9);
     expect(alerts.every((a) => a.state === 'FIRING')).toBe(true);
-    expect(alerts[0].transitions.map((t) => [t.fromState, t.toState])).toEqual([[null, 'PENDING'], ['PENDING', 'FIRING']]);
+    expect(alerts[0]!.transitions.map((t) => [t.fromState, t.toState])).toEqual([[null, 'PENDING'], ['PENDING', 'FIRING']]);
     expect(await prisma.notificationDelivery.count()).toBe(0); // group wait
 
     await tickAt(150);
     await tickAt(200);
     const d522 = await deliveriesOf(leaders.d522.id);
     expect(d522.map((d) => d.channel).sort()).toEqual(['IN_APP', 'WEBHOOK', 'WEB_PUSH', 'WEB_PUSH']);
-    const message = d522[0].payload as unknown as AlertNotification;
+    const message = d522[0]!.payload as unknown as AlertNotification;
     expect(message.title).toBe('[Quan trọng] 8 xã dưới 70 %: Tỷ lệ hồ sơ công việc xử lý trên môi trường mạng');
     expect(message.alerts.map((a) => a.unitCode).sort()).toEqual([...WARDS_522].sort());
     const d524 = await deliveriesOf(leaders.d524.id);
     expect(d524.map((d) => d.channel).sort()).toEqual(['IN_APP', 'WEBHOOK']);
-    expect((d524[0].payload as unknown as AlertNotification).alerts.map((a) => a.unitCode)).toEqual([COMMUNE_524]);
+    expect((d524[0]!.payload as unknown as AlertNotification).alerts.map((a) => a.unitCode)).toEqual([COMMUNE_524]);
     expect(await deliveriesOf(leaders.province.id)).toEqual([]);
 
     // Webhook: 500, 500, then 200 for each delivery; exactly one success each, all signed.
@@ -169,9 +169,9 @@ describe('alerts for leaders (real Redis, Postgres, HTTP)', () => {
     await waitFor(async () => ((await prisma.notificationDelivery.count({ where: { channel: 'WEB_PUSH', status: { in: ['SENT', 'EXPIRED'] } } })) === 2 ? true : undefined));
     const live = push.hits.filter((h) => h.path === '/push/live/1');
     expect(live).toHaveLength(1);
-    expect(live[0].headers['content-encoding']).toBe('aes128gcm');
-    expect(vapidValid(live[0].headers.authorization, vapid.publicKey, push.base)).toBe(true);
-    const decrypted = JSON.parse(decryptPush(live[0].body, subscriptionKeys)) as { title: string; link: string };
+    expect(live[0]!.headers['content-encoding']).toBe('aes128gcm');
+    expect(vapidValid(live[0]!.headers.authorization, vapid.publicKey, push.base)).toBe(true);
+    const decrypted = JSON.parse(decryptPush(live[0]!.body, subscriptionKeys)) as { title: string; link: string };
     expect(decrypted.title).toBe(message.title);
     expect(decrypted.link).toBe('https://ioc.quangngai.gov.vn/alerts?rule=' + message.ruleId + '&unit=522');
     expect(await prisma.pushSubscription.findMany({ select: { endpoint: true } })).toEqual([{ endpoint: `${push.base}/push/live/1` }]);
@@ -180,7 +180,7 @@ describe('alerts for leaders (real Redis, Postgres, HTTP)', () => {
     // In-app: one stream entry per leader for the gateway to fan out.
     const inApp = await waitFor(async () => {
       const entries = await redis.client.xrange(alertRedisKey(redis.prefix, AlertRedisKey.AlertNotifications), '-', '+');
-      return entries.length === 2 ? entries.map(([, fields]) => JSON.parse(fields[1]) as AlertNotification) : undefined;
+      return entries.length === 2 ? entries.map(([, fields]) => JSON.parse(fields[1]!) as AlertNotification) : undefined;
     });
     expect(inApp.map((n) => n.userId).sort()).toEqual([leaders.d522.id, leaders.d524.id].sort());
 
@@ -205,8 +205,8 @@ describe('alerts for leaders (real Redis, Postgres, HTTP)', () => {
     }
     const alerts = await prisma.alert.findMany({ include: { transitions: true } });
     expect(alerts).toHaveLength(1);
-    expect(alerts[0].state).toBe('FIRING');
-    expect(alerts[0].transitions).toHaveLength(2);
+    expect(alerts[0]!.state).toBe('FIRING');
+    expect(alerts[0]!.transitions).toHaveLength(2);
     expect((await deliveriesOf(leaders.d522.id)).map((d) => d.channel).sort()).toEqual(['IN_APP', 'WEBHOOK']);
 
     // Clear for longer than keep-firing: resolved once.
@@ -243,7 +243,7 @@ describe('alerts for leaders (real Redis, Postgres, HTTP)', () => {
     await tickAt(630);
     const province = await deliveriesOf(leaders.province.id);
     expect(province.map((d) => d.channel).sort()).toEqual(['IN_APP', 'WEBHOOK']);
-    const payload = province[0].payload as unknown as AlertNotification;
+    const payload = province[0]!.payload as unknown as AlertNotification;
     expect(payload.escalationLevel).toBe(1);
     expect(payload.title).toMatch(/^\[Chuyển cấp trên\] \[KHẨN\] Phường Lê Hồng Phong dưới 70 %/);
     expect(payload.alerts.map((a) => a.unitCode)).toEqual(['21001']);
@@ -283,7 +283,7 @@ describe('alerts for leaders (real Redis, Postgres, HTTP)', () => {
     await tickAt(700);
     const after = (await deliveriesOf(leaders.d522.id)).slice(2);
     expect(after.map((d) => d.channel).sort()).toEqual(['IN_APP', 'WEBHOOK']);
-    expect((after[0].payload as unknown as AlertNotification).alerts.map((a) => a.unitCode).sort()).toEqual(['21001', '21004', '21007']);
+    expect((after[0]!.payload as unknown as AlertNotification).alerts.map((a) => a.unitCode).sort()).toEqual(['21001', '21004', '21007']);
   });
 
   it('a district silence mutes only its district, whatever its matchers say, and a catastrophic pattern cannot stall the loop (issue 13)', async () => {

@@ -69,7 +69,10 @@ describeInBrowser('leader page in a real browser', () => {
   });
 
   it('lets a district leader acknowledge an alert of the district and shows in-app alerts from the socket', async () => {
-    const [district, commune] = await Promise.all(['522', '21001'].map((code) => stack.prisma.administrativeUnit.findUniqueOrThrow({ where: { code } })));
+    const [district, commune] = await Promise.all([
+      stack.prisma.administrativeUnit.findUniqueOrThrow({ where: { code: '522' } }),
+      stack.prisma.administrativeUnit.findUniqueOrThrow({ where: { code: '21001' } }),
+    ]);
     const leader = await stack.prisma.user.create({
       data: { username: 'chutich.522', displayName: 'Chủ tịch TP', role: 'LEADER', unitId: district.id, passwordHash: await hashPassword('mat-khau-rat-dai-1') },
     });

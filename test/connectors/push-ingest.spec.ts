@@ -110,9 +110,9 @@ describe('push ingestion (POST /ingest/:sourceId)', () => {
       ['rejected', ['occurredAt', 'unitCode']],
       ['rejected', ['kind']],
     ]);
-    expect(answer.results[1].reason).toContain('got 1e+308');
-    expect(answer.results[3].reason).toContain('in the future');
-    expect(answer.results[5].reason).toContain('older than the deduplication horizon');
+    expect(answer.results[1]!.reason).toContain('got 1e+308');
+    expect(answer.results[3]!.reason).toContain('in the future');
+    expect(answer.results[5]!.reason).toContain('older than the deduplication horizon');
     const queued = await queuedEvents(redis);
     expect(queued.byKey.has('lgsp:ok')).toBe(true);
     expect(queued.byKey.has('lgsp:huge')).toBe(false);

@@ -12,13 +12,23 @@ jest.setTimeout(60_000);
 const PASSWORD = 'mat-khau-rat-dai-1';
 type AckResult = { ok: boolean; state?: string; error?: { code: string; message: string } };
 
+const USERS = [
+  ['leader.522', 'LEADER', '522'],
+  ['leader.524', 'LEADER', '524'],
+  ['viewer.522', 'VIEWER', '522'],
+  ['operator.51', 'OPERATOR', '51'],
+  ['operator.522', 'OPERATOR', '522'],
+] as const;
+type Username = (typeof USERS)[number][0];
+
 describe('gateway alerts: REST, rules, silences and the live socket', () => {
   let backing: Backing;
   let gateway: RunningGateway;
   let http: App;
   let admin: string;
-  const tokens: Record<string, string> = {};
-  const userIds: Record<string, string> = {};
+  // Filled for every user of USERS in beforeAll.
+  const tokens = {} as Record<Username, string>;
+  const userIds = {} as Record<Username, string>;
   const clients: LiveClient[] = [];
   let ruleId: string;
   const bearer = (token: string): [string, string] => ['Authorization', `Bearer ${token}`];
@@ -48,13 +58,7 @@ describe('gateway alerts: REST, rules, silences and the live socket', () => {
     http = gateway.app.getHttpServer() as App;
     admin = await login(gateway);
     const passwordHash = await hashPassword(PASSWORD);
-    for (const [username, role, code] of [
-      ['leader.522', 'LEADER', '522'],
-      ['leader.524', 'LEADER', '524'],
-      ['viewer.522', 'VIEWER', '522'],
-      ['operator.51', 'OPERATOR', '51'],
-      ['operator.522', 'OPERATOR', '522'],
-    ] as const) {
+    for (const [username, role, code] of USERS) {
       const unit = await backing.prisma.administrativeUnit.findUniqueOrThrow({ where: { code } });
       const user = await backing.prisma.user.create({ data: { username, displayName: username, role, unitId: unit.id, passwordHash } });
       userIds[username] = user.id;
@@ -81,7 +85,7 @@ describe('gateway alerts: REST, rules, silences and the live socket', () => {
     const mine = (await request(http).get('/alerts').set(...bearer(tokens['leader.522'])).expect(200)).body as Record<string, unknown>[];
     expect(mine.map((a) => a.id)).toEqual([newer, older]);
     expect(mine[1]).toMatchObject({ unitCode: '21001', ruleName: 'Hồ sơ trực tuyến dưới 70%', value: 55, threshold: 70, since: '2026-11-20T01:00:00.000Z' });
-    expect(typeof mine[1].unitName).toBe('string');
+    expect(typeof mine[1]?.unitName).toBe('string');
 
     const critical = (await request(http).get('/alerts?severity=CRITICAL').set(...bearer(tokens['leader.522'])).expect(200)).body as { id: string }[];
     expect(critical.map((a) => a.id)).toEqual([newer]);
@@ -183,8 +187,8 @@ describe('gateway alerts: REST, rules, silences and the live socket', () => {
       ['alert_rule.update', userIds['operator.51']],
       ['alert_rule.delete', userIds['operator.51']],
     ]);
-    expect(audit[1].before).toMatchObject({ severity: 'MAJOR' });
-    expect(audit[1].after).toMatchObject({ severity: 'CRITICAL' });
+    expect(audit[1]?.before).toMatchObject({ severity: 'MAJOR' });
+    expect(audit[1]?.after).toMatchObject({ severity: 'CRITICAL' });
   });
 
   it('manages silences with validated matchers and windows, audited', async () => {

@@ -78,7 +78,7 @@ describe('live gateway (socket.io /live)', () => {
     const client = open(gateway, { token: adminToken });
     const log = record(client);
     expect(await subscribe(client, { indicators: ['doc.overdue', 'dossier.late'], units: ['522'] })).toEqual({ ok: true, streams: 2 });
-    const snapshot = log.events[0];
+    const snapshot = log.events[0]!;
     expect(snapshot.type).toBe('snapshot');
     const { updates, reset } = snapshot.payload as SnapshotMessage;
     expect(reset).toBe(false);
@@ -105,7 +105,7 @@ describe('live gateway (socket.io /live)', () => {
       while (published < total) {
         const next = range(published + 1, Math.min(total, published + 5));
         await publish(backing, next.map((seq) => indicatorUpdate('dossier.online_pct', '522', seq)));
-        published = next[next.length - 1];
+        published = next.at(-1)!;
         if (first.connected) await waitFor(async () => (seqsOf(before, key).length >= published || first.disconnected ? true : undefined), 5000, 'pace');
         else await new Promise((resolve) => setTimeout(resolve, 5));
       }
@@ -115,7 +115,7 @@ describe('live gateway (socket.io /live)', () => {
     first.io.engine.close();
     await waitFor(async () => (first.disconnected ? true : undefined), 5000, 'the disconnect');
     const seen = seqsOf(before, key);
-    const last = seen[seen.length - 1];
+    const last = seen.at(-1)!;
     expect(seen.length).toBeLessThan(total);
 
     const second = open(gateway, { apiKey: DISTRICT_KEY });
@@ -135,7 +135,7 @@ describe('live gateway (socket.io /live)', () => {
     const stale = open(gateway, { token: adminToken });
     const staleLog = record(stale);
     await subscribe(stale, { indicators: ['doc.signed_pct'], units: ['522'], positions: { [key]: { epoch: 'epoch-1', seq: 5 } } });
-    const snapshot = staleLog.events[0].payload as SnapshotMessage;
+    const snapshot = staleLog.events[0]!.payload as SnapshotMessage;
     expect(snapshot.reset).toBe(true);
     expect(snapshot.updates.map((update) => update.seq)).toEqual([30]);
     expect(seqsOf(staleLog, key)).toEqual([]);
@@ -143,7 +143,7 @@ describe('live gateway (socket.io /live)', () => {
     const otherEpoch = open(gateway, { token: adminToken });
     const otherLog = record(otherEpoch);
     await subscribe(otherEpoch, { indicators: ['doc.signed_pct'], units: ['522'], positions: { [key]: { epoch: 'epoch-0', seq: 29 } } });
-    expect(otherLog.events[0].payload).toMatchObject({ reset: true, updates: [{ seq: 30, epoch: 'epoch-1' }] });
+    expect(otherLog.events[0]!.payload).toMatchObject({ reset: true, updates: [{ seq: 30, epoch: 'epoch-1' }] });
   });
 
   it('refuses subscriptions outside the principal scope with a reason, changing nothing', async () => {

@@ -92,7 +92,7 @@ describe('resolution scorecards (aggregator → Redis → gateway)', () => {
 
     await aggregator.get(PublishingService).publish();
     const response = await request(http).get('/scorecards').set('X-API-Key', PROVINCE_KEY).expect(200);
-    const [card] = response.body as ResolutionScorecard[];
+    const [card] = response.body as [ResolutionScorecard];
 
     const world = await loadWorld(backing.prisma);
     const expected = world.targets.map((target) => ({ indicatorId: target.indicatorId, appliesTo: target.appliesTo, tier: target.tier, ...expectedTargetMet(world, target, events, NOW) }));
@@ -116,7 +116,7 @@ describe('resolution scorecards (aggregator → Redis → gateway)', () => {
 
   it('shows a district viewer only the targets judged on units of its district', async () => {
     const response = await request(http).get('/scorecards').set('X-API-Key', DISTRICT_KEY).expect(200);
-    const [card] = response.body as ResolutionScorecard[];
+    const [card] = response.body as [ResolutionScorecard];
     expect(card.entries.map((e) => `${e.appliesTo} ${e.tier}`).sort()).toEqual(['LEVEL_EACH COMMUNE', 'LEVEL_EACH DISTRICT']);
     // TP Quảng Ngãi (522) and its ward 21001 only: both meet.
     expect(card.entries.find((e) => e.tier === 'COMMUNE')).toMatchObject({ units: [{ unitCode: '21001', value: 72, met: true }], unitsMet: 1, unitsEvaluated: 1, met: true });

@@ -26,7 +26,7 @@ export function metricNamesOf(expr: string): string[] {
  */
 export function exposedNames(scrape: string): Set<string> {
   const names = new Set<string>();
-  for (const [, name, type] of scrape.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
+  for (const [, name = '', type] of scrape.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
     names.add(name);
     if (type === 'histogram') ['_bucket', '_sum', '_count'].forEach((suffix) => names.add(name + suffix));
     if (type === 'summary') ['_sum', '_count'].forEach((suffix) => names.add(name + suffix));

@@ -92,8 +92,9 @@ function columnType(field: DmmfField, enumNames: Map<string, string>): string {
     if (!render) throw new Error(`Unsupported native type @db.${name} on field ${field.name}`);
     base = render(args);
   } else {
-    base = DEFAULT_TYPES[field.type];
-    if (!base) throw new Error(`Unsupported Prisma type ${field.type} on field ${field.name}`);
+    const type = DEFAULT_TYPES[field.type];
+    if (!type) throw new Error(`Unsupported Prisma type ${field.type} on field ${field.name}`);
+    base = type;
   }
   return field.isList ? `${base}[]` : base;
 }
@@ -126,7 +127,7 @@ export function shapeFromPrismaSchema(schema: string): SchemaShape {
             columns: fkColumns,
             referencedTable: tableOf.get(field.type)!,
             referencedColumns: (field.relationToFields ?? []).map((f) => targetColumns.get(f)!),
-            onDelete: REFERENTIAL_ACTIONS[onDelete],
+            onDelete: REFERENTIAL_ACTIONS[onDelete] ?? onDelete,
           };
         }
         continue;

@@ -1,6 +1,7 @@
 import { normaliseSqlType } from './database-schema-shape';
 import { shapeFromPrismaSchema } from './prisma-schema-shape';
 import { diffSchemas } from './schema-drift';
+import type { SchemaShape, TableShape } from './schema-shape';
 
 const SCHEMA = `
 datasource db {
@@ -29,15 +30,22 @@ model Child {
   @@map("children")
 }`;
 
+/** A table the test schema declares (the shape's tables are keyed by name, so the type allows a miss). */
+function table(shape: SchemaShape, name: string): TableShape {
+  const found = shape.tables[name];
+  if (!found) throw new Error(`no table ${name} in the shape`);
+  return found;
+}
+
 describe('shapeFromPrismaSchema', () => {
   const shape = shapeFromPrismaSchema(SCHEMA);
 
   it('maps fields to the Postgres columns Prisma would create', () => {
-    expect(shape.tables.parents.columns).toEqual({
+    expect(table(shape, 'parents').columns).toEqual({
       id: { type: 'uuid', nullable: false, hasDefault: false },
       name: { type: 'varchar(64)', nullable: false, hasDefault: false },
     });
-    expect(shape.tables.children.columns).toEqual({
+    expect(table(shape, 'children').columns).toEqual({
       id: { type: 'int8', nullable: false, hasDefault: true },
       parent_id: { type: 'uuid', nullable: false, hasDefault: false },
       level: { type: 'Level', nullable: false, hasDefault: true },
@@ -48,12 +56,12 @@ describe('shapeFromPrismaSchema', () => {
   });
 
   it("names keys, indexes and foreign keys by Prisma's conventions", () => {
-    expect(shape.tables.children.primaryKey).toEqual(['id']);
-    expect(shape.tables.children.indexes).toEqual({
+    expect(table(shape, 'children').primaryKey).toEqual(['id']);
+    expect(table(shape, 'children').indexes).toEqual({
       children_parent_id_level_key: { columns: ['parent_id', 'level'], unique: true },
       children_at_idx: { columns: ['at'], unique: false },
     });
-    expect(shape.tables.children.foreignKeys).toEqual({
+    expect(table(shape, 'children').foreignKeys).toEqual({
       children_parent_id_fkey: { columns: ['parent_id'], referencedTable: 'parents', referencedColumns: ['id'], onDelete: 'CASCADE' },
     });
     expect(shape.enums).toEqual({ Level: ['HIGH', 'LOW'] });
@@ -69,10 +77,12 @@ describe('diffSchemas', () => {
 
   it('reports each kind of difference in words', () => {
     const actual = structuredClone(expected);
-    actual.tables.parents.columns.name.type = 'text';
-    actual.tables.children.columns.note.nullable = false;
-    delete actual.tables.children.indexes.children_at_idx;
-    actual.tables.children.columns.extra = { type: 'int4', nullable: true, hasDefault: false };
+    const parents = table(actual, 'parents');
+    const children = table(actual, 'children');
+    parents.columns.name = { ...parents.columns.name!, type: 'text' };
+    children.columns.note = { ...children.columns.note!, nullable: false };
+    delete children.indexes.children_at_idx;
+    children.columns.extra = { type: 'int4', nullable: true, hasDefault: false };
     actual.enums.Level = ['HIGH'];
     expect(diffSchemas(expected, actual)).toEqual([
       'enum Level: expected values ["HIGH","LOW"] but found ["HIGH"]',

@@ -70,12 +70,13 @@ export function renderGroupMessage(input: GroupMessageInput): RenderedMessage {
   const { locale, items } = input;
   const vi = locale === 'vi';
   const tiers = new Set(items.map((i) => i.tier));
-  const tier = tiers.size === 1 ? [...tiers][0] : 'MIXED';
+  const tier = (tiers.size === 1 && [...tiers][0]) || 'MIXED';
   const [one, many] = TIER_NOUN[locale][tier];
-  const where = items.length === 1 ? items[0].unitName : `${items.length} ${items.length === 1 ? one : many}`;
+  const [first] = items;
+  const where = first && items.length === 1 ? first.unitName : `${items.length} ${items.length === 1 ? one : many}`;
   const what = input.indicatorName ? (vi ? input.indicatorName.vi : input.indicatorName.en) : input.ruleName;
   const thresholds = new Set(items.map((i) => i.threshold));
-  const sharedThreshold = thresholds.size === 1 ? items[0].threshold : null;
+  const sharedThreshold = thresholds.size === 1 ? (first?.threshold ?? null) : null;
   const escalated = input.escalationLevel > 0 ? (vi ? '[Chuyển cấp trên] ' : '[Escalated] ') : '';
   const title = `${escalated}[${SEVERITY[locale][input.severity]}] ${where} ${condition(input, sharedThreshold)}: ${what}`;
 

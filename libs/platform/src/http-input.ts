@@ -17,7 +17,7 @@ const hasBody = (request: Request): boolean =>
   request.headers['transfer-encoding'] !== undefined || (request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0');
 
 const isJson = (contentType: string | undefined): boolean => {
-  const media = (contentType ?? '').split(';')[0].trim().toLowerCase();
+  const media = (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
   return media === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(media);
 };
 

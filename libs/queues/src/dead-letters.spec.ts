@@ -41,6 +41,6 @@ describe('planning a redrive', () => {
       ['src-a', 'other', ['c'], ['k3']],
     ]);
     expect(skipped.map((s) => s.id)).toEqual(['d', 'e']);
-    expect(skipped[0].why).toContain('backfill');
+    expect(skipped[0]?.why).toContain('backfill');
   });
 });

@@ -20,7 +20,7 @@ export function issueApiKey(): IssuedApiKey {
 /** Rebuilds the stored parts of a key the operator supplied (e.g. through the environment). */
 export function fromApiKey(key: string): IssuedApiKey {
   const match = KEY_PATTERN.exec(key);
-  if (!match) throw new Error('An API key looks like "ioc_<12 letters or digits>_<43 base64url characters>"');
+  if (!match?.[1]) throw new Error('An API key looks like "ioc_<12 letters or digits>_<43 base64url characters>"');
   return { key, prefix: match[1], hash: hashApiKey(key) };
 }
 

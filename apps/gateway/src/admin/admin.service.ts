@@ -25,7 +25,7 @@ export class AdminService {
   }
 
   async createUser(actor: Principal, input: CreateUserDto): Promise<UserView> {
-    const [unit] = await this.scope.resolveUnits(actor, [input.unitCode]);
+    const unit = await this.scope.resolveUnit(actor, input.unitCode);
     if (await this.prisma.user.findUnique({ where: { username: input.username } })) throw new ConflictError(`User "${input.username}" exists`, ['username']);
     const passwordHash = await hashPassword(input.password);
     return this.prisma.$transaction(async (tx) => {
@@ -42,7 +42,7 @@ export class AdminService {
     const before = await this.prisma.user.findUnique({ where: { id }, include: { unit: true } });
     if (!before) throw new NotFoundError(`No user ${id}`);
     if (!inScope(actor, before.unit.path)) throw new ForbiddenError(`User ${before.username} is outside your scope (${actor.unitCode})`);
-    const unit = input.unitCode ? (await this.scope.resolveUnits(actor, [input.unitCode]))[0] : null;
+    const unit = input.unitCode ? (await this.scope.resolveUnit(actor, input.unitCode)) : null;
     const passwordHash = input.password ? await hashPassword(input.password) : undefined;
     return this.prisma.$transaction(async (tx) => {
       const row = await tx.user.update({
@@ -63,7 +63,7 @@ export class AdminService {
 
   /** The whole key is in the answer, once; only its prefix and SHA-256 are stored. */
   async createApiKey(actor: Principal, input: CreateApiKeyDto): Promise<ApiKeyView & { key: string }> {
-    const [unit] = await this.scope.resolveUnits(actor, [input.unitCode]);
+    const unit = await this.scope.resolveUnit(actor, input.unitCode);
     const issued = issueApiKey();
     return this.prisma.$transaction(async (tx) => {
       const row = await tx.apiKey.create({

@@ -43,7 +43,7 @@ export class SilencesService {
 
   async create(actor: Principal, input: CreateSilenceDto): Promise<SilenceView> {
     const data = checked({ matchers: input.matchers, startsAt: input.startsAt ?? new Date(), endsAt: input.endsAt, comment: input.comment ?? null });
-    const unitId = input.unitCode ? (await this.scope.resolveUnits(actor, [input.unitCode]))[0].id : actor.unitId;
+    const unitId = input.unitCode ? (await this.scope.resolveUnit(actor, input.unitCode)).id : actor.unitId;
     return this.prisma.$transaction(async (tx) => {
       const row = await tx.silence.create({ data: { ...data, unitId, createdById: actor.kind === 'user' ? actor.id : null }, include: WITH_UNIT });
       await this.audit.record(actor, { action: 'silence.create', entityType: 'silence', entityId: row.id, after: row }, tx);
@@ -59,7 +59,7 @@ export class SilencesService {
       endsAt: input.endsAt ?? before.endsAt,
       comment: input.comment ?? before.comment,
     });
-    const unitId = input.unitCode ? (await this.scope.resolveUnits(actor, [input.unitCode]))[0].id : before.unitId;
+    const unitId = input.unitCode ? (await this.scope.resolveUnit(actor, input.unitCode)).id : before.unitId;
     return this.prisma.$transaction(async (tx) => {
       const row = await tx.silence.update({ where: { id }, data: { ...data, unitId }, include: WITH_UNIT });
       await this.audit.record(actor, { action: 'silence.update', entityType: 'silence', entityId: id, before, after: row }, tx);

@@ -19,6 +19,13 @@ export class ScopeService {
   }
 
   /** The units named (with their current subtrees when asked), all inside the caller's scope, or an error naming the first that is not. */
+  /** One unit by code, inside the principal's scope (NotFound / Forbidden otherwise). */
+  async resolveUnit(principal: Principal, code: string): Promise<AdministrativeUnit> {
+    const [unit] = await this.resolveUnits(principal, [code]);
+    if (!unit) throw new NotFoundError(`Unknown unit code: ${code}`, ['units']);
+    return unit;
+  }
+
   async resolveUnits(principal: Principal, codes: string[], subtree = false): Promise<AdministrativeUnit[]> {
     const found = await this.units.loadMany([...new Set(codes)]);
     const units = found.filter((unit): unit is AdministrativeUnit => unit !== null && !(unit instanceof Error));

@@ -58,7 +58,7 @@ export class CatalogService {
 
   async createTarget(actor: Principal, input: CreateTargetDto): Promise<Target> {
     await this.getIndicator(input.indicatorId);
-    const unit = input.unitCode ? (await this.scope.resolveUnits(actor, [input.unitCode]))[0] : null;
+    const unit = input.unitCode ? (await this.scope.resolveUnit(actor, input.unitCode)) : null;
     const appliesTo = input.appliesTo ?? (unit ? 'UNIT_SUBTREE' : 'LEVEL_EACH');
     const forUnit = appliesTo === 'UNIT_SUBTREE' || appliesTo === 'UNIT_OWN';
     if (forUnit !== !!unit) throw new InvalidInputError(`appliesTo ${appliesTo} needs ${forUnit ? 'a unitCode' : 'a tier and no unitCode'}`, [forUnit ? 'unitCode' : 'tier']);

@@ -6,7 +6,7 @@ function manualLoad(): { batches: string[][]; finish: (index: number) => void; l
   const finishers: (() => void)[] = [];
   return {
     batches,
-    finish: (index) => finishers[index](),
+    finish: (index) => finishers[index]?.(),
     load: (keys) =>
       new Promise((resolve) => {
         batches.push([...keys]);

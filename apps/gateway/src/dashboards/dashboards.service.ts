@@ -28,7 +28,7 @@ export class DashboardsService {
   }
 
   async create(actor: Principal, input: CreateDashboardDto): Promise<DashboardView> {
-    const [unit] = await this.scope.resolveUnits(actor, [input.unitCode]);
+    const unit = await this.scope.resolveUnit(actor, input.unitCode);
     await this.checkLayout(actor, input.layout);
     if (await this.prisma.dashboard.findUnique({ where: { slug: input.slug } })) throw new ConflictError(`Dashboard "${input.slug}" exists`, ['slug']);
     const created = await this.prisma.$transaction(async (tx) => {
@@ -41,7 +41,7 @@ export class DashboardsService {
 
   async update(actor: Principal, slug: string, input: UpdateDashboardDto): Promise<DashboardView> {
     const before = await this.find(actor, slug);
-    const unit = input.unitCode ? (await this.scope.resolveUnits(actor, [input.unitCode]))[0] : null;
+    const unit = input.unitCode ? (await this.scope.resolveUnit(actor, input.unitCode)) : null;
     if (input.layout) await this.checkLayout(actor, input.layout);
     const updated = await this.prisma.$transaction(async (tx) => {
       const row = await tx.dashboard.update({

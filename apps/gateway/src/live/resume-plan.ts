@@ -17,7 +17,7 @@ export function planResume(position: StreamPosition, latest: IndicatorUpdate | u
   const sameEpoch = entries.filter((update) => update.epoch === position.epoch);
   const missed = sameEpoch.filter((update) => update.seq > position.seq);
   const joinsUp = sameEpoch.some((update) => update.seq === position.seq) || missed[0]?.seq === position.seq + 1;
-  if (!joinsUp || missed.length === 0 || missed[missed.length - 1].seq !== latest.seq) return 'reset';
+  if (!joinsUp || missed.length === 0 || missed.at(-1)?.seq !== latest.seq) return 'reset';
   return missed;
 }
 

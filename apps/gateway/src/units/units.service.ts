@@ -24,7 +24,7 @@ export class UnitsService {
 
   /** The caller's subtree (or that of `rootCode`, which must be inside it) as nested nodes. */
   async tree(principal: Principal, rootCode?: string, includeExpired = false): Promise<UnitNode> {
-    const [root] = await this.scope.resolveUnits(principal, [rootCode ?? principal.unitCode]);
+    const root = await this.scope.resolveUnit(principal, rootCode ?? principal.unitCode);
     const rows = await this.prisma.administrativeUnit.findMany({
       where: { path: { startsWith: root.path }, ...(includeExpired ? {} : { validTo: null }) },
       orderBy: [{ depth: 'asc' }, { code: 'asc' }],

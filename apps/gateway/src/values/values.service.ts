@@ -37,7 +37,7 @@ export class ValuesService {
 
   async history(principal: Principal, query: HistoryQueryDto): Promise<{ indicator: string; unit: string; resolution: string; points: HistoryPoint[] }> {
     if (query.from >= query.to) throw new InvalidInputError('from must be before to', ['from', 'to']);
-    const [unit] = await this.scope.resolveUnits(principal, [query.unit]);
+    const unit = await this.scope.resolveUnit(principal, query.unit);
     await this.requireIndicators([query.indicator]);
     // Before a merger the unit's past is that of the units merged into it, combined like a subtree.
     const lineage = await this.scope.lineage(unit);
