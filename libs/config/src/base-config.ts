@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -38,4 +38,9 @@ export class BaseConfig {
   /** Interface of the app's internal GET /metrics port (GATEWAY_/AGGREGATOR_/CONNECTORS_METRICS_PORT); keep it off public networks. */
   @IsString()
   METRICS_HOST = '127.0.0.1';
+
+  /** OTLP/HTTP collector base URL (e.g. http://otel-collector:4318); when set, spans of the pipeline are exported there. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL' })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
 }

@@ -15,10 +15,18 @@ export const QueueName = {
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
+/** W3C trace context (traceparent, tracestate) of the span that produced a job or stream entry. */
+export interface TraceCarrier {
+  traceparent: string;
+  tracestate?: string;
+}
+
 export interface EventBatchJob {
   sourceId: string;
   stream: string;
   events: NormalizedEvent[];
+  /** The pull's or push's span, when tracing is on: the aggregator's batch span continues its trace. */
+  trace?: TraceCarrier;
 }
 
 export interface SourcePullJob {

@@ -1,4 +1,4 @@
-import type { DynamicModule, INestApplication, INestApplicationContext } from '@nestjs/common';
+import { type DynamicModule, type INestApplication, type INestApplicationContext, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import type { BaseConfig } from '@ioc/config';
@@ -8,6 +8,24 @@ import { exitOnStartupError } from './fail-fast';
 import { exitWithParent } from './parent-process';
 import { PortInUseError, describePortHolder } from './port-holder';
 import { forceExitAfter } from './shutdown';
+import { startTracing, stopTracing } from './tracing';
+
+/** Sends the spans still buffered when the app shuts down. */
+@Injectable()
+class TracingFlush implements OnApplicationShutdown {
+  onApplicationShutdown(): Promise<void> {
+    return stopTracing();
+  }
+}
+
+@Module({})
+class TracedAppModule {}
+
+/** The app's root module under one that flushes traces last; tracing starts before any module is built. */
+function traced(name: string, module: () => DynamicModule, config: BaseConfig): DynamicModule {
+  startTracing(name, config.OTEL_EXPORTER_OTLP_ENDPOINT);
+  return { module: TracedAppModule, imports: [module()], providers: [TracingFlush] };
+}
 
 async function prepare<T extends INestApplicationContext>(app: T, config: BaseConfig): Promise<T> {
   app.useLogger(withFrameworkLogsAtDebug(app.get(Logger)));
@@ -42,7 +60,7 @@ export function startHttpApp(options: HttpAppOptions): void {
   const { name, module, config, port, host, backlog, configure, needsBackingServices = true, portVariable = 'PORT' } = options;
   (async () => {
     if (needsBackingServices) await checkDependencies({ databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL });
-    const app = await prepare(await NestFactory.create(module(), { bufferLogs: true }), config);
+    const app = await prepare(await NestFactory.create(traced(name, module, config), { bufferLogs: true }), config);
     await configure?.(app);
     // Nest hands extra arguments to http.Server#listen(port, host, backlog, callback); its typings only name the callback.
     await (app.listen as (port: number, host: string, backlog?: number) => Promise<unknown>).call(app, port, host, backlog).catch((error: NodeJS.ErrnoException) => {
@@ -56,7 +74,7 @@ export function startHttpApp(options: HttpAppOptions): void {
 export function startWorker(name: string, module: () => DynamicModule, config: BaseConfig): void {
   (async () => {
     await checkDependencies({ databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL });
-    const app = await prepare(await NestFactory.createApplicationContext(module(), { bufferLogs: true }), config);
+    const app = await prepare(await NestFactory.createApplicationContext(traced(name, module, config), { bufferLogs: true }), config);
     app.get(Logger).log(`${name} started`, 'Bootstrap');
   })().catch((error: unknown) => exitOnStartupError(name, error));
 }

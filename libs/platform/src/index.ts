@@ -10,3 +10,4 @@ export * from './bootstrap';
 export * from './http-input';
 export * from './json-input';
 export * from './metrics';
+export * from './tracing';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../catalog/catalog.module';
 import { AggregationProcessor } from './aggregation.processor';
+import { BatchTracesService } from './batch-traces.service';
 import { DeadLetterService } from './dead-letter.service';
 import { DeadlineResultsService } from './deadline-results.service';
 import { LiveValuesService } from './live-values.service';
@@ -10,7 +11,7 @@ import { TrendService } from './trend.service';
 
 @Module({
   imports: [CatalogModule],
-  providers: [AggregationProcessor, StateStoreService, DeadLetterService, LiveValuesService, TrendService, StoredEventsService, DeadlineResultsService],
-  exports: [StateStoreService, DeadLetterService, LiveValuesService, TrendService, StoredEventsService, CatalogModule],
+  providers: [AggregationProcessor, BatchTracesService, StateStoreService, DeadLetterService, LiveValuesService, TrendService, StoredEventsService, DeadlineResultsService],
+  exports: [BatchTracesService, StateStoreService, DeadLetterService, LiveValuesService, TrendService, StoredEventsService, CatalogModule],
 })
 export class AggregationModule {}

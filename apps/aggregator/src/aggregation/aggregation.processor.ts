@@ -3,11 +3,13 @@ import { Worker, type Job } from 'bullmq';
 import type Redis from 'ioredis';
 import { QueueName, type DeadLetterEntry, type EventBatchJob, type NormalizedEvent } from '@ioc/contracts';
 import { type EventLimits, validateEvent } from '@ioc/indicators';
+import { currentTraceCarrier, inSpan, SpanKind } from '@ioc/platform';
 import { createRedisConnection } from '@ioc/queues';
 import { CatalogService } from '../catalog/catalog.service';
 import { CLOCK, type Clock } from '../clock/clock';
 import { AggregatorConfig } from '../config/aggregator-config';
 import { AggregatorMetricsService } from '../metrics/aggregator-metrics.service';
+import { BatchTracesService } from './batch-traces.service';
 import { DeadLetterService } from './dead-letter.service';
 import { StateStoreService } from './state-store.service';
 
@@ -31,6 +33,7 @@ export class AggregationProcessor implements OnApplicationBootstrap, OnApplicati
     private readonly config: AggregatorConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: AggregatorMetricsService,
+    private readonly batchTraces: BatchTracesService,
   ) {
     this.limits = config.eventLimits();
   }
@@ -38,7 +41,7 @@ export class AggregationProcessor implements OnApplicationBootstrap, OnApplicati
   onApplicationBootstrap(): void {
     const { REDIS_URL, REDIS_PREFIX, AGGREGATOR_CONCURRENCY, AGGREGATOR_JOB_LOCK_MS } = this.config;
     this.connection = createRedisConnection(REDIS_URL);
-    this.worker = new Worker<EventBatchJob>(QueueName.Events, (job) => this.process(job), {
+    this.worker = new Worker<EventBatchJob>(QueueName.Events, (job) => this.processInSpan(job), {
       connection: this.connection,
       prefix: REDIS_PREFIX,
       concurrency: AGGREGATOR_CONCURRENCY,
@@ -54,6 +57,17 @@ export class AggregationProcessor implements OnApplicationBootstrap, OnApplicati
   async onApplicationShutdown(): Promise<void> {
     await this.worker?.close();
     await this.connection?.quit();
+  }
+
+  /** One span per batch, continuing the trace of the pull or push that queued it. */
+  private processInSpan(job: Job<EventBatchJob>): Promise<{ applied: number; refused: number }> {
+    const attributes = { 'messaging.message.id': job.id ?? '', 'ioc.source_id': job.data?.sourceId ?? '', 'ioc.stream': job.data?.stream ?? '' };
+    return inSpan('aggregate.batch', { kind: SpanKind.CONSUMER, attributes, parent: job.data?.trace }, async (span) => {
+      const result = await this.process(job);
+      span.setAttributes({ 'ioc.events.applied': result.applied, 'ioc.events.refused': result.refused });
+      if (result.applied > 0) await this.batchTraces.note(currentTraceCarrier());
+      return result;
+    });
   }
 
   async process(job: Job<EventBatchJob>): Promise<{ applied: number; refused: number }> {

@@ -69,7 +69,8 @@ return applied
  * key is gone (Redis lost its data, sequences included) the caller's fresh epoch starts a new one.
  *
  * KEYS: updates stream, latest hash, signatures hash, sequences hash, epoch string.
- * ARGV: freshEpoch, maxlen, (streamKey, signature, jsonWithoutClosingBrace)*
+ * ARGV: freshEpoch, maxlen, traceparent of the publish ('' when tracing is off; else stored as field 't'),
+ *   (streamKey, signature, jsonWithoutClosingBrace)*
  * Returns [updates published, 1 when a new epoch was started].
  */
 export const PUBLISH_UPDATES_LUA = `
@@ -82,15 +83,20 @@ if not epoch then
   redis.call('DEL', KEYS[3], KEYS[4])
 end
 local maxlen = ARGV[2]
+local traceparent = ARGV[3]
 local published = 0
-for i = 3, #ARGV, 3 do
+for i = 4, #ARGV, 3 do
   local stream = ARGV[i]
   if redis.call('HGET', KEYS[3], stream) ~= ARGV[i + 1] then
     local seq = redis.call('HINCRBY', KEYS[4], stream, 1)
     local json = ARGV[i + 2] .. ',"seq":' .. seq .. ',"epoch":"' .. epoch .. '"}'
     redis.call('HSET', KEYS[3], stream, ARGV[i + 1])
     redis.call('HSET', KEYS[2], stream, json)
-    redis.call('XADD', KEYS[1], 'MAXLEN', '~', maxlen, '*', 'u', json)
+    if traceparent == '' then
+      redis.call('XADD', KEYS[1], 'MAXLEN', '~', maxlen, '*', 'u', json)
+    else
+      redis.call('XADD', KEYS[1], 'MAXLEN', '~', maxlen, '*', 'u', json, 't', traceparent)
+    end
     published = published + 1
   end
 end

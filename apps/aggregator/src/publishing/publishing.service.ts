@@ -10,7 +10,9 @@ import {
   type IndicatorUpdate,
   type ResolutionScorecard,
 } from '@ioc/contracts';
+import { currentTraceCarrier, inSpan, SpanKind, tracingEnabled } from '@ioc/platform';
 import { REDIS_CLIENT } from '@ioc/queues';
+import { BatchTracesService } from '../aggregation/batch-traces.service';
 import { LiveValuesService, type LiveValue } from '../aggregation/live-values.service';
 import { CLOCK, type Clock } from '../clock/clock';
 import { AggregatorConfig } from '../config/aggregator-config';
@@ -65,6 +67,7 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
     private readonly config: AggregatorConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: AggregatorMetricsService,
+    private readonly batchTraces: BatchTracesService,
   ) {
     const prefix = config.REDIS_PREFIX;
     this.keys = {
@@ -110,14 +113,29 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
     return this.publish();
   }
 
-  /** Recomputes every stream, publishes those whose signature changed, and rewrites the resolution scorecards. */
+  /**
+   * publishChanges, in a span that continues the oldest batch applied since the last publish and
+   * links the others; its context rides on each stream entry so the gateways' emit joins the trace.
+   */
   async publish(): Promise<number> {
+    const batches = tracingEnabled() ? await this.batchTraces.take() : [];
+    if (batches.length === 0) return this.publishChanges();
+    const [parent, ...links] = batches;
+    return inSpan('indicators.publish', { kind: SpanKind.PRODUCER, parent, links }, async (span) => {
+      const published = await this.publishChanges();
+      span.setAttribute('ioc.updates.published', published);
+      return published;
+    });
+  }
+
+  /** Recomputes every stream, publishes those whose signature changed, and rewrites the resolution scorecards. */
+  private async publishChanges(): Promise<number> {
     const now = this.clock.now();
     const { values, scorecards: cards } = await this.values.computeWithScorecards(now);
     await this.publishScorecards(cards);
     const asOf = now.toISOString();
     // A fresh epoch is offered each time; the script keeps the existing one unless Redis lost it.
-    const args: (string | number)[] = [randomUUID(), this.config.AGGREGATOR_UPDATES_MAXLEN];
+    const args: (string | number)[] = [randomUUID(), this.config.AGGREGATOR_UPDATES_MAXLEN, currentTraceCarrier()?.traceparent ?? ''];
     const pending = new Map<string, string>();
     for (const value of values) {
       const key = streamKey(value.indicatorId, value.unitCode);
@@ -147,7 +165,7 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
     if (renewed && pending.size < values.length) {
       // New epoch: the streams skipped on this process's memory must go out again too.
       this.sent.clear();
-      return published + (await this.publish());
+      return published + (await this.publishChanges());
     }
     for (const [key, signature] of pending) this.sent.set(key, signature);
     this.metrics.published(published, Date.now());

@@ -4,6 +4,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { IngestHeader, type IngestEventResult, type IngestResponse, type NormalizedEvent } from '@ioc/contracts';
 import { validateAgainstSchema, type RefusedRecord } from '@ioc/connector-sdk';
 import { validateEvent } from '@ioc/indicators';
+import { inSpan, SpanKind } from '@ioc/platform';
 import { PrismaService } from '@ioc/persistence';
 import { REDIS_CLIENT } from '@ioc/queues';
 import { ConnectorsConfig } from '../config/connectors-config';
@@ -40,7 +41,16 @@ export class IngestService {
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
   ) {}
 
-  async ingest(sourceId: string, request: SignedRequest): Promise<IngestResponse> {
+  ingest(sourceId: string, request: SignedRequest): Promise<IngestResponse> {
+    return inSpan('ingest.push', { kind: SpanKind.SERVER, attributes: { 'ioc.source_id': sourceId } }, (span) =>
+      this.ingestInSpan(sourceId, request).then((response) => {
+        span.setAttributes({ 'ioc.events.accepted': response.accepted, 'ioc.events.dead_lettered': response.deadLettered });
+        return response;
+      }),
+    );
+  }
+
+  private async ingestInSpan(sourceId: string, request: SignedRequest): Promise<IngestResponse> {
     const source = await this.prisma.source.findUnique({ where: { id: sourceId } });
     if (!source) throw new SourceNotFoundError(sourceId);
     if (source.connectorType !== PUSH_CONNECTOR_TYPE) throw new SourceRequestError(`source ${sourceId} is a "${source.connectorType}" source, not a push source`);

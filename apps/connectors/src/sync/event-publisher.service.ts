@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { QueueName, type DeadLetterEntry, type EventBatchJob, type NormalizedEvent } from '@ioc/contracts';
 import type { RefusedRecord } from '@ioc/connector-sdk';
 import { PrismaService } from '@ioc/persistence';
+import { currentTraceCarrier } from '@ioc/platform';
 import { DEFAULT_JOB_OPTIONS } from '@ioc/queues';
 import { ConnectorsConfig } from '../config/connectors-config';
 import { ConnectorMetricsService } from '../metrics/connector-metrics.service';
@@ -30,11 +31,12 @@ export class EventPublisherService {
   async publish(sourceId: string, stream: string, events: NormalizedEvent[]): Promise<number> {
     if (events.length === 0) return 0;
     const size = this.config.EVENT_BATCH_SIZE;
+    const trace = currentTraceCarrier();
     const jobs = [];
     for (let start = 0; start < events.length; start += size) {
       const chunk = events.slice(start, start + size);
       const jobId = `batch-${digest(`${sourceId}\n${stream}\n${chunk.map((e) => e.idempotencyKey).join('\n')}`)}`;
-      jobs.push({ name: 'event-batch', data: { sourceId, stream, events: chunk }, opts: { ...DEFAULT_JOB_OPTIONS[QueueName.Events], jobId } });
+      jobs.push({ name: 'event-batch', data: { sourceId, stream, events: chunk, ...(trace ? { trace } : {}) }, opts: { ...DEFAULT_JOB_OPTIONS[QueueName.Events], jobId } });
     }
     // Kept as received so an indicator can be recomputed for a past period; re-reads are no-ops.
     await this.prisma.sourceEvent.createMany({

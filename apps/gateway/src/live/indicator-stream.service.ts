@@ -1,16 +1,18 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type DataLoader from 'dataloader';
 import type Redis from 'ioredis';
-import { type IndicatorUpdate, SharedRedisKey, sharedRedisKey, streamKey } from '@ioc/contracts';
+import { type IndicatorUpdate, SharedRedisKey, sharedRedisKey, streamKey, type TraceCarrier } from '@ioc/contracts';
 import { createRedisConnection } from '@ioc/queues';
 import { sharedLoader } from '../common/shared-loader';
 import { GatewayConfig } from '../config/gateway-config';
 import type { StreamPosition } from './resume-plan';
-import { entryPayload, type RawStreamEntry, StreamReader } from './stream-reader';
+import { entryField, entryPayload, type RawStreamEntry, StreamReader } from './stream-reader';
 
 export interface StreamEntry {
   id: string;
   update: IndicatorUpdate;
+  /** The aggregator's publish span, when tracing is on. */
+  trace?: TraceCarrier;
 }
 
 /** Latest values and the stream position they correspond to, read atomically. */
@@ -173,7 +175,9 @@ export class IndicatorStreamService implements OnApplicationBootstrap, OnApplica
   private parse(raw: RawStreamEntry[]): StreamEntry[] {
     return raw.flatMap((entry) => {
       const update = entryPayload<IndicatorUpdate>(entry, this.streamKey, this.logger);
-      return update ? [{ id: entry[0], update }] : [];
+      if (!update) return [];
+      const traceparent = entryField(entry, 't');
+      return [traceparent ? { id: entry[0], update, trace: { traceparent } } : { id: entry[0], update }];
     });
   }
 }

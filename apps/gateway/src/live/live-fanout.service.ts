@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { type DashboardChangeMessage, dashboardRoom, type IndicatorUpdate, streamKey } from '@ioc/contracts';
+import { inSpanSync, SpanKind } from '@ioc/platform';
 import { GatewayConfig } from '../config/gateway-config';
 import { GatewayMetricsService } from '../metrics/gateway-metrics.service';
 import { IndicatorStreamService, type StreamEntry } from './indicator-stream.service';
@@ -135,7 +136,9 @@ export class LiveFanoutService implements OnModuleInit, OnApplicationShutdown {
     const namespace = this.namespace;
     if (!namespace) return;
     const room = tileRoom(key);
-    namespace.local.to(room).except(SLOW_ROOM).emit('update', entry.update);
+    const emit = () => namespace.local.to(room).except(SLOW_ROOM).emit('update', entry.update);
+    if (entry.trace) inSpanSync('live.emit', { kind: SpanKind.PRODUCER, parent: entry.trace, attributes: { 'ioc.stream_key': key } }, emit);
+    else emit();
     for (const id of namespace.adapter.rooms.get(SLOW_ROOM) ?? []) {
       const socket = namespace.sockets.get(id);
       if (socket?.rooms.has(room)) socket.data.pending.set(key, entry.update);

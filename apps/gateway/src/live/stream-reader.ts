@@ -103,6 +103,12 @@ export class StreamReader {
 }
 
 /** The JSON payload of an entry's field ("u" in the shared streams, "n" in alert notifications), or null when malformed. */
+/** A plain string field of an entry, if present. */
+export function entryField([, fields]: RawStreamEntry, field: string): string | undefined {
+  const index = fields.indexOf(field);
+  return index >= 0 && index % 2 === 0 ? fields[index + 1] : undefined;
+}
+
 export function entryPayload<T>([id, fields]: RawStreamEntry, key: string, logger: Logger, field = 'u'): T | null {
   const index = fields.indexOf(field);
   try {
