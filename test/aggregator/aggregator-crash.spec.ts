@@ -1,9 +1,10 @@
 import { Queue } from 'bullmq';
-import { QueueName, SharedRedisKey, sharedRedisKey, streamKey, type EventBatchJob, type IndicatorUpdate, type NormalizedEvent } from '@ioc/contracts';
+import { QueueName, type EventBatchJob, type NormalizedEvent } from '@ioc/contracts';
 import { createPrismaClient, seedDatabase, type PrismaClient } from '@ioc/persistence';
 import { eventMix } from '../../bench/support/event-mix';
 import { createTestDatabase, createTestRedis, runCompiled, waitFor, type RunningProcess, type TestDatabase, type TestRedis } from '../support';
-import { distinct, expectedValue, loadWorld, type SeededWorld } from './expected-values';
+import { loadWorld, type SeededWorld } from './expected-values';
+import { publishedMismatches } from './published-values';
 
 const ENTRY = 'apps/aggregator/src/main.js';
 
@@ -79,29 +80,7 @@ describe('two aggregator processes, killed mid-stream (compiled, real Redis and 
       return waiting + active + delayed === 0 ? true : undefined;
     }, 60_000, 'every batch to be processed');
 
-    const unique = distinct(events);
-    const latestKey = sharedRedisKey(redis.prefix, SharedRedisKey.IndicatorLatest);
-    const active = world.units.filter((u) => u.validTo === null);
-    const definitions = world.definitions.filter((d) => d.formula.op !== 'freshness');
-    const mismatches = async (): Promise<string[]> => {
-      const latest = await redis.client.hgetall(latestKey);
-      const evaluatedAt = new Date();
-      const wrong: string[] = [];
-      for (const definition of definitions) {
-        for (const unit of active) {
-          const raw = latest[streamKey(definition.id, unit.code)];
-          const update = raw ? (JSON.parse(raw) as IndicatorUpdate) : undefined;
-          const expected = expectedValue(world, definition, unit.code, unique, evaluatedAt, evaluatedAt);
-          const same =
-            update !== undefined &&
-            update.numerator === expected.numerator &&
-            update.denominator === expected.denominator &&
-            (expected.value === null ? update.value === null : update.value !== null && Math.abs(update.value - expected.value) < 1e-9);
-          if (!same) wrong.push(`${definition.id}@${unit.code}: got ${raw ?? 'nothing'}, expected ${JSON.stringify(expected)}`);
-        }
-      }
-      return wrong;
-    };
+    const mismatches = () => publishedMismatches(redis.client, redis.prefix, world, events);
     // The surviving processes publish the final state within a few intervals.
     await waitFor(async () => ((await mismatches()).length === 0 ? true : undefined), 20_000, 'published values to equal the expected ones').catch(async (error: unknown) => {
       throw new Error(`${String(error)}\n${(await mismatches()).slice(0, 5).join('\n')}`);

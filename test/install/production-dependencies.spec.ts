@@ -15,6 +15,7 @@ const PRODUCTION_ENTRIES = [
   // Operator commands, run inside a container too (docker compose exec gateway npm run dlq -- list).
   'dist/scripts/dlq.js',
   'dist/scripts/recompute.js',
+  'dist/scripts/reconcile.js',
   'dist/scripts/units-import.js',
 ];
 

@@ -7,3 +7,4 @@ export * from './ensure-database';
 export * from './units';
 export * from './seed/demo-sources';
 export * from './seed/seed-event-catalog';
+export * from './source-events';

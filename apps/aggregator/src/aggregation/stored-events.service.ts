@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { NormalizedEvent } from '@ioc/contracts';
 import { formulaTerms, MemoryState, windowStart, type IndicatorDefinitionData } from '@ioc/indicators';
-import { PrismaService } from '@ioc/persistence';
+import { fromSourceEventRow, PrismaService } from '@ioc/persistence';
 
 /** The aggregation state of a past instant, rebuilt from the events kept in source_events. */
 @Injectable()
@@ -25,22 +24,7 @@ export class StoredEventsService {
       orderBy: { id: 'asc' },
     });
     const state = new MemoryState([...terms.numerator, ...terms.denominator]);
-    state.apply(
-      rows.map(
-        (row): NormalizedEvent => ({
-          idempotencyKey: row.idempotencyKey,
-          sourceId: row.sourceId,
-          stream: row.stream,
-          unitCode: row.unitCode,
-          occurredAt: row.occurredAt.toISOString(),
-          kind: row.kind,
-          kindClass: 'fact',
-          values: row.values as Record<string, number>,
-          attributes: row.attributes as NormalizedEvent['attributes'],
-        }),
-      ),
-      at.getTime(),
-    );
+    state.apply(rows.map(fromSourceEventRow), at.getTime());
     return state;
   }
 }

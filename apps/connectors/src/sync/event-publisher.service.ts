@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import { createHash } from 'node:crypto';
 import { QueueName, type DeadLetterEntry, type EventBatchJob, type NormalizedEvent } from '@ioc/contracts';
 import type { RefusedRecord } from '@ioc/connector-sdk';
-import { PrismaService } from '@ioc/persistence';
+import { PrismaService, toSourceEventRow } from '@ioc/persistence';
 import { currentTraceCarrier } from '@ioc/platform';
 import { DEFAULT_JOB_OPTIONS } from '@ioc/queues';
 import { ConnectorsConfig } from '../config/connectors-config';
@@ -40,16 +40,7 @@ export class EventPublisherService {
     }
     // Kept as received so an indicator can be recomputed for a past period; re-reads are no-ops.
     await this.prisma.sourceEvent.createMany({
-      data: events.map((event) => ({
-        idempotencyKey: event.idempotencyKey,
-        sourceId,
-        stream,
-        unitCode: event.unitCode,
-        kind: event.kind,
-        occurredAt: new Date(event.occurredAt),
-        values: event.values,
-        attributes: event.attributes,
-      })),
+      data: events.map((event) => toSourceEventRow({ ...event, sourceId, stream })),
       skipDuplicates: true,
     });
     await this.events.addBulk(jobs);
