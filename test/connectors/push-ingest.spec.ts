@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { PrismaClient } from '@ioc/persistence';
+import { fromSourceEventRow, type PrismaClient } from '@ioc/persistence';
 import {
   connectorsEnv,
   createSource,
@@ -71,6 +71,11 @@ describe('push ingestion (POST /ingest/:sourceId)', () => {
     });
     const queued = await queuedEvents(redis);
     expect([...queued.byKey.keys()].sort()).toEqual(['lgsp:a', 'lgsp:b']);
+    // Kept in source_events exactly as accepted (the record recompute and reconciliation read).
+    const stored = await prisma.sourceEvent.findMany({ where: { sourceId }, orderBy: { idempotencyKey: 'asc' } });
+    expect(stored.map(fromSourceEventRow)).toEqual(
+      ['lgsp:a', 'lgsp:b'].map((key) => ({ ...event(key.slice(5)), sourceId, stream: 'dossiers', occurredAt: '2026-11-20T02:30:00.000Z' })),
+    );
     expect(queued.byKey.get('lgsp:a')).toMatchObject({ sourceId, stream: 'dossiers' });
     const letters = await waitFor(async () => ((await deadLetters(redis)).length === 1 ? deadLetters(redis) : undefined));
     expect(letters[0]).toMatchObject({ sourceId, stream: 'dossiers', stage: 'ingest', fields: ['values.count'] });

@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import { createHash } from 'node:crypto';
 import { QueueName, type DeadLetterEntry, type EventBatchJob, type NormalizedEvent } from '@ioc/contracts';
 import type { RefusedRecord } from '@ioc/connector-sdk';
-import { PrismaService, toSourceEventRow } from '@ioc/persistence';
+import { insertSourceEvents, PrismaService } from '@ioc/persistence';
 import { currentTraceCarrier } from '@ioc/platform';
 import { DEFAULT_JOB_OPTIONS } from '@ioc/queues';
 import { ConnectorsConfig } from '../config/connectors-config';
@@ -39,10 +39,7 @@ export class EventPublisherService {
       jobs.push({ name: 'event-batch', data: { sourceId, stream, events: chunk, ...(trace ? { trace } : {}) }, opts: { ...DEFAULT_JOB_OPTIONS[QueueName.Events], jobId } });
     }
     // Kept as received so an indicator can be recomputed for a past period; re-reads are no-ops.
-    await this.prisma.sourceEvent.createMany({
-      data: events.map((event) => toSourceEventRow({ ...event, sourceId, stream })),
-      skipDuplicates: true,
-    });
+    await insertSourceEvents(this.prisma, sourceId && stream ? events.map((event) => ({ ...event, sourceId, stream })) : events);
     await this.events.addBulk(jobs);
     this.metrics.eventsQueued.inc({ source: sourceId, stream }, events.length);
     return jobs.length;

@@ -1,0 +1,95 @@
+import { io, type Socket } from 'socket.io-client';
+import { type ClientToServerEvents, LIVE_NAMESPACE, type ServerToClientEvents, streamKey } from '@ioc/contracts';
+
+/**
+ * One worker process of bench:pipeline: holds a share of the wall displays, each a socket.io
+ * client subscribed to the probe tile and the other tiles of the bench. The probe tile counts
+ * the probe events; when it shows n, the n-th probe event has reached the screen, and its
+ * latency is receipt time minus the send time the parent announces. Driven over IPC.
+ */
+export interface DisplaySetup {
+  url: string;
+  apiKey: string;
+  displays: number;
+  tiles: { indicatorId: string; unitCode: string }[];
+  probe: { indicatorId: string; unitCode: string };
+}
+
+export type DisplayParentMessage = { type: 'connect'; setup: DisplaySetup } | { type: 'probe-sent'; n: number; at: number } | { type: 'finish' };
+
+export type DisplayWorkerMessage =
+  | { type: 'connected'; displays: number }
+  | { type: 'report'; latenciesMs: number[]; updates: number; errors: Record<string, number> };
+
+const send = (message: DisplayWorkerMessage): void => void process.send!(message);
+const sentAt = new Map<number, number>();
+/** Probe counts a display showed before the parent's send time for them arrived. */
+const early: { n: number; receivedAt: number }[] = [];
+const latenciesMs: number[] = [];
+const errors: Record<string, number> = {};
+const sockets: Socket<ServerToClientEvents, ClientToServerEvents>[] = [];
+let updates = 0;
+
+function record(n: number, receivedAt: number): void {
+  const at = sentAt.get(n);
+  if (at === undefined) early.push({ n, receivedAt });
+  else latenciesMs.push(receivedAt - at);
+}
+
+async function connect(setup: DisplaySetup): Promise<void> {
+  const probeKey = streamKey(setup.probe.indicatorId, setup.probe.unitCode);
+  const tiles = [setup.probe, ...setup.tiles];
+  await Promise.all(
+    Array.from({ length: setup.displays }, async () => {
+      const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(`${setup.url}${LIVE_NAMESPACE}`, {
+        auth: { apiKey: setup.apiKey },
+        transports: ['websocket'],
+        forceNew: true,
+        reconnection: false,
+      });
+      sockets.push(socket);
+      let shown = 0;
+      socket.on('update', (update) => {
+        updates += 1;
+        if (streamKey(update.indicatorId, update.unitCode) !== probeKey || update.value === null) return;
+        // Coalesced updates skip counts: the latest probe shown is the one whose latency counts.
+        if (update.value > shown) record(update.value, Date.now());
+        shown = Math.max(shown, update.value);
+      });
+      socket.on('connect_error', (error) => (errors[error.message] = (errors[error.message] ?? 0) + 1));
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () =>
+          socket.emit('subscribe', { indicators: [...new Set(tiles.map((t) => t.indicatorId))], units: [...new Set(tiles.map((t) => t.unitCode))] }, (ack) =>
+            ack.ok ? resolve() : reject(new Error(`subscribe refused: ${ack.error?.message ?? 'no reason'}`)),
+          ),
+        );
+        socket.once('connect_error', reject);
+      });
+    }),
+  );
+}
+
+process.on('message', (message: DisplayParentMessage) => {
+  if (message.type === 'connect') {
+    connect(message.setup).then(
+      () => send({ type: 'connected', displays: sockets.length }),
+      (error: Error) => {
+        process.stderr.write(`display worker: ${error.message}\n`);
+        process.exit(1);
+      },
+    );
+  } else if (message.type === 'probe-sent') {
+    sentAt.set(message.n, message.at);
+    for (let i = early.length - 1; i >= 0; i -= 1) {
+      const { n, receivedAt } = early[i]!;
+      if (n === message.n) {
+        latenciesMs.push(receivedAt - message.at);
+        early.splice(i, 1);
+      }
+    }
+  } else {
+    for (const socket of sockets) socket.disconnect();
+    send({ type: 'report', latenciesMs, updates, errors });
+    setTimeout(() => process.exit(0), 100);
+  }
+});
