@@ -15,12 +15,11 @@ import { HistoryService } from '../../apps/aggregator/src/history/history.servic
 import { PublishingService } from '../../apps/aggregator/src/publishing/publishing.service';
 import { eventMix, localIso } from '../../bench/support/event-mix';
 import { FIXTURE_SEED, createTestDatabase, createTestRedis, waitFor, type TestDatabase, type TestRedis } from '../support';
-import { distinct, expectedStatus, expectedTargetMet, expectedValue, loadWorld, type SeededWorld } from './expected-values';
+import { distinct, expectedStatus, expectedTargetMet, expectedValue, loadWorld, nine, type SeededWorld } from './expected-values';
 
 const at = (local: string): Date => new Date(`${local}+07:00`);
 // Events run over November into the first half hour of December 2026 and one day of December 2025.
 const PROCESSED_AT = at('2026-12-01T01:00:00');
-const nine = (value: number | null): number | null => (value === null ? null : Math.round(value * 1e9) / 1e9);
 const INSTANTS = [at('2026-11-15T12:00:00'), at('2026-11-30T23:59:59'), at('2026-12-01T00:00:30'), PROCESSED_AT];
 
 describe('aggregator (real Redis and Postgres)', () => {
@@ -100,7 +99,6 @@ describe('aggregator (real Redis and Postgres)', () => {
           const actual = live.find((v) => v.indicatorId === definition.id && v.unitCode === unit.code)!;
           const expected = expectedValue(world, definition, unit.code, unique, instant, PROCESSED_AT);
           const where = `${definition.id} @ ${unit.code}`;
-          // Index points are fractions summed in another order by the oracle: equal to 9 decimals.
           expect({ where, numerator: nine(actual.numerator), denominator: nine(actual.denominator) }).toEqual({ where, numerator: nine(expected.numerator), denominator: nine(expected.denominator) });
           if (expected.value === null) expect({ where, value: actual.value }).toEqual({ where, value: null });
           else {

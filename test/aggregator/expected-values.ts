@@ -48,6 +48,9 @@ function inWindow(window: IndicatorWindow, occurredAt: Date, now: Date): boolean
   }
 }
 
+/** A reading to 9 decimals: index points are fractions the oracle sums in another order. */
+export const nine = (value: number | null): number | null => (value === null ? null : Math.round(value * 1e9) / 1e9);
+
 /** Distinct events by idempotency key (a replay carries the same event). */
 export const distinct = (events: NormalizedEvent[]): NormalizedEvent[] => [...new Map(events.map((e) => [e.idempotencyKey, e])).values()];
 

@@ -2,7 +2,7 @@ import type { NormalizedEvent, Term } from '@ioc/contracts';
 import { checkDefinition } from './check-definition';
 import { evaluateIndicator, evaluateOwnAggregate, type IndicatorDefinitionData } from './evaluate';
 import { MemoryState } from './memory-state';
-import { collectTerms } from './terms';
+import { collectTerms, formulaTerms } from './terms';
 import { UnitTree, type UnitNode } from './unit-tree';
 
 const SINCE = new Date('2020-01-01T00:00:00Z');
@@ -131,5 +131,21 @@ describe('a composite index (Decision 766 style)', () => {
 
   it('is N/A when no group has data, not 0', () => {
     expect(valueAt(INDEX, stateOf([INDEX], []), '2026-11-20T10:00:00+07:00', 'D')).toMatchObject({ value: null, numerator: null, denominator: null });
+  });
+});
+
+describe('a state built from a formula\'s own terms (as a recompute does)', () => {
+  it('counts an event once where the formula uses its term twice', () => {
+    // received appears in the numerator and the denominator: 2 received, 1 resolved → 2 / 3.
+    const shared: IndicatorDefinitionData = {
+      id: 'shared',
+      formula: { op: 'ratio', numerator: [count('received')], denominator: [count('received'), count('resolved')], scale: 100 },
+      window: { type: 'today' },
+      tiers: [],
+    };
+    const { numerator, denominator } = formulaTerms(shared.formula, shared.window);
+    const state = new MemoryState([...numerator, ...denominator]);
+    state.apply([event('C1', '2026-11-10T09:00:00+07:00', 'received'), event('C1', '2026-11-10T09:00:00+07:00', 'received'), event('C1', '2026-11-10T09:00:00+07:00', 'resolved')], 0);
+    expect(valueAt(shared, state, '2026-11-10T10:00:00+07:00', 'C1')).toMatchObject({ numerator: 2, denominator: 3 });
   });
 });

@@ -99,14 +99,19 @@ export function formulaTerms(formula: Formula, window: IndicatorWindow): Formula
 
 /** Every distinct term the definitions need, each with the granularities its windows read. */
 export function collectTerms(definitions: { formula: Formula; window: IndicatorWindow }[]): TermSpec[] {
-  const byId = new Map<string, TermSpec>();
-  for (const definition of definitions) {
+  return mergeTerms(definitions.flatMap((definition) => {
     const { numerator, denominator } = formulaTerms(definition.formula, definition.window);
-    for (const term of [...numerator, ...denominator]) {
-      const known = byId.get(term.id);
-      if (!known) byId.set(term.id, { ...term, granularities: [...term.granularities] });
-      else for (const g of term.granularities) if (!known.granularities.includes(g)) known.granularities.push(g);
-    }
+    return [...numerator, ...denominator];
+  }));
+}
+
+/** Each term once (a formula may use one in several places: an event must count once), with every granularity asked of it. */
+export function mergeTerms(terms: readonly TermSpec[]): TermSpec[] {
+  const byId = new Map<string, TermSpec>();
+  for (const term of terms) {
+    const known = byId.get(term.id);
+    if (!known) byId.set(term.id, { ...term, granularities: [...term.granularities] });
+    else for (const g of term.granularities) if (!known.granularities.includes(g)) known.granularities.push(g);
   }
   return [...byId.values()];
 }
