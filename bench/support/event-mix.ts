@@ -89,10 +89,12 @@ export function eventMix(options: EventMixOptions): NormalizedEvent[] {
       values = { count: Math.floor(rand() * 40) };
     } else if (r < 0.8) {
       unit = pick(offices);
-      kind = 'procedures.catalog';
+      // One procedure of the unit's catalogue (a few codes shared by many units), now and then withdrawn.
+      kind = 'procedure.listed';
       kindClass = 'gauge';
-      const eligible = 50 + Math.floor(rand() * 150);
-      values = { eligible, fullyOnline: Math.floor(eligible * (0.6 + rand() * 0.4)) };
+      const eligible = rand() < 0.9 ? 1 : 0;
+      attributes = { code: `1.00${100 + Math.floor(rand() * 40)}` };
+      values = { eligible, fullyOnline: eligible === 1 && rand() < 0.7 ? 1 : 0 };
     } else if (r < 0.92) {
       unit = pick(hospitals);
       kind = 'visits.recorded';

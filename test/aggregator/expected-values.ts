@@ -48,6 +48,9 @@ function inWindow(window: IndicatorWindow, occurredAt: Date, now: Date): boolean
   }
 }
 
+/** A reading to 9 decimals: index points are fractions the oracle sums in another order. */
+export const nine = (value: number | null): number | null => (value === null ? null : Math.round(value * 1e9) / 1e9);
+
 /** Distinct events by idempotency key (a replay carries the same event). */
 export const distinct = (events: NormalizedEvent[]): NormalizedEvent[] => [...new Map(events.map((e) => [e.idempotencyKey, e])).values()];
 
@@ -77,6 +80,20 @@ export function expectedOver(definition: SeededWorld['definitions'][number], cod
     const value = mine.length === 0 ? null : Math.max(0, Math.floor((now.getTime() - receivedAt.getTime()) / 1000));
     return { value, numerator: null, denominator: null };
   }
+  if (formula.op === 'index') {
+    // Points per group: weight / (items with data) for each item, times its value over its threshold (at most 1).
+    let points = 0;
+    let possible = 0;
+    for (const group of formula.groups) {
+      const values = group.items
+        .map((item) => ({ fullAt: item.fullAt, value: expectedOver({ ...definition, formula: item.formula }, codes, events, now, receivedAt).value }))
+        .filter((item): item is { fullAt: number; value: number } => item.value !== null);
+      if (values.length === 0) continue;
+      for (const item of values) points += (group.weight / values.length) * Math.min(item.value / item.fullAt, 1);
+      possible += group.weight;
+    }
+    return possible === 0 ? { value: null, numerator: null, denominator: null } : { value: (100 * points) / possible, numerator: points, denominator: possible };
+  }
   const windowed = mine.filter((e) => inWindow(definition.window, new Date(e.occurredAt), now));
   const matching = (term: Term) =>
     (term.op === 'latest' && term.standing ? mine : windowed).filter((e) => e.kind === term.filter.kind && Object.entries(term.filter.where ?? {}).every(([k, v]) => (e.attributes[k] ?? null) === v));
@@ -84,12 +101,20 @@ export function expectedOver(definition: SeededWorld['definitions'][number], cod
     const hits = matching(term);
     if (term.op === 'count') return { amount: hits.length, present: hits.length > 0 };
     if (term.op === 'sum') return { amount: hits.reduce((a, e) => a + e.values[term.field], 0), present: hits.length > 0 };
+    // The newest reading per unit, or per unit and value of the distinct attribute (a procedure code).
+    const readingKey = (e: NormalizedEvent) => (term.distinct ? JSON.stringify([e.unitCode, e.attributes[term.distinct]]) : e.unitCode);
     const newest = new Map<string, NormalizedEvent>();
     for (const e of hits) {
-      const current = newest.get(e.unitCode);
+      if (term.distinct && (e.attributes[term.distinct] ?? null) === null) continue;
+      const current = newest.get(readingKey(e));
       const t = Date.parse(e.occurredAt);
       const tc = current ? Date.parse(current.occurredAt) : -Infinity;
-      if (!current || t > tc || (t === tc && e.idempotencyKey > current.idempotencyKey)) newest.set(e.unitCode, e);
+      if (!current || t > tc || (t === tc && e.idempotencyKey > current.idempotencyKey)) newest.set(readingKey(e), e);
+    }
+    if (term.distinct) {
+      // Each value once, however many units read it positive.
+      const positive = new Set([...newest.values()].filter((e) => e.values[term.field] > 0).map((e) => String(e.attributes[term.distinct!])));
+      return { amount: positive.size, present: newest.size > 0 };
     }
     return { amount: [...newest.values()].reduce((a, e) => a + e.values[term.field], 0), present: newest.size > 0 };
   };

@@ -1,6 +1,6 @@
 import type Redis from 'ioredis';
 import { type IndicatorUpdate, type NormalizedEvent, SharedRedisKey, sharedRedisKey, streamKey } from '@ioc/contracts';
-import { distinct, expectedValue, type SeededWorld } from './expected-values';
+import { distinct, expectedValue, nine, type SeededWorld } from './expected-values';
 
 /**
  * Every published latest value (the hash the gateways snapshot from) that differs from the
@@ -19,8 +19,8 @@ export async function publishedMismatches(redis: Redis, prefix: string, world: S
       const expected = expectedValue(world, definition, unit.code, unique, evaluatedAt, evaluatedAt);
       const same =
         update !== undefined &&
-        update.numerator === expected.numerator &&
-        update.denominator === expected.denominator &&
+        nine(update.numerator) === nine(expected.numerator) &&
+        nine(update.denominator) === nine(expected.denominator) &&
         (expected.value === null ? update.value === null : update.value !== null && Math.abs(update.value - expected.value) < 1e-9);
       if (!same) wrong.push(`${definition.id}@${unit.code}: got ${raw ?? 'nothing'}, expected ${JSON.stringify(expected)}`);
     }

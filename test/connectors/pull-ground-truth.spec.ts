@@ -105,7 +105,7 @@ describe('pulling the four simulated systems', () => {
     expect([...kinds].sort()).toEqual([
       'attendance.daily', 'beds.occupancy', 'diseases.notified', 'document.issued', 'document.processed', 'documents.overdue', 'dossier.complained',
       'dossier.paid', 'dossier.received', 'dossier.resolved', 'dossiers.overdue_open', 'emergencies.recorded', 'health_records.opened',
-      'procedures.catalog', 'school_records.digital', 'tuition.cashless', 'visits.recorded',
+      'procedure.listed', 'school_records.digital', 'tuition.cashless', 'visits.recorded',
     ]);
 
     const sources = await waitFor(async () => {

@@ -30,11 +30,18 @@ function files(unitCode: string, online: number, total: number): NormalizedEvent
   }));
 }
 
+/** A unit's listing of one procedure in its catalogue (standing since 1 November). */
+const listing = (unitCode: string, code: string, fullyOnline: number): NormalizedEvent => ({
+  idempotencyKey: `${unitCode}-${code}`, sourceId: 'src-ioffice', stream: 'procedure-catalog', unitCode, occurredAt: '2026-11-01T07:00:00+07:00',
+  kind: 'procedure.listed', kindClass: 'gauge', values: { eligible: 1, fullyOnline }, attributes: { code },
+});
+
 /**
  * Nghị quyết 13-NQ/TU read as meant, from events through the aggregator to GET /scorecards and the
  * socket: province-level agencies 93 / 100 (> 90: met) although the province subtree is at
  * 250 / 300 = 83.3 %; districts 82 % and 90 % (> 80 each: met, 2 / 2); communes 72 % and 70 %
- * (70 is not above 70: missed, 1 / 2); no procedure catalogue (fully-online: no data). 2 / 4.
+ * (70 is not above 70: missed, 1 / 2); the province's catalogue: birth registration, fully online at
+ * both wards, counted once, and 1.004227 not fully online: 1 / 2 = 50 % (not 2 / 3), under 100 %: missed. 2 / 4.
  */
 describe('resolution scorecards (aggregator → Redis → gateway)', () => {
   let backing: Backing;
@@ -50,6 +57,9 @@ describe('resolution scorecards (aggregator → Redis → gateway)', () => {
     ...files('524', 45, 50),
     ...files('21001', 36, 50),
     ...files('21052', 35, 50),
+    listing('21001', '1.001193', 1),
+    listing('21052', '1.001193', 1),
+    listing('21052', '1.004227', 0),
   ];
 
   beforeAll(async () => {
@@ -108,7 +118,7 @@ describe('resolution scorecards (aggregator → Redis → gateway)', () => {
     expect(entry('LEVEL_EACH', 'DISTRICT')).toMatchObject({ met: true, unitsMet: 2, unitsEvaluated: 2 });
     // 70 % is not above 70 %: the commune that misses comes first for the drill-down.
     expect(entry('LEVEL_EACH', 'COMMUNE')).toMatchObject({ met: false, unitsMet: 1, unitsEvaluated: 2, status: 'missed', units: [{ unitCode: '21052', value: 70, met: false }, { unitCode: '21001', value: 72, met: true }] });
-    expect(entry('UNIT_SUBTREE', null)).toMatchObject({ unitCode: '51', status: 'no_data', met: false });
+    expect(entry('UNIT_SUBTREE', null)).toMatchObject({ unitCode: '51', numerator: 1, denominator: 2, value: 50, status: 'missed', met: false });
 
     await waitFor(async () => (pushed.length > 0 ? true : undefined), 10_000, 'the scorecard on the socket');
     expect(pushed[0]).toMatchObject({ resolutionCode: '13-NQ/TU', met: 2, total: 4 });

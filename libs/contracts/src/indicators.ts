@@ -13,23 +13,45 @@ export type Term =
   | { op: 'sum'; filter: EventFilter; field: string }
   /**
    * Newest reading per reporting unit. `standing`: the newest ever (a stock such as a backlog),
-   * whatever the indicator's window, so it can stand beside the window's counts.
+   * whatever the indicator's window, so it can stand beside the window's counts. `distinct`: the
+   * newest reading per reporting unit and value of that attribute (a procedure code), and the term
+   * counts the attribute values with a positive reading, each once however many units report it.
    */
-  | { op: 'latest'; filter: EventFilter; field: string; standing?: boolean };
+  | { op: 'latest'; filter: EventFilter; field: string; standing?: boolean; distinct?: string };
+
+/**
+ * Σ numerator terms / Σ denominator terms over the unit's subtree, times scale (100 for %).
+ * With complement, the value is scale − that.
+ */
+export type RatioFormula = { op: 'ratio'; numerator: Term[]; denominator: Term[]; scale: number; complement?: boolean };
+/**
+ * Decision 766 style score: scale − Σ (share of each part) × scale, never below 0; N/A when a
+ * part's denominator is 0 (766 satisfaction: 100 − overdue share − share of dossiers with complaints).
+ */
+export type ScoreFormula = { op: 'score'; scale: number; minus: { numerator: Term[]; denominator: Term[] }[] };
+
+/**
+ * A group of a composite index (Decision 766: five groups with their points). Each item earns
+ * its share of the group's points in proportion to its value up to `fullAt` (full points at or
+ * above it); items without data are left out and the others share the group's points. A group
+ * without items or without data is N/A.
+ */
+export interface IndexGroup {
+  name: string;
+  weight: number;
+  items: { formula: RatioFormula | ScoreFormula; fullAt: number }[];
+}
 
 export type Formula =
   | Term
-  /**
-   * Σ numerator terms / Σ denominator terms over the unit's subtree, times scale (100 for %).
-   * With complement, the value is scale − that (766 satisfaction: 100 % − late and complaint shares).
-   */
-  | { op: 'ratio'; numerator: Term[]; denominator: Term[]; scale: number; complement?: boolean }
+  | RatioFormula
   | { op: 'average'; filter: EventFilter; field: string }
+  | ScoreFormula
   /**
-   * Decision 766 style score: scale − Σ (share of each part) × scale, never below 0; N/A when a
-   * part's denominator is 0 (766 satisfaction: 100 − overdue share − share of dossiers with complaints).
+   * Composite index out of 100: Σ points of the groups with data / Σ weights of those groups × 100
+   * (numerator: points earned, denominator: points at stake); N/A when no group has data.
    */
-  | { op: 'score'; scale: number; minus: { numerator: Term[]; denominator: Term[] }[] }
+  | { op: 'index'; groups: IndexGroup[] }
   /** Seconds since the freshest successful read of the sources feeding the unit. */
   | { op: 'freshness' };
 

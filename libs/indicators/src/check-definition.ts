@@ -24,6 +24,26 @@ function checkTerm(term: unknown, path: string, problems: Problems): void {
   checkFilter(term.filter, `${path}.filter`, problems);
   if (term.op !== 'count' && !nonEmptyString(term.field)) problems.push(`${path}.field: required for ${String(term.op)}`);
   if (term.standing !== undefined && (term.op !== 'latest' || typeof term.standing !== 'boolean')) problems.push(`${path}.standing: only a latest term can be standing (true or false)`);
+  if (term.distinct !== undefined && (term.op !== 'latest' || !nonEmptyString(term.distinct))) problems.push(`${path}.distinct: only a latest term can count an attribute's values once (an attribute name)`);
+}
+
+const isPositive = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value) && value > 0;
+
+function checkIndex(groups: unknown, path: string, problems: Problems): void {
+  if (!Array.isArray(groups) || groups.length === 0) return void problems.push(`${path}: must be a non-empty list of { name, weight, items }`);
+  groups.forEach((group: unknown, g) => {
+    const at = `${path}[${g}]`;
+    if (!isObject(group)) return void problems.push(`${at}: must be an object { name, weight, items }`);
+    if (!nonEmptyString(group.name)) problems.push(`${at}.name: must be a non-empty string`);
+    if (!isPositive(group.weight)) problems.push(`${at}.weight: must be a positive number`);
+    if (!Array.isArray(group.items)) return void problems.push(`${at}.items: must be a list of { formula, fullAt } (empty: no data yet)`);
+    group.items.forEach((item: unknown, i) => {
+      if (!isObject(item)) return void problems.push(`${at}.items[${i}]: must be an object { formula, fullAt }`);
+      if (!isObject(item.formula) || !['ratio', 'score'].includes(item.formula.op as string)) problems.push(`${at}.items[${i}].formula.op: must be ratio or score`);
+      else problems.push(...checkFormula(item.formula, `${at}.items[${i}].formula`));
+      if (!isPositive(item.fullAt)) problems.push(`${at}.items[${i}].fullAt: must be a positive number`);
+    });
+  });
 }
 
 function checkTerms(terms: unknown, path: string, problems: Problems): void {
@@ -62,10 +82,13 @@ export function checkFormula(formula: unknown, path = 'formula'): Problems {
       }
       if (typeof formula.scale !== 'number' || !Number.isFinite(formula.scale) || formula.scale <= 0) problems.push(`${path}.scale: must be a positive number`);
       break;
+    case 'index':
+      checkIndex(formula.groups, `${path}.groups`, problems);
+      break;
     case 'freshness':
       break;
     default:
-      problems.push(`${path}.op: must be count, sum, latest, ratio, average, score or freshness`);
+      problems.push(`${path}.op: must be count, sum, latest, ratio, average, score, index or freshness`);
   }
   return problems;
 }

@@ -13,6 +13,13 @@ export interface Contribution {
   order: string;
 }
 
+/**
+ * Joins a unit code and an attribute value into the key a distinct term's gauge is kept under,
+ * so the stores keep one newest reading per (unit, value) without knowing about it. Unit codes
+ * are known units, never containing the separator.
+ */
+export const DISTINCT_SEPARATOR = '\u001f';
+
 export const readingOrder = (at: number, idempotencyKey: string): string => `${String(at).padStart(15, '0')}|${idempotencyKey}`;
 
 const termsByKindCache = new WeakMap<readonly TermSpec[], Map<string, TermSpec[]>>();
@@ -42,9 +49,12 @@ export function contributionsOf(event: NormalizedEvent, terms: readonly TermSpec
     if (!matchesFilter(term.filter, event)) continue;
     const amount = term.field === undefined ? 1 : event.values[term.field];
     if (amount === undefined) continue;
+    const value = term.distinct === undefined ? undefined : event.attributes[term.distinct];
+    if (term.distinct !== undefined && (value === undefined || value === null)) continue;
+    const unitCode = value === undefined ? event.unitCode : `${event.unitCode}${DISTINCT_SEPARATOR}${String(value)}`;
     for (const granularity of term.granularities) {
       const [tag, length] = BUCKET_SLICE[granularity];
-      result.push({ termId: term.id, op: term.kind, unitCode: event.unitCode, bucket: tag + local.slice(0, length), amount, order });
+      result.push({ termId: term.id, op: term.kind, unitCode, bucket: tag + local.slice(0, length), amount, order });
     }
   }
   return result;

@@ -1,5 +1,6 @@
 import type { Formula, IndicatorReading, IndicatorWindow, SourceFreshness, UnitTierName } from '@ioc/contracts';
 import { ALL_TIME_BUCKET, bucketsOfWindow } from './buckets';
+import { DISTINCT_SEPARATOR } from './contributions';
 import { formulaParts, type TermSpec } from './terms';
 import type { UnitTree } from './unit-tree';
 
@@ -36,6 +37,8 @@ const appliesTo = (definition: IndicatorDefinitionData, tier: UnitTierName): boo
 interface TermAmounts {
   amount: ReadonlyMap<string, number>;
   present: ReadonlySet<string>;
+  /** Of a distinct term: per unit, the attribute values with a positive reading (counted once over a set of units). */
+  values?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /** A formula's parts with the amounts of their terms, own per reporting unit or rolled up per subtree. */
@@ -45,13 +48,42 @@ const sumOver = (terms: TermAmounts[], codes: readonly string[]): { total: numbe
   let total = 0;
   let present = false;
   for (const term of terms) {
+    const values = new Set<string>();
     for (const code of codes) {
-      total += term.amount.get(code) ?? 0;
+      if (term.values) for (const value of term.values.get(code) ?? []) values.add(value);
+      else total += term.amount.get(code) ?? 0;
       present ||= term.present.has(code);
     }
+    total += values.size;
   }
   return { total, present };
 };
+
+type ShareFormula = Extract<Formula, { op: 'ratio' | 'score' }>;
+const partsOf = (formula: ShareFormula): number => (formula.op === 'score' ? formula.minus.length : 1);
+
+/**
+ * A composite index (Decision 766): each group earns its weight times the mean of its items'
+ * fractions of full points (value / fullAt, capped at 1) over the items with data; the index is
+ * the points earned over the points of the groups with data, out of 100; N/A when none has data.
+ */
+function indexReading(formula: Extract<Formula, { op: 'index' }>, parts: PartAmounts, codes: readonly string[]): IndicatorReading {
+  let offset = 0;
+  let earned = 0;
+  let atStake = 0;
+  for (const group of formula.groups) {
+    const fractions: number[] = [];
+    for (const item of group.items) {
+      const { value } = readingOf(item.formula, parts.slice(offset, offset + partsOf(item.formula)), codes);
+      offset += partsOf(item.formula);
+      if (value !== null) fractions.push(Math.min(1, value / item.fullAt));
+    }
+    if (fractions.length === 0) continue;
+    earned += (group.weight * fractions.reduce((sum, fraction) => sum + fraction, 0)) / fractions.length;
+    atStake += group.weight;
+  }
+  return atStake === 0 ? { value: null, numerator: null, denominator: null } : { value: (earned * 100) / atStake, numerator: earned, denominator: atStake };
+}
 
 /**
  * A formula applied to the term totals over a set of units (a subtree's rolled-up totals are
@@ -59,6 +91,7 @@ const sumOver = (terms: TermAmounts[], codes: readonly string[]): { total: numbe
  * a score is scale − Σ shares × scale, never below 0, N/A when any share has no denominator.
  */
 function readingOf(formula: Formula, parts: PartAmounts, codes: readonly string[]): IndicatorReading {
+  if (formula.op === 'index') return indexReading(formula, parts, codes);
   const shares = parts.map((part) => ({ num: sumOver(part.numerator, codes), den: sumOver(part.denominator, codes) }));
   switch (formula.op) {
     case 'count':
@@ -87,11 +120,24 @@ function readingOf(formula: Formula, parts: PartAmounts, codes: readonly string[
   }
 }
 
+/** A distinct term's readings per (unit, value) as, per unit, the values read positive. */
+function distinctAmounts(readings: ReadonlyMap<string, number>): TermAmounts {
+  const values = new Map<string, Set<string>>();
+  for (const [key, reading] of readings) {
+    const at = key.indexOf(DISTINCT_SEPARATOR);
+    const unit = key.slice(0, at);
+    const forUnit = values.get(unit) ?? new Set<string>();
+    if (reading > 0) forUnit.add(key.slice(at + 1));
+    values.set(unit, forUnit);
+  }
+  return { amount: new Map([...values].map(([unit, set]) => [unit, set.size])), present: new Set(values.keys()), values };
+}
+
 function ownAmounts(definition: IndicatorDefinitionData, state: IndicatorState, now: Date): PartAmounts {
   const buckets = bucketsOfWindow(definition.window, now);
   const read = (term: TermSpec): TermAmounts => {
     const amount = state.term(term, term.granularities[0] === 'all' ? [ALL_TIME_BUCKET] : buckets);
-    return { amount, present: new Set(amount.keys()) };
+    return term.distinct ? distinctAmounts(amount) : { amount, present: new Set(amount.keys()) };
   };
   return formulaParts(definition.formula, definition.window).map((part) => {
     const numerator = part.numerator.map(read);
@@ -102,11 +148,26 @@ function ownAmounts(definition: IndicatorDefinitionData, state: IndicatorState, 
   });
 }
 
+/** Per unit, the values of its whole subtree (each once). */
+const subtreeValues = (values: ReadonlyMap<string, ReadonlySet<string>>, tree: UnitTree): Map<string, Set<string>> => {
+  const result = new Map<string, Set<string>>();
+  for (const [code, own] of values) {
+    for (const ancestor of tree.ancestorsOf(code)) {
+      const forUnit = result.get(ancestor) ?? new Set<string>();
+      for (const value of own) forUnit.add(value);
+      result.set(ancestor, forUnit);
+    }
+  }
+  return result;
+};
+
 const rolledUp = (parts: PartAmounts, tree: UnitTree): PartAmounts => {
-  const roll = (term: TermAmounts): TermAmounts => ({
-    amount: tree.subtreeTotals(term.amount).total,
-    present: tree.subtreeTotals(new Map([...term.present].map((code) => [code, 0]))).present,
-  });
+  const roll = (term: TermAmounts): TermAmounts => {
+    const present = tree.subtreeTotals(new Map([...term.present].map((code) => [code, 0]))).present;
+    if (!term.values) return { amount: tree.subtreeTotals(term.amount).total, present };
+    const values = subtreeValues(term.values, tree);
+    return { amount: new Map([...values].map(([code, set]) => [code, set.size])), present, values };
+  };
   return parts.map((part) => ({ numerator: part.numerator.map(roll), denominator: part.denominator.map(roll) }));
 };
 

@@ -28,6 +28,15 @@ describe('combineLineageHistory', () => {
     expect(combineLineageHistory(score, [row('2025-06-29', null, null, 80), row('2025-06-29', null, null, null)])[0]!.value).toBe(80);
   });
 
+  it('does the same for an index and for a share of distinct codes (the former units may list the same procedure)', () => {
+    const index: Formula = { op: 'index', groups: [] };
+    expect(combineLineageHistory(index, [row('2025-06-29', 50, 60, 83), row('2025-06-29', 40, 60, 67)])[0]!.value).toBeNull();
+    const listed = { op: 'latest' as const, filter: { kind: 'procedure.listed' }, field: 'eligible', standing: true, distinct: 'code' };
+    const distinctShare: Formula = { op: 'ratio', numerator: [{ ...listed, field: 'fullyOnline' }], denominator: [listed], scale: 100 };
+    expect(combineLineageHistory(distinctShare, [row('2025-06-29', 3, 4, 75), row('2025-06-29', 2, 2, 100)])[0]!.value).toBeNull();
+    expect(combineLineageHistory(distinctShare, [row('2025-06-29', 3, 4, 75), row('2025-06-29', null, null, null)])[0]).toMatchObject({ numerator: 3, denominator: 4, value: 75 });
+  });
+
   it('sums counts and keeps N/A when no former unit had a value', () => {
     const count: Formula = { op: 'count', filter: { kind: 'a' } };
     expect(combineLineageHistory(count, [row('2025-06-29', 3, null, 3), row('2025-06-29', 4, null, 4)]).map((p) => p.value)).toEqual([7]);

@@ -20,8 +20,17 @@ interface Reading {
 
 const sum = (values: (number | null)[]): number | null => (values.every((v) => v === null) ? null : values.reduce<number>((s, v) => s + (v ?? 0), 0));
 
+const countsDistinct = (formula: Formula): boolean =>
+  formula.op === 'ratio' && [...formula.numerator, ...formula.denominator].some((term) => term.op === 'latest' && term.distinct !== undefined);
+
 /** Several units' readings of one bucket combined as the formula combines a subtree. */
 function combineReadings(formula: Formula, readings: Reading[]): Reading {
+  if (formula.op === 'score' || formula.op === 'index' || countsDistinct(formula)) {
+    // A score subtracts shares whose terms are not stored, an index weighs them, and values counted
+    // once (procedure codes) may repeat across units: exact only when one unit has data.
+    const withData = readings.filter((r) => r.value !== null);
+    return withData.length === 1 ? withData[0]! : { value: null, numerator: null, denominator: null };
+  }
   if (formula.op === 'ratio' || formula.op === 'average') {
     const numerator = sum(readings.map((r) => r.numerator));
     const denominator = sum(readings.map((r) => r.denominator));
@@ -33,11 +42,6 @@ function combineReadings(formula: Formula, readings: Reading[]): Reading {
   if (formula.op === 'freshness') {
     const ages = readings.map((r) => r.value).filter((v): v is number => v !== null);
     return { value: ages.length === 0 ? null : Math.min(...ages), numerator: null, denominator: null };
-  }
-  if (formula.op === 'score') {
-    // A score subtracts shares whose terms are not stored: exact only when one unit has data.
-    const withData = readings.filter((r) => r.value !== null);
-    return withData.length === 1 ? withData[0]! : { value: null, numerator: null, denominator: null };
   }
   const value = sum(readings.map((r) => r.value));
   return { value, numerator: value, denominator: null };

@@ -290,7 +290,7 @@ describe('checkDefinition', () => {
       'tiers: must be a list of PROVINCE, DISTRICT, COMMUNE',
     ]);
     expect(checkDefinition({ formula: { op: 'median' }, window: { type: 'week' }, tiers: [] })).toEqual([
-      'formula.op: must be count, sum, latest, ratio, average, score or freshness',
+      'formula.op: must be count, sum, latest, ratio, average, score, index or freshness',
       'window.type: must be today, month_to_date, year_to_date, rolling or standing',
     ]);
   });

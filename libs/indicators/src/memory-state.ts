@@ -1,7 +1,7 @@
 import type { NormalizedEvent } from '@ioc/contracts';
 import { contributionsOf, type Contribution } from './contributions';
 import type { IndicatorState } from './evaluate';
-import type { TermSpec } from './terms';
+import { mergeTerms, type TermSpec } from './terms';
 
 /**
  * The aggregation state held in memory, with the same semantics as the Redis store: counters
@@ -14,7 +14,11 @@ export class MemoryState implements IndicatorState {
   private readonly lastSeen = new Map<string, Map<string, number>>();
   private readonly seen = new Set<string>();
 
-  constructor(private readonly terms: readonly TermSpec[]) {}
+  private readonly terms: readonly TermSpec[];
+
+  constructor(terms: readonly TermSpec[]) {
+    this.terms = mergeTerms(terms);
+  }
 
   apply(events: Iterable<NormalizedEvent>, receivedAt: number): void {
     for (const event of events) {

@@ -14,6 +14,8 @@ export interface TermSpec {
   filter: EventFilter;
   /** Field of event.values; absent for a count (each event adds 1). */
   field?: string;
+  /** A gauge kept per reporting unit and value of this attribute, read as the count of values with a positive reading. */
+  distinct?: string;
   granularities: Granularity[];
 }
 
@@ -28,9 +30,9 @@ const canonical = (value: unknown): string =>
           .join(',')}}`;
 
 /** Stable short id of a term: equal terms in different indicators share one counter. */
-export function termId(kind: TermSpec['kind'], filter: EventFilter, field?: string): string {
+export function termId(kind: TermSpec['kind'], filter: EventFilter, field?: string, distinct?: string): string {
   const where = filter.where && Object.keys(filter.where).length > 0 ? filter.where : undefined;
-  return createHash('sha1').update(canonical({ kind, event: filter.kind, where, field: field ?? null })).digest('hex').slice(0, 12);
+  return createHash('sha1').update(canonical({ kind, event: filter.kind, where, field: field ?? null, ...(distinct ? { distinct } : {}) })).digest('hex').slice(0, 12);
 }
 
 export const granularityOf = (window: IndicatorWindow): Granularity =>
@@ -56,7 +58,8 @@ function fromTerm(term: Term, granularity: Granularity): TermSpec {
   const kind = term.op === 'latest' ? 'latest' : 'add';
   const field = term.op === 'count' ? undefined : term.field;
   const reads = term.op === 'latest' && term.standing ? 'all' : granularity;
-  return { id: termId(kind, term.filter, field), kind, filter: term.filter, field, granularities: [reads] };
+  const distinct = term.op === 'latest' ? term.distinct : undefined;
+  return { id: termId(kind, term.filter, field, distinct), kind, filter: term.filter, field, ...(distinct ? { distinct } : {}), granularities: [reads] };
 }
 
 /**
@@ -81,6 +84,8 @@ export function formulaParts(formula: Formula, window: IndicatorWindow): Formula
       return [{ numerator: terms([{ op: 'sum', filter: formula.filter, field: formula.field }]), denominator: terms([{ op: 'count', filter: formula.filter }]) }];
     case 'score':
       return formula.minus.map((part) => ({ numerator: terms(part.numerator), denominator: terms(part.denominator) }));
+    case 'index':
+      return formula.groups.flatMap((group) => group.items.flatMap((item) => formulaParts(item.formula, window)));
     case 'freshness':
       return [];
   }
@@ -94,14 +99,19 @@ export function formulaTerms(formula: Formula, window: IndicatorWindow): Formula
 
 /** Every distinct term the definitions need, each with the granularities its windows read. */
 export function collectTerms(definitions: { formula: Formula; window: IndicatorWindow }[]): TermSpec[] {
-  const byId = new Map<string, TermSpec>();
-  for (const definition of definitions) {
+  return mergeTerms(definitions.flatMap((definition) => {
     const { numerator, denominator } = formulaTerms(definition.formula, definition.window);
-    for (const term of [...numerator, ...denominator]) {
-      const known = byId.get(term.id);
-      if (!known) byId.set(term.id, { ...term, granularities: [...term.granularities] });
-      else for (const g of term.granularities) if (!known.granularities.includes(g)) known.granularities.push(g);
-    }
+    return [...numerator, ...denominator];
+  }));
+}
+
+/** Each term once (a formula may use one in several places: an event must count once), with every granularity asked of it. */
+export function mergeTerms(terms: readonly TermSpec[]): TermSpec[] {
+  const byId = new Map<string, TermSpec>();
+  for (const term of terms) {
+    const known = byId.get(term.id);
+    if (!known) byId.set(term.id, { ...term, granularities: [...term.granularities] });
+    else for (const g of term.granularities) if (!known.granularities.includes(g)) known.granularities.push(g);
   }
   return [...byId.values()];
 }

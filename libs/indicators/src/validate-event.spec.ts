@@ -10,6 +10,7 @@ const rules: EventRules = {
     { formula: { op: 'count', filter: { kind: 'dossier.received' } }, window: { type: 'today' } },
     { formula: { op: 'sum', filter: { kind: 'visits.recorded' }, field: 'count' }, window: { type: 'today' } },
     { formula: { op: 'latest', filter: { kind: 'beds.occupied' }, field: 'occupied' }, window: { type: 'today' } },
+    { formula: { op: 'latest', filter: { kind: 'procedure.listed' }, field: 'eligible', standing: true, distinct: 'code' }, window: { type: 'standing' } },
   ]),
   limits: { ...DEFAULT_EVENT_LIMITS, values: { count: 1_000_000, 'beds.occupied:occupied': 5_000, '*': 1_000_000_000 } },
   now: new Date('2026-11-20T03:00:00Z'),
@@ -57,6 +58,14 @@ describe('validateEvent: the one event-validity rule (push, pull and aggregator)
     expect(fieldsOf({ ...beds, values: { occupied: 5_001 } })).toEqual(['values.occupied']);
     expect(validateEvent({ ...valid, values: { count: 1_000_000, minutes: 999_999_999 } }, rules).ok).toBe(true);
     expect(fieldsOf({ ...valid, values: { count: 1, minutes: 1e10 } })).toEqual(['values.minutes']);
+  });
+
+  it('requires the attribute a distinct term keeps its readings by (a procedure code)', () => {
+    const listed = { ...valid, kind: 'procedure.listed', kindClass: 'gauge', values: { eligible: 1 }, attributes: { code: '1.001612' } };
+    expect(validateEvent(listed, rules).ok).toBe(true);
+    expect(fieldsOf({ ...listed, attributes: {} })).toEqual(['attributes.code']);
+    expect(fieldsOf({ ...listed, attributes: { code: '' } })).toEqual(['attributes.code']);
+    expect(fieldsOf({ ...listed, attributes: { code: true } })).toEqual(['attributes.code']);
   });
 
   it('gives every reason in one answer, and refuses non-objects and oversized events', () => {

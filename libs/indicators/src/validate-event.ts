@@ -108,6 +108,13 @@ export function validateEvent(received: unknown, rules: EventRules): EventVerdic
       else if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) fail(`attributes.${name}`, 'must be a string, number, boolean or null');
       else if (typeof value === 'number' && !Number.isFinite(value)) fail(`attributes.${name}`, 'must be a finite number');
     }
+    // A distinct term keeps a reading per value of its attribute (a procedure code): without it the reading would belong to nothing.
+    for (const name of new Set(termsOfKind.flatMap((term) => (term.distinct ? [term.distinct] : [])))) {
+      const value = e.attributes[name];
+      if (!fields.includes(`attributes.${name}`) && !((typeof value === 'string' && value.length > 0 && value.length <= 64) || typeof value === 'number')) {
+        fail(`attributes.${name}`, `is required for ${kind} events (a non-empty string of at most 64 characters or a number)`);
+      }
+    }
   }
   if (!isRecord(e.values)) fail('values', 'must be an object');
   else {

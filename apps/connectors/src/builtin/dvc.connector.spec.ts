@@ -28,3 +28,18 @@ describe('DvcConnector dossiers mapping', () => {
     expect(received(dossier({})).attributes).toEqual({ channel: 'online', electronicResult: false });
   });
 });
+
+/** QĐ 766 counts each procedure code once at a parent: the catalogue is read per procedure, with its code. */
+describe('DvcConnector procedure catalogue mapping', () => {
+  const stream = new DvcConnector()['streams'].find((s) => s.name === 'procedure-catalog')!;
+  const context = { sourceId: 'src', stream: 'procedure-catalog' } as Parameters<typeof stream.map>[1];
+  const listing = (extra: Record<string, unknown>) => ({ id: 'DM-1', MaDonVi: '21001', MaTTHC: '1.001193', Ngay: '2026-11-02T07:00:00+07:00', DuDieuKien: true, MucDo: 'TOAN_TRINH', ...extra });
+  const mapped = (record: unknown) => (stream.map(record, context) as NormalizedEvent[])[0]!;
+
+  it('reads one procedure of a unit as a standing listing keyed by its code', () => {
+    expect(mapped(listing({}))).toMatchObject({ kind: 'procedure.listed', kindClass: 'gauge', unitCode: '21001', attributes: { code: '1.001193' }, values: { eligible: 1, fullyOnline: 1 } });
+    expect(mapped(listing({ MucDo: 'MOT_PHAN' })).values).toEqual({ eligible: 1, fullyOnline: 0 });
+    // Withdrawn from the catalogue (no longer eligible): neither counted as eligible nor as fully online.
+    expect(mapped(listing({ DuDieuKien: false })).values).toEqual({ eligible: 0, fullyOnline: 0 });
+  });
+});

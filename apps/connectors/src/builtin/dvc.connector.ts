@@ -58,15 +58,19 @@ export class DvcConnector extends RestSystemConnector {
     },
     {
       name: 'procedure-catalog',
-      description: 'Daily count of eligible procedures and of those offered fully online, per unit (gauge)',
+      description: 'The unit\'s procedure catalogue, one record per procedure (MaTTHC) each time its listing changes: eligible, and offered fully online or not (gauge)',
       path: '/dvc/api/v1/procedure-catalog',
       cursor: incremental,
-      kinds: ['procedures.catalog'],
-      map: (record, context) => [buildEvent(context, {
-        key: [field.string(record, 'id')], unitCode: field.string(record, 'MaDonVi'), occurredAt: field.instant(record, 'Ngay').iso,
-        kind: 'procedures.catalog', kindClass: 'gauge',
-        values: { fullyOnline: field.number(record, 'SoTTHCToanTrinh'), eligible: field.number(record, 'SoTTHCDuDieuKien') },
-      })],
+      kinds: ['procedure.listed'],
+      map: (record, context) => {
+        // QĐ 766 counts each procedure code once at a parent, so the code travels with the reading.
+        const eligible = field.boolean(record, 'DuDieuKien');
+        return [buildEvent(context, {
+          key: [field.string(record, 'id')], unitCode: field.string(record, 'MaDonVi'), occurredAt: field.instant(record, 'Ngay').iso,
+          kind: 'procedure.listed', kindClass: 'gauge', attributes: { code: field.string(record, 'MaTTHC') },
+          values: { eligible: eligible ? 1 : 0, fullyOnline: eligible && field.string(record, 'MucDo') === 'TOAN_TRINH' ? 1 : 0 },
+        })];
+      },
     },
     {
       name: 'feedback',

@@ -85,15 +85,61 @@ describe('seeded indicators: Decision 766 formulas as written (hand-worked)', ()
   });
 
   it('fully-online share is over the catalogue as it stands: the same at 03:00 as at 10:00 the day before', () => {
-    // Catalogue published 07:00 on 10 Nov: C1 150 of 200, C2 45 of 50 → D 195 / 250 = 78 %, and still so the next night.
+    // Catalogue listed 07:00 on 10 Nov: C1 four procedures, three fully online; C2 two, both fully online.
+    // D: 5 / 6 = 83.33 %, and still so the next night.
     const state = stateOf([
-      event('C1', '2026-11-10T07:00:00+07:00', 'procedures.catalog', {}, { fullyOnline: 150, eligible: 200 }),
-      event('C2', '2026-11-10T07:00:00+07:00', 'procedures.catalog', {}, { fullyOnline: 45, eligible: 50 }),
+      ...['P1', 'P2', 'P3'].map((code) => event('C1', '2026-11-10T07:00:00+07:00', 'procedure.listed', { code }, { eligible: 1, fullyOnline: 1 })),
+      event('C1', '2026-11-10T07:00:00+07:00', 'procedure.listed', { code: 'P4' }, { eligible: 1, fullyOnline: 0 }),
+      ...['P5', 'P6'].map((code) => event('C2', '2026-11-10T07:00:00+07:00', 'procedure.listed', { code }, { eligible: 1, fullyOnline: 1 })),
     ]);
     const at10 = valueOf('procedure.fully_online_pct', state, '2026-11-10T10:00:00+07:00', 'D');
     const at03 = valueOf('procedure.fully_online_pct', state, '2026-11-11T03:00:00+07:00', 'D');
-    expect(at10).toMatchObject({ value: 78, numerator: 195, denominator: 250 });
+    expect(at10).toMatchObject({ numerator: 5, denominator: 6 });
     expect(at03).toEqual(at10);
+  });
+
+  it('fully-online share at a parent counts each procedure code once', () => {
+    // Birth registration (1.001193) is offered fully online by both communes, land transfer (1.004227)
+    // by C1 only and not fully online: D has 2 procedures, 1 fully online = 50 % (not 2 / 3).
+    const state = stateOf([
+      event('C1', NOV, 'procedure.listed', { code: '1.001193' }, { eligible: 1, fullyOnline: 1 }),
+      event('C2', NOV, 'procedure.listed', { code: '1.001193' }, { eligible: 1, fullyOnline: 1 }),
+      event('C1', NOV, 'procedure.listed', { code: '1.004227' }, { eligible: 1, fullyOnline: 0 }),
+    ]);
+    expect(valueOf('procedure.fully_online_pct', state, '2026-11-20T10:00:00+07:00', 'D')).toMatchObject({ value: 50, numerator: 1, denominator: 2 });
+    expect(valueOf('procedure.fully_online_pct', state, '2026-11-20T10:00:00+07:00', 'C2')).toMatchObject({ value: 100, numerator: 1, denominator: 1 });
+  });
+
+  it('the Decision 766 index: points per group up to the thresholds, groups without data left out, out of 100', () => {
+    // C1 in November, worked by hand:
+    // - progress (20): 9 finished on time, 1 late, no backlog → 90 % ≥ 90 % → 20 points;
+    // - online services (22): catalogue 3 of 4 fully online = 75 % → 75/80 = 0.9375; 4 of 10 received
+    //   online with an electronic result = 40 % → 40/50 = 0.8; 3 of 4 fee-bearing paid online = 75 % → 1;
+    //   22 × (0.9375 + 0.8 + 1) / 3 = 20.075 points;
+    // - satisfaction (18): overdue 1/10 = 10 %, complaints 1/10 = 10 % → 80 → 80/100 × 18 = 14.4 points;
+    // - publicity and digitisation: no source, left out.
+    // (20 + 20.075 + 14.4) / (20 + 22 + 18) × 100 = 54.475 / 60 × 100 = 90.7917 points.
+    const listing = (code: string, fullyOnline: number) => event('C1', NOV, 'procedure.listed', { code }, { eligible: 1, fullyOnline });
+    const state = stateOf([
+      ...times(9, () => event('C1', NOV, 'dossier.resolved', { onTime: true })),
+      event('C1', NOV, 'dossier.resolved', { onTime: false }),
+      listing('A', 1), listing('B', 1), listing('C', 1), listing('D', 0),
+      ...times(4, () => event('C1', NOV, 'dossier.received', { channel: 'online', electronicResult: true })),
+      ...times(6, () => event('C1', NOV, 'dossier.received', { channel: 'direct', electronicResult: false })),
+      ...times(3, () => event('C1', NOV, 'dossier.paid', { channel: 'online' })),
+      event('C1', NOV, 'dossier.paid', { channel: 'direct' }),
+      event('C1', NOV, 'dossier.complained'),
+    ]);
+    const at = '2026-11-20T10:00:00+07:00';
+    const index = valueOf('dvc.index_766', state, at, 'C1');
+    expect(index.numerator).toBeCloseTo(54.475, 9);
+    expect(index.denominator).toBe(60);
+    expect(index.value).toBeCloseTo(90.791666667, 6);
+    // C2 has only a catalogue (1 of 2 fully online = 50 % → 50/80 of 22 = 13.75): 13.75 / 22 = 62.5.
+    const c2 = stateOf([event('C2', NOV, 'procedure.listed', { code: 'A' }, { eligible: 1, fullyOnline: 1 }), event('C2', NOV, 'procedure.listed', { code: 'B' }, { eligible: 1, fullyOnline: 0 })]);
+    expect(valueOf('dvc.index_766', c2, at, 'C2')).toMatchObject({ value: 62.5, numerator: 13.75, denominator: 22 });
+    // No data at all: N/A, not 0.
+    expect(valueOf('dvc.index_766', stateOf([]), at, 'C1').value).toBeNull();
   });
 
   it('counts are 0 when nothing happened and N/A only where the unit has no such source', () => {

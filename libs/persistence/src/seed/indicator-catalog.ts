@@ -1,4 +1,4 @@
-import type { Formula, IndicatorWindow, Term, UnitTierName } from '@ioc/contracts';
+import type { Formula, IndicatorWindow, RatioFormula, ScoreFormula, Term, UnitTierName } from '@ioc/contracts';
 
 export interface SeedIndicator {
   id: string;
@@ -17,11 +17,52 @@ const latest = (kind: string, field: string): Term => ({ op: 'latest', filter: {
 const standing = (kind: string, field: string): Term => ({ op: 'latest', filter: { kind }, field, standing: true });
 /** QĐ 766: dossiers unfinished past their appointment count as late as of now. */
 const OVERDUE_OPEN = standing('dossiers.overdue_open', 'count');
-const percent = (numerator: Term[], denominator: Term[]): Formula => ({ op: 'ratio', numerator, denominator, scale: 100 });
+const percent = (numerator: Term[], denominator: Term[]): RatioFormula => ({ op: 'ratio', numerator, denominator, scale: 100 });
+/** QĐ 766: the procedure catalogue as it stands, each procedure code (MaTTHC) once however many units offer it. */
+const listed = (field: string): Term => ({ op: 'latest', filter: { kind: 'procedure.listed' }, field, standing: true, distinct: 'code' });
 const MONTH: IndicatorWindow = { type: 'month_to_date' };
 const TODAY: IndicatorWindow = { type: 'today' };
 const STANDING: IndicatorWindow = { type: 'standing' };
 const ALL_TIERS: UnitTierName[] = [];
+
+// The Decision 766 formulas, each served as an indicator and scored in the composite index.
+const DOSSIERS_ONLINE = percent([count('dossier.received', { channel: 'online', electronicResult: true })], [count('dossier.received')]);
+const DOSSIERS_ON_TIME = percent([count('dossier.resolved', { onTime: true })], [count('dossier.resolved'), OVERDUE_OPEN]);
+const PAID_ONLINE = percent([count('dossier.paid', { channel: 'online' })], [count('dossier.paid')]);
+const FULLY_ONLINE = percent([listed('fullyOnline')], [listed('eligible')]);
+const SATISFACTION: ScoreFormula = {
+  op: 'score',
+  scale: 100,
+  minus: [
+    { numerator: [count('dossier.resolved', { onTime: false }), OVERDUE_OPEN], denominator: [count('dossier.resolved'), OVERDUE_OPEN] },
+    { numerator: [count('dossier.complained')], denominator: [count('dossier.received')] },
+  ],
+};
+
+/**
+ * The Decision 766 index out of 100 (README "Indicators"): the five groups with their points;
+ * each item earns its share of its group's points linearly up to its threshold, full at or above
+ * it. Thresholds are our reading of the examples quoted for the index (≥ 90 %, ≥ 80 %, ≥ 50 %),
+ * data that a province can change. Publicity and digitisation have no source yet: N/A, left out.
+ */
+const INDEX_766: Formula = {
+  op: 'index',
+  groups: [
+    { name: 'Công khai, minh bạch', weight: 18, items: [] },
+    { name: 'Tiến độ, kết quả giải quyết', weight: 20, items: [{ formula: DOSSIERS_ON_TIME, fullAt: 90 }] },
+    { name: 'Số hóa hồ sơ', weight: 22, items: [] },
+    {
+      name: 'Cung cấp dịch vụ trực tuyến',
+      weight: 22,
+      items: [
+        { formula: FULLY_ONLINE, fullAt: 80 },
+        { formula: DOSSIERS_ONLINE, fullAt: 50 },
+        { formula: PAID_ONLINE, fullAt: 50 },
+      ],
+    },
+    { name: 'Mức độ hài lòng', weight: 18, items: [{ formula: SATISFACTION, fullAt: 100 }] },
+  ],
+};
 
 /** The indicator set of the wall displays (../shared/domain.md), as data. */
 export const INDICATOR_CATALOG: SeedIndicator[] = [
@@ -71,7 +112,7 @@ export const INDICATOR_CATALOG: SeedIndicator[] = [
     nameEn: 'Dossiers submitted online',
     description: 'Dossiers received online with an electronic result / all dossiers received (QĐ 766).',
     unitOfMeasure: '%',
-    formula: percent([count('dossier.received', { channel: 'online', electronicResult: true })], [count('dossier.received')]),
+    formula: DOSSIERS_ONLINE,
     window: MONTH,
     tiers: ALL_TIERS,
   },
@@ -82,7 +123,7 @@ export const INDICATOR_CATALOG: SeedIndicator[] = [
     description:
       'Dossiers finished by their appointment (supplement waiting excluded) / (dossiers finished + dossiers unfinished past their appointment as of now) (QĐ 766).',
     unitOfMeasure: '%',
-    formula: percent([count('dossier.resolved', { onTime: true })], [count('dossier.resolved'), OVERDUE_OPEN]),
+    formula: DOSSIERS_ON_TIME,
     window: MONTH,
     tiers: ALL_TIERS,
   },
@@ -102,7 +143,7 @@ export const INDICATOR_CATALOG: SeedIndicator[] = [
     nameEn: 'Fee-bearing dossiers paid online',
     description: 'Fee-bearing dossiers paid online / all fee-bearing dossiers paid (QĐ 766).',
     unitOfMeasure: '%',
-    formula: percent([count('dossier.paid', { channel: 'online' })], [count('dossier.paid')]),
+    formula: PAID_ONLINE,
     window: MONTH,
     tiers: ALL_TIERS,
   },
@@ -110,9 +151,10 @@ export const INDICATOR_CATALOG: SeedIndicator[] = [
     id: 'procedure.fully_online_pct',
     nameVi: 'Tỷ lệ TTHC cung cấp dịch vụ công trực tuyến toàn trình',
     nameEn: 'Procedures offered as fully online public services',
-    description: 'Eligible procedures offered fully online / eligible procedures, over the catalogue as it stands (latest figures of each unit).',
+    description:
+      'Eligible procedures offered fully online / eligible procedures, over the catalogue as it stands (each unit\'s latest listing of each procedure); at a parent each procedure code counts once (QĐ 766).',
     unitOfMeasure: '%',
-    formula: percent([latest('procedures.catalog', 'fullyOnline')], [latest('procedures.catalog', 'eligible')]),
+    formula: FULLY_ONLINE,
     window: STANDING,
     tiers: ALL_TIERS,
   },
@@ -122,14 +164,18 @@ export const INDICATOR_CATALOG: SeedIndicator[] = [
     nameEn: 'Satisfaction (Decision 766 style)',
     description: 'max(0, 100 − overdue share − share of dossiers with complaints) (QĐ 766).',
     unitOfMeasure: '%',
-    formula: {
-      op: 'score',
-      scale: 100,
-      minus: [
-        { numerator: [count('dossier.resolved', { onTime: false }), OVERDUE_OPEN], denominator: [count('dossier.resolved'), OVERDUE_OPEN] },
-        { numerator: [count('dossier.complained')], denominator: [count('dossier.received')] },
-      ],
-    },
+    formula: SATISFACTION,
+    window: MONTH,
+    tiers: ALL_TIERS,
+  },
+  {
+    id: 'dvc.index_766',
+    nameVi: 'Chỉ số phục vụ người dân, doanh nghiệp (QĐ 766)',
+    nameEn: 'Public-service index (Decision 766)',
+    description:
+      'Points of the five QĐ 766 groups (publicity 18, progress 20, digitisation 22, online services 22, satisfaction 18), each item linear up to its threshold; the groups with data rescaled to 100, N/A when none has data.',
+    unitOfMeasure: 'điểm',
+    formula: INDEX_766,
     window: MONTH,
     tiers: ALL_TIERS,
   },

@@ -40,7 +40,7 @@ const PROVINCE_DASHBOARD: DashboardLayout = {
     'doc.processed_online_pct', 'doc.on_time_pct', 'doc.overdue', 'doc.signed_pct',
     'dossier.online_pct', 'dossier.on_time_pct', 'dossier.late', 'dossier.online_payment_pct',
     'procedure.fully_online_pct', 'dossier.satisfaction_766', 'health.bed_occupancy_pct', 'health.visits_today',
-    'edu.attendance_pct', 'source.freshness',
+    'edu.attendance_pct', 'source.freshness', 'dvc.index_766',
     'health.emergencies_today', 'health.notifiable_cases_month', 'health.ehr_pct', 'edu.digital_records_pct', 'edu.cashless_tuition_pct',
   ].map((indicatorId) => ({ indicatorId, unitCode: '51' })),
 };

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { checkFormula, checkWindow } from '@ioc/indicators';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
-const FORMULA_OPS = ['count', 'sum', 'latest', 'ratio', 'average', 'freshness'];
+const FORMULA_OPS = ['count', 'sum', 'latest', 'ratio', 'average', 'score', 'index', 'freshness'];
 const WINDOW_TYPES = ['today', 'month_to_date', 'year_to_date', 'rolling', 'standing'];
 const TIERS = ['PROVINCE', 'DISTRICT', 'COMMUNE'] as const;
 
@@ -56,11 +57,11 @@ export class CreateIndicatorDto {
 
 export class UpdateIndicatorDto extends PartialType(OmitType(CreateIndicatorDto, ['id'] as const)) {}
 
-/** Field paths of a formula or window that are not of a known shape (empty when fine). */
+/**
+ * Field paths of a formula or window that the aggregator could not use (empty when fine): the
+ * same check the aggregator applies when it loads the catalogue, so no stored definition is skipped there.
+ */
 export function definitionProblems(formula: Record<string, unknown> | undefined, window: Record<string, unknown> | undefined): string[] {
-  const problems: string[] = [];
-  if (formula !== undefined && !FORMULA_OPS.includes(String(formula.op))) problems.push('formula.op');
-  if (window !== undefined && !WINDOW_TYPES.includes(String(window.type))) problems.push('window.type');
-  if (window?.type === 'rolling' && !(Number.isInteger(window.minutes) && (window.minutes as number) > 0)) problems.push('window.minutes');
-  return problems;
+  const problems = [...(formula === undefined ? [] : checkFormula(formula)), ...(window === undefined ? [] : checkWindow(window))];
+  return [...new Set(problems.map((problem) => problem.slice(0, problem.indexOf(':'))))];
 }

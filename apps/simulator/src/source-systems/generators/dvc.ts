@@ -12,12 +12,14 @@ const PROCEDURES = ['1.001612', '1.004227', '2.000908', '1.010736', '2.002154', 
  * Public services / one-stop (DVC-like), with field names close to the 766 index's data
  * (MaHoSo, MaTTHC, KenhNop, NgayTiepNhan, NgayHenTra, NgayKetQua, ...): dossiers received
  * online (any hour) or at the desk (office hours), resolved on time or late, some paid online;
- * a daily catalogue of procedures by service level; citizen complaints (PAKN).
+ * the procedure catalogue by service level; citizen complaints (PAKN).
  */
 export function generateDvc(seed: string, days: number[]): SimResource[] {
   const dossiers: SimEntity[] = [];
   const catalog: SimEntity[] = [];
   const feedback: SimEntity[] = [];
+  /** Per unit, the day its catalogue was first listed. */
+  const firstListed = new Map<string, number>();
   /** Per unit, the [from, to) spans during which a dossier was unfinished past its appointment. */
   const overdueSpans = new Map<string, [number, number][]>();
   for (const day of days) {
@@ -84,18 +86,7 @@ export function generateDvc(seed: string, days: number[]): SimResource[] {
         dossiers.push(entity);
       }
 
-      const publishedAt = dayStart(day) + 7 * HOUR_MS;
-      const eligible = 180 + (unit.code.length * 7) % 40;
-      const fullyOnline = Math.min(eligible, Math.floor(eligible * 0.7) + random.int(0, 20));
-      const snapshot: SimEntity = {
-        id: `DM-${unit.code}-${day}`,
-        stages: [publishedAt],
-        view: (_now, updatedAt) => ({
-          id: snapshot.id, MaDonVi: unit.code, Ngay: toLocalIso(snapshot.stages[0]!), SoTTHCDuDieuKien: eligible, SoTTHCToanTrinh: fullyOnline, updatedAt,
-        }),
-        facts: (now) => (snapshot.stages[0]! <= now ? [gauge('procedures.catalog', unit.code, snapshot.stages[0]!, { fullyOnline, eligible })] : []),
-      };
-      catalog.push(snapshot);
+      catalog.push(...catalogListings(seed, unit.code, day, days[0]!, firstListed));
 
       if (count > 0 && random.chance(0.25)) {
         // A complaint about one of the day's dossiers (MaHoSo), sent in the evening after it was filed.
@@ -118,6 +109,47 @@ export function generateDvc(seed: string, days: number[]): SimResource[] {
     { name: 'procedure-catalog', entities: uniqueStages(catalog) },
     { name: 'feedback', entities: uniqueStages(feedback) },
   ];
+}
+
+/** Commune-level procedures, the same codes at every commune; a department's own procedures are its own. */
+const LOCAL_PROCEDURES = [...PROCEDURES, ...Array.from({ length: 16 }, (_, i) => `1.00${4100 + i * 7}`)];
+const proceduresOf = (unitCode: string): string[] =>
+  unitCode.startsWith('51-') ? Array.from({ length: 10 }, (_, i) => `2.${unitCode.slice(3)}.${String(i + 1).padStart(3, '0')}`) : LOCAL_PROCEDURES;
+
+/**
+ * The day (offset from `firstDay`) a procedure becomes fully online province-wide (the province
+ * publishes its list of DVC toàn trình per procedure), or null when it never does: most from
+ * the start, some later, a few not at all. Depends on the code only, so every day's data agrees.
+ */
+function fullyOnlineFrom(seed: string, code: string): number | null {
+  const random = new SeededRandom(`${seed}:dvc:procedure:${code}`);
+  return random.chance(0.7) ? 0 : random.chance(0.5) ? random.int(1, 20) : null;
+}
+
+/**
+ * A unit's catalogue (danh mục TTHC): one record per procedure at 07:00 on the first day the unit
+ * is simulated (`start` for most), and a new one the day a procedure becomes fully online.
+ */
+function catalogListings(seed: string, unitCode: string, day: number, start: number, firstListed: Map<string, number>): SimEntity[] {
+  const listedOn = firstListed.get(unitCode) ?? firstListed.set(unitCode, day).get(unitCode)!;
+  const listings: SimEntity[] = [];
+  for (const code of proceduresOf(unitCode)) {
+    const from = fullyOnlineFrom(seed, code);
+    const upgradedOn = from === null ? null : start + from;
+    if (day !== listedOn && day !== upgradedOn) continue;
+    const fullyOnline = upgradedOn !== null && upgradedOn <= day;
+    const listing: SimEntity = {
+      id: `DM-${unitCode}-${code}-${day}`,
+      stages: [dayStart(day) + 7 * HOUR_MS],
+      view: (_now, updatedAt) => ({
+        id: listing.id, MaDonVi: unitCode, MaTTHC: code, Ngay: toLocalIso(listing.stages[0]!), DuDieuKien: true, MucDo: fullyOnline ? 'TOAN_TRINH' : 'MOT_PHAN', updatedAt,
+      }),
+      facts: (now) =>
+        listing.stages[0]! <= now ? [gauge('procedure.listed', unitCode, listing.stages[0]!, { eligible: 1, fullyOnline: fullyOnline ? 1 : 0 }, { code })] : [],
+    };
+    listings.push(listing);
+  }
+  return listings;
 }
 
 /**
