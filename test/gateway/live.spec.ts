@@ -201,11 +201,21 @@ describe('live gateway (socket.io /live)', () => {
     expect(log.events.at(-1)).toEqual({ type: 'error', payload: { code: 'unauthenticated', message: expect.stringContaining('expired') } });
   });
 
-  it('pushes source health from the connectors stream to authenticated connections', async () => {
+  it('tells a display that connects every source\'s current health, then pushes each change from the connectors stream', async () => {
+    const lastSuccessAt = new Date(Date.now() - 20_000);
+    const source = await backing.prisma.source.create({
+      data: { name: 'iOffice now', connectorType: 'ioffice', connectorVersion: '1', config: {}, schedule: 'every:60000', health: 'OK', lastSuccessAt, lagSeconds: 4 },
+    });
     const client = open(gateway, { apiKey: DISTRICT_KEY });
     const health: SourceHealthUpdate[] = [];
     client.on('source-health', (update) => health.push(update));
     await subscribe(client, { indicators: ['doc.overdue'], units: ['522'] });
+    // Between two pulls: without this the display would call every tile fed by the source stale until the next one.
+    await waitFor(async () => (health.some((h) => h.sourceId === source.id) ? true : undefined), 5000, 'the current source health');
+    expect(health.find((h) => h.sourceId === source.id)).toEqual({
+      sourceId: source.id, status: 'OK', lastSuccessAt: lastSuccessAt.toISOString(), lastErrorAt: null, lastError: null, lagSeconds: 4, deadLetterCount: 0,
+    });
+    health.length = 0;
     const update: SourceHealthUpdate = {
       sourceId: 'ioffice-522',
       status: 'DOWN',

@@ -8,3 +8,4 @@ export * from './units';
 export * from './seed/demo-sources';
 export * from './seed/seed-event-catalog';
 export * from './source-events';
+export * from './source-health';

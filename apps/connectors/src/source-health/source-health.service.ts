@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { SharedRedisKey, sharedRedisKey, type SourceHealthStatus, type SourceHealthUpdate } from '@ioc/contracts';
-import { PrismaService, type Source } from '@ioc/persistence';
+import { PrismaService, sourceHealthOf, type Source } from '@ioc/persistence';
 import { REDIS_CLIENT } from '@ioc/queues';
 import { ConnectorsConfig } from '../config/connectors-config';
 import { ConnectorMetricsService } from '../metrics/connector-metrics.service';
@@ -53,15 +53,7 @@ export class SourceHealthService {
   }
 
   private async publish(source: Source): Promise<SourceHealthUpdate> {
-    const update: SourceHealthUpdate = {
-      sourceId: source.id,
-      status: source.health,
-      lastSuccessAt: source.lastSuccessAt?.toISOString() ?? null,
-      lastErrorAt: source.lastErrorAt?.toISOString() ?? null,
-      lastError: source.lastError,
-      lagSeconds: source.lagSeconds,
-      deadLetterCount: source.deadLetterCount,
-    };
+    const update = sourceHealthOf(source);
     await this.redis.xadd(sharedRedisKey(this.config.REDIS_PREFIX, SharedRedisKey.SourceHealth), 'MAXLEN', '~', STREAM_MAX_LENGTH, '*', 'u', JSON.stringify(update));
     return update;
   }

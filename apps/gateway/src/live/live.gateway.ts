@@ -46,7 +46,10 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
     socket.data.pending = new Map();
     socket.data.window = { startedAt: Date.now(), messages: 0 };
     socket.data.ready = this.live.authenticate(socket).then((principal) => {
-      if (principal) void socket.join(principal.kind === 'user' ? [SOURCE_HEALTH_ROOM, userRoom(principal.id)] : SOURCE_HEALTH_ROOM);
+      if (principal) {
+        void socket.join(principal.kind === 'user' ? [SOURCE_HEALTH_ROOM, userRoom(principal.id)] : SOURCE_HEALTH_ROOM);
+        void this.sourceHealth.sendCurrent(socket);
+      }
       return principal;
     });
     socket.use((_packet, next) => {

@@ -1,20 +1,28 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SharedRedisKey, sharedRedisKey, type SourceHealthUpdate } from '@ioc/contracts';
+import { PrismaService, sourceHealthOf } from '@ioc/persistence';
 import { GatewayConfig } from '../config/gateway-config';
-import type { LiveNamespace } from './live-socket';
+import type { LiveNamespace, LiveSocket } from './live-socket';
 import { entryPayload, StreamReader } from './stream-reader';
 
 /** Authenticated sockets, all of which get source health (a display marks tiles fed by a sick source). */
 export const SOURCE_HEALTH_ROOM = 'source-health';
 
-/** Follows the connectors' source-health stream and pushes each entry to this process's sockets. */
+/**
+ * Follows the connectors' source-health stream and pushes each entry to this process's sockets;
+ * a socket that joins first gets every source's current health, so a display that loads between
+ * two pulls knows when its sources were last read instead of calling every tile stale.
+ */
 @Injectable()
 export class SourceHealthFanoutService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SourceHealthFanoutService.name);
   private readonly reader: StreamReader;
   private namespace?: LiveNamespace;
 
-  constructor(config: GatewayConfig) {
+  constructor(
+    config: GatewayConfig,
+    private readonly prisma: PrismaService,
+  ) {
     const key = sharedRedisKey(config.REDIS_PREFIX, SharedRedisKey.SourceHealth);
     this.reader = new StreamReader(config.REDIS_URL, key, this.logger, (entries) => {
       for (const entry of entries) {
@@ -26,6 +34,16 @@ export class SourceHealthFanoutService implements OnApplicationBootstrap, OnAppl
 
   bind(namespace: LiveNamespace): void {
     this.namespace = namespace;
+  }
+
+  /** Sends the current health of every enabled source to one socket (it joined the room just now); never rejects. */
+  async sendCurrent(socket: LiveSocket): Promise<void> {
+    try {
+      const sources = await this.prisma.source.findMany({ where: { enabled: true }, orderBy: { id: 'asc' } });
+      for (const source of sources) socket.emit('source-health', sourceHealthOf(source));
+    } catch (error) {
+      this.logger.warn({ socketId: socket.id }, `Current source health not sent: ${String(error)}`);
+    }
   }
 
   onApplicationBootstrap(): Promise<void> {
