@@ -41,7 +41,7 @@ export const localIso = (ms: number): string => new Date(ms + 7 * 3600_000).toIS
  */
 export function eventMix(options: EventMixOptions): NormalizedEvent[] {
   const rand = random(options.seed);
-  const pick = <T>(list: T[]): T => list[Math.floor(rand() * list.length)];
+  const pick = <T>(list: readonly [T, ...T[]] | T[]): T => list[Math.floor(rand() * list.length)]!;
   const schools = options.units.filter((u) => u.kind === 'FACILITY' && u.name.startsWith('Trường'));
   const hospitals = options.units.filter((u) => u.kind === 'FACILITY' && !u.name.startsWith('Trường'));
   const offices = options.units.filter((u) => u.kind !== 'FACILITY');
@@ -115,7 +115,7 @@ export function eventMix(options: EventMixOptions): NormalizedEvent[] {
     events.push({
       idempotencyKey: `${options.keyPrefix}-${i}`,
       sourceId: options.sourceId,
-      stream: kind.split('.')[0],
+      stream: kind.split('.', 1)[0]!,
       unitCode: unit.code,
       occurredAt,
       kind,

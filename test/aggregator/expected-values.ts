@@ -100,7 +100,7 @@ export function expectedOver(definition: SeededWorld['definitions'][number], cod
   const termValue = (term: Term): { amount: number; present: boolean } => {
     const hits = matching(term);
     if (term.op === 'count') return { amount: hits.length, present: hits.length > 0 };
-    if (term.op === 'sum') return { amount: hits.reduce((a, e) => a + e.values[term.field], 0), present: hits.length > 0 };
+    if (term.op === 'sum') return { amount: hits.reduce((a, e) => a + (e.values[term.field] ?? 0), 0), present: hits.length > 0 };
     // The newest reading per unit, or per unit and value of the distinct attribute (a procedure code).
     const readingKey = (e: NormalizedEvent) => (term.distinct ? JSON.stringify([e.unitCode, e.attributes[term.distinct]]) : e.unitCode);
     const newest = new Map<string, NormalizedEvent>();
@@ -113,14 +113,14 @@ export function expectedOver(definition: SeededWorld['definitions'][number], cod
     }
     if (term.distinct) {
       // Each value once, however many units read it positive.
-      const positive = new Set([...newest.values()].filter((e) => e.values[term.field] > 0).map((e) => String(e.attributes[term.distinct!])));
+      const positive = new Set([...newest.values()].filter((e) => (e.values[term.field] ?? 0) > 0).map((e) => String(e.attributes[term.distinct!])));
       return { amount: positive.size, present: newest.size > 0 };
     }
-    return { amount: [...newest.values()].reduce((a, e) => a + e.values[term.field], 0), present: newest.size > 0 };
+    return { amount: [...newest.values()].reduce((a, e) => a + (e.values[term.field] ?? 0), 0), present: newest.size > 0 };
   };
   const total = (terms: Term[]) => terms.map(termValue).reduce((a, t) => ({ amount: a.amount + t.amount, present: a.present || t.present }), { amount: 0, present: false });
   if (formula.op === 'score') {
-    const shares = formula.minus.map((part) => [total(part.numerator).amount, total(part.denominator).amount]);
+    const shares = formula.minus.map((part): [number, number] => [total(part.numerator).amount, total(part.denominator).amount]);
     if (shares.some(([, den]) => den === 0)) return { value: null, numerator: null, denominator: null };
     const value = Math.max(0, formula.scale - shares.reduce((a, [num, den]) => a + (num / den) * formula.scale, 0));
     return { value, numerator: null, denominator: null };

@@ -92,8 +92,8 @@ export async function loadDisplayView(credential: Credential, slug: string, dril
     apiFetch<UnitNode>(credential, `/units/tree?root=${encodeURIComponent(dashboard.unitCode)}`),
   ]);
   const trail = pathTo(tree, drillUnit ?? dashboard.unitCode);
-  if (!trail) throw new Error(`Đơn vị ${drillUnit} không thuộc ${tree.name}`);
-  const unit = trail[trail.length - 1];
+  const unit = trail?.at(-1);
+  if (!trail || !unit) throw new Error(`Đơn vị ${drillUnit} không thuộc ${tree.name}`);
   const drilled = unit.code !== dashboard.unitCode;
   const definitions = new Map(indicators.map((indicator) => [indicator.id, indicator]));
   // Drilled down, each tile shows its indicator for the chosen unit, when the indicator applies to that tier.
@@ -117,7 +117,7 @@ export async function loadDisplayView(credential: Credential, slug: string, dril
     indicators: new Map(indicators.map((indicator) => [indicator.id, { nameVi: indicator.nameVi, unitOfMeasure: indicator.unitOfMeasure }])),
     tiles: tiles.map((tile, index) => {
       const definition = definitions.get(tile.indicatorId)!;
-      return { ...tile, nameVi: definition.nameVi, unitOfMeasure: definition.unitOfMeasure, history: histories[index] };
+      return { ...tile, nameVi: definition.nameVi, unitOfMeasure: definition.unitOfMeasure, history: histories[index] ?? [] };
     }),
   };
 }

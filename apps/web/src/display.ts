@@ -123,7 +123,7 @@ function applyUpdate(update: IndicatorUpdate): void {
   if (update.value !== null) addPoint(view, { t: Date.parse(update.asOf), v: update.value });
   // Displays stay on for days: keep only the points the sparkline can show.
   const windowStart = Date.now() - HISTORY_HOURS * 3600_000;
-  if (view.points.length > 0 && view.points[0].t < windowStart) view.points = view.points.filter((point) => point.t >= windowStart);
+  if ((view.points[0]?.t ?? Infinity) < windowStart) view.points = view.points.filter((point) => point.t >= windowStart);
   view.target.textContent = targetText(update, view.tile.unitOfMeasure);
   view.root.dataset.status = update.status;
   refreshTile(view, Date.now());
@@ -144,7 +144,7 @@ function targetText(update: IndicatorUpdate, unit: string): string {
 function addPoint(view: TileView, point: SparkPoint): void {
   const at = view.points.findIndex((p) => p.t >= point.t);
   if (at === -1) view.points.push(point);
-  else if (view.points[at].t === point.t) view.points[at] = point;
+  else if (view.points[at]?.t === point.t) view.points[at] = point;
   else view.points.splice(at, 0, point);
 }
 

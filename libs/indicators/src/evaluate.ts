@@ -98,13 +98,13 @@ function readingOf(formula: Formula, parts: PartAmounts, codes: readonly string[
     case 'sum':
     case 'latest': {
       // A count is 0 when nothing happened, N/A only where no unit ever reported that kind (no such source).
-      const [{ num }] = shares;
+      const { num } = shares[0]!;
       const value = num.present ? num.total : null;
       return { value, numerator: value, denominator: null };
     }
     case 'ratio':
     case 'average': {
-      const [{ num, den }] = shares;
+      const { num, den } = shares[0]!;
       const scale = formula.op === 'ratio' ? formula.scale : 1;
       const share = den.total === 0 ? null : (num.total * scale) / den.total;
       const value = share === null ? null : formula.op === 'ratio' && formula.complement ? scale - share : share;

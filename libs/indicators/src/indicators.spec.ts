@@ -255,6 +255,7 @@ describe('Nghị quyết 13-NQ/TU read as meant (hand-worked)', () => {
 
   it('scores the resolution 2 of 3, and the province tile is judged on the level, not the subtree', () => {
     const [card] = scorecards([province, district, commune], inputs, new Map([['13-NQ/TU', 'NQ 13']]), new Map());
+    if (!card) throw new Error('no scorecard');
     expect(card).toMatchObject({ resolutionCode: '13-NQ/TU', title: 'NQ 13', met: 2, total: 3 });
     expect(card.entries.map((e) => [e.targetId, e.status, e.appliesTo])).toEqual([['p', 'met', 'LEVEL_AGGREGATE'], ['d', 'met', 'LEVEL_EACH'], ['c', 'at_risk', 'LEVEL_EACH']]);
     const p = values.find((v) => v.unitCode === 'P')!;
@@ -266,6 +267,7 @@ describe('Nghị quyết 13-NQ/TU read as meant (hand-worked)', () => {
     const later = { ...inputs, now: new Date('2027-01-05T00:00:00Z') };
     const atDeadline = evaluateTarget(commune, inputs);
     const [card] = scorecards([commune], later, new Map(), new Map([['c', atDeadline]]));
+    if (!card) throw new Error('no scorecard');
     expect(card.entries[0]).toMatchObject({ status: 'missed', deadline: '2026-12-31', atDeadline: { met: false, unitsMet: 1, unitsEvaluated: 2 } });
   });
 });

@@ -64,7 +64,7 @@ const lastDay = (target: TargetData): number => (target.deadline ? deadlineEnd(t
 function currentOf(targets: TargetData[], now: Date): TargetData | null {
   const started = targets.filter((t) => inPeriod(t, now));
   const open = started.filter((t) => lastDay(t) > now.getTime()).sort((a, b) => lastDay(a) - lastDay(b));
-  if (open.length > 0) return open[0];
+  if (open[0]) return open[0];
   return started.sort((a, b) => lastDay(b) - lastDay(a))[0] ?? null;
 }
 
@@ -93,14 +93,15 @@ export function targetFor(targets: readonly TargetData[], indicatorId: string, u
  * points or when they all share one instant (no trend to extrapolate).
  */
 export function projectToDeadline(points: readonly TrendPoint[], deadline: Date): number | null {
-  if (points.length < 2) return null;
-  const origin = points[0].at.getTime();
+  const [first] = points;
+  if (!first || points.length < 2) return null;
+  const origin = first.at.getTime();
   const xs = points.map((p) => (p.at.getTime() - origin) / DAY_MS);
   const meanX = xs.reduce((a, b) => a + b, 0) / xs.length;
   const meanY = points.reduce((a, p) => a + p.value, 0) / points.length;
   const sxx = xs.reduce((a, x) => a + (x - meanX) ** 2, 0);
   if (sxx === 0) return null;
-  const sxy = xs.reduce((a, x, i) => a + (x - meanX) * (points[i].value - meanY), 0);
+  const sxy = points.reduce((a, p, i) => a + (xs[i]! - meanX) * (p.value - meanY), 0);
   const slope = sxy / sxx;
   return meanY + slope * ((deadline.getTime() - origin) / DAY_MS - meanX);
 }

@@ -38,9 +38,9 @@ export class DeadLetterService {
     const counted = await (this.redis as unknown as { countDeadLetters: CountCommand }).countDeadLetters(
       this.seenKey,
       this.countsKey,
-      ...ids.flatMap((id, index) => [id, entries[index].sourceId ?? 'unknown']),
+      ...ids.flatMap((id, index) => [id, entries[index]?.sourceId ?? 'unknown']),
     );
-    if (counted > 0) this.logger.warn({ jobId, refused: counted, firstReason: entries[0].reason }, 'Events refused to the dead-letter queue');
+    if (counted > 0) this.logger.warn({ jobId, refused: counted, firstReason: entries[0]?.reason }, 'Events refused to the dead-letter queue');
   }
 
   async counts(): Promise<Record<string, number>> {

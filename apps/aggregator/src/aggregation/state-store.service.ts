@@ -9,6 +9,12 @@ import { APPLY_BATCH_LUA } from './state-scripts';
 const DAY_S = 86_400;
 /** How long counter buckets are kept: long enough for the windows that read them. */
 const BUCKET_TTL_S: Record<string, number> = { n: 2 * DAY_S, d: 3 * DAY_S, m: 400 * DAY_S, y: 800 * DAY_S, a: 800 * DAY_S };
+/** A bucket's keys live as long as its granularity (its id's first letter) is read. */
+const bucketTtl = (bucket: string): number => {
+  const ttl = BUCKET_TTL_S[bucket.charAt(0)];
+  if (ttl === undefined) throw new Error(`bucket "${bucket}" has no known granularity`);
+  return ttl;
+};
 
 type ApplyCommand = (...args: (string | number)[]) => Promise<number>;
 
@@ -75,7 +81,7 @@ export class StateStoreService {
       q: [...gauges.values()].map((g) => [g.bucket, g.field, String(g.value), g.order]),
       f: [...fresh].flat(),
       x: [...buckets].flatMap((bucket) => {
-        const ttl = BUCKET_TTL_S[bucket[0]];
+        const ttl = bucketTtl(bucket);
         return [`c:${bucket}`, ttl, `g:${bucket}`, ttl, `go:${bucket}`, ttl];
       }),
     };
@@ -105,9 +111,11 @@ export class StateStoreService {
       if (error) throw error;
       return value as Record<string, string>;
     });
+    // Three hashes per bucket (counters, gauges, gauge order), then the sources' deliveries.
+    const hash = (index: number): Record<string, string> => hashes[index] ?? {};
     const state = new RedisStateSnapshot();
-    list.forEach((bucket, index) => state.addBucket(bucket, hashes[index * 3], hashes[index * 3 + 1], hashes[index * 3 + 2]));
-    state.addSources(hashes[hashes.length - 1]);
+    list.forEach((bucket, index) => state.addBucket(bucket, hash(index * 3), hash(index * 3 + 1), hash(index * 3 + 2)));
+    state.addSources(hash(hashes.length - 1));
     return state;
   }
 }

@@ -41,7 +41,8 @@ interface Group {
   ownerCode: string;
   /** Highest escalation level among the group's alerts for this owner. */
   level: number;
-  alerts: OpenAlert[];
+  /** Never empty: a group exists because an alert routes to its owner. */
+  alerts: [OpenAlert, ...OpenAlert[]];
 }
 
 /** What a notification_deliveries row carries: the rendered message and the alerts in it. */
@@ -102,12 +103,13 @@ export class AlertNotifierService {
       const level = await this.escalate(alert, chain, now);
       const silence = findSilence(this.labels(alert), silences, now);
       if (silence) continue;
-      for (let l = 0; l <= Math.min(level, chain.length - 1); l += 1) {
-        const key = `${alert.ruleId}|${chain[l]}`;
-        const group = groups.get(key) ?? { key, ownerCode: chain[l], level: 0, alerts: [] };
-        group.level = Math.max(group.level, l);
-        group.alerts.push(alert);
-        groups.set(key, group);
+      for (const [l, ownerCode] of chain.slice(0, level + 1).entries()) {
+        const key = `${alert.ruleId}|${ownerCode}`;
+        const group = groups.get(key);
+        if (group) {
+          group.level = Math.max(group.level, l);
+          group.alerts.push(alert);
+        } else groups.set(key, { key, ownerCode, level: l, alerts: [alert] });
       }
     }
 
@@ -166,7 +168,7 @@ export class AlertNotifierService {
   }
 
   private payloadFor(group: Group, recipient: Recipient): DeliveryPayload {
-    const first = group.alerts[0];
+    const [first] = group.alerts;
     const locale: Locale = recipient.locale.startsWith('en') ? 'en' : 'vi';
     const link = group.alerts.length === 1 ? `${this.config.ALERT_LINK_BASE_URL}/${first.id}` : `${this.config.ALERT_LINK_BASE_URL}?rule=${first.ruleId}&unit=${group.ownerCode}`;
     const indicator = first.rule.indicator;

@@ -99,8 +99,8 @@ export class IndicatorStreamService implements OnApplicationBootstrap, OnApplica
     if (keys.length > 0) multi.hmget(this.latestKey, ...keys);
     const results = (await multi.exec()) ?? [];
     for (const [error] of results) if (error) throw error;
-    const last = results[0][1] as RawStreamEntry[];
-    const values = keys.length > 0 ? (results[1][1] as (string | null)[]) : [];
+    const last = (results[0]?.[1] ?? []) as RawStreamEntry[];
+    const values = keys.length > 0 ? ((results[1]?.[1] ?? []) as (string | null)[]) : [];
     const latest = new Map<string, IndicatorUpdate>();
     keys.forEach((key, index) => {
       const raw = values[index];
@@ -161,7 +161,7 @@ export class IndicatorStreamService implements OnApplicationBootstrap, OnApplica
         else remaining.delete(key);
       }
       if (chunk.length < SCAN_CHUNK) break;
-      end = `(${chunk[chunk.length - 1][0]}`;
+      end = `(${chunk.at(-1)![0]}`;
     }
     for (const list of found.values()) list.reverse();
     return found;

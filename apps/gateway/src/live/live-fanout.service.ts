@@ -72,8 +72,8 @@ export class LiveFanoutService implements OnModuleInit, OnApplicationShutdown {
    */
   attach(socket: LiveSocket, key: string, held: StreamPosition | null, readAt: string): IndicatorUpdate | 'ok' {
     const tile = this.tiles.get(key);
-    if (tile && compareStreamIds(tile.floorId, readAt) > 0) {
-      const newest = tile.ring[tile.ring.length - 1].update;
+    const newest = tile?.ring.at(-1)?.update;
+    if (tile && newest && compareStreamIds(tile.floorId, readAt) > 0) {
       socket.data.tiles.add(key);
       void socket.join(tileRoom(key));
       return newest;

@@ -71,7 +71,7 @@ export class StreamReader {
         failed = false;
         const entries = reply?.[0]?.[1] ?? [];
         if (entries.length === 0) continue;
-        this.lastId = entries[entries.length - 1][0];
+        this.lastId = entries.at(-1)![0];
         this.onEntries(entries);
         this.releaseWaiters();
       } catch (error) {
@@ -113,7 +113,7 @@ export function entryPayload<T>([id, fields]: RawStreamEntry, key: string, logge
   const index = fields.indexOf(field);
   try {
     if (index < 0 || index % 2 !== 0) throw new Error(`no "${field}" field`);
-    return JSON.parse(fields[index + 1]) as T;
+    return JSON.parse(fields[index + 1] ?? '') as T;
   } catch (error) {
     logger.error(`Skipping malformed entry ${id} of ${key}: ${(error as Error).message}`);
     return null;
