@@ -142,7 +142,9 @@ async function main(): Promise<void> {
     mode === 'nominal'
       ? `${rate} events/s for ${seconds} s, ${displays} displays`
       : `${totalEvents} events in requests of ${EVENTS_PER_REQUEST}, ${displays} displays`;
-  log(`# bench:pipeline ${mode}: ${conditions}, ${connectorsCount} connectors process(es), 1 aggregator, 1 gateway; ${availableParallelism()} cores, load ${loadavg()[0]!.toFixed(1)}`);
+  log(
+    `# bench:pipeline ${mode}: ${conditions}, ${connectorsCount} connectors process(es), 1 aggregator (publish on change: ${process.env.AGGREGATOR_PUBLISH_ON_CHANGE ?? 'true'}), 1 gateway; ${availableParallelism()} cores, load ${loadavg()[0]!.toFixed(1)}`,
+  );
   const backing = await createBenchBacking('pipeline', 1);
   const children: ChildProcess[] = [];
   const workers: DisplayWorker[] = [];
@@ -151,7 +153,11 @@ async function main(): Promise<void> {
     const connectors: Running[] = [];
     for (let i = 0; i < connectorsCount; i += 1) connectors.push(await startConnectors(backing, credentialsKey));
     children.push(...connectors.map((c) => c.child));
-    children.push(spawnApp('apps/aggregator/src/main.js', { DATABASE_URL: backing.databaseUrl, REDIS_URL, REDIS_PREFIX: backing.prefix, AGGREGATOR_METRICS_PORT: '0' }));
+    // AGGREGATOR_PUBLISH_ON_CHANGE=false in the bench's environment measures timer-only publishing (the baseline).
+    const publishOnChange = process.env.AGGREGATOR_PUBLISH_ON_CHANGE ?? 'true';
+    children.push(
+      spawnApp('apps/aggregator/src/main.js', { DATABASE_URL: backing.databaseUrl, REDIS_URL, REDIS_PREFIX: backing.prefix, AGGREGATOR_METRICS_PORT: '0', AGGREGATOR_PUBLISH_ON_CHANGE: publishOnChange }),
+    );
     const gateway = await startGateway(backing, { GATEWAY_METRICS_PORT: '0', LIVE_MAX_UPDATES_PER_TILE_PER_S: '0' });
     children.push(gateway.child);
 

@@ -11,6 +11,7 @@ import { AggregatorConfig } from '../config/aggregator-config';
 import { AggregatorMetricsService } from '../metrics/aggregator-metrics.service';
 import { BatchTracesService } from './batch-traces.service';
 import { DeadLetterService } from './dead-letter.service';
+import { StateChangesService } from './state-changes.service';
 import { StateStoreService } from './state-store.service';
 
 /**
@@ -34,6 +35,7 @@ export class AggregationProcessor implements OnApplicationBootstrap, OnApplicati
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: AggregatorMetricsService,
     private readonly batchTraces: BatchTracesService,
+    private readonly changes: StateChangesService,
   ) {
     this.limits = config.eventLimits();
   }
@@ -66,6 +68,9 @@ export class AggregationProcessor implements OnApplicationBootstrap, OnApplicati
       const result = await this.process(job);
       span.setAttributes({ 'ioc.events.applied': result.applied, 'ioc.events.refused': result.refused });
       if (result.applied > 0) await this.batchTraces.note(currentTraceCarrier());
+      // Gauge readings change the state without counting as applied: any valid event may move a value.
+      const valid = (Array.isArray(job.data?.events) ? job.data.events.length : 0) - result.refused;
+      if (valid > 0) this.changes.changed();
       return result;
     });
   }

@@ -104,7 +104,7 @@ export class AlertStreamsProcessor implements OnApplicationBootstrap, OnApplicat
         )) as [string, StreamEntry[]][] | null;
         const entries = (reply ?? []).flatMap(([stream, list]) => list.map((entry) => ({ stream, entry })));
         if (cursor === '0' && entries.length === 0) cursor = '>';
-        for (const { stream, entry } of entries) await this.handle(stream, entry);
+        await this.handleAll(entries);
       } catch (error) {
         if (!this.running) break;
         this.logger.error({ err: error }, 'Reading alert streams failed; retrying');
@@ -116,16 +116,28 @@ export class AlertStreamsProcessor implements OnApplicationBootstrap, OnApplicat
   private async claimAbandoned(): Promise<void> {
     for (const stream of Object.values(this.streams)) {
       const [, entries] = (await this.redis.xautoclaim(stream, ALERT_CONSUMER_GROUP, this.config.ALERT_CONSUMER_NAME, CLAIM_IDLE_MS, '0-0', 'COUNT', BATCH)) as [string, StreamEntry[]];
-      for (const entry of entries) await this.handle(stream, entry);
+      await this.handleAll(entries.map((entry) => ({ stream, entry })));
     }
   }
 
-  /** Processes one entry and acknowledges it; a malformed one goes to the dead-letter queue first. */
+  /**
+   * Processes entries in order, then acknowledges them with one XACK per stream (one round trip
+   * per read, not per entry: acknowledging one by one took a fifth of the aggregator's CPU). A
+   * crash before the XACK redelivers them, which evaluation tolerates.
+   */
+  private async handleAll(entries: { stream: string; entry: StreamEntry }[]): Promise<void> {
+    if (entries.length === 0) return;
+    for (const { stream, entry } of entries) await this.handle(stream, entry);
+    const idsByStream = new Map<string, string[]>();
+    for (const { stream, entry } of entries) idsByStream.set(stream, [...(idsByStream.get(stream) ?? []), entry[0]]);
+    const pipeline = this.redis.pipeline();
+    for (const [stream, ids] of idsByStream) pipeline.xack(stream, ALERT_CONSUMER_GROUP, ...ids);
+    await pipeline.exec();
+  }
+
+  /** Processes one entry; a malformed one goes to the dead-letter queue. The caller acknowledges it. */
   private async handle(stream: string, [id, fields]: StreamEntry): Promise<void> {
-    if (!fields) {
-      await this.redis.xack(stream, ALERT_CONSUMER_GROUP, id);
-      return;
-    }
+    if (!fields) return;
     const raw = fields[fields.indexOf('u') + 1];
     let parsed: unknown;
     try {
@@ -150,7 +162,6 @@ export class AlertStreamsProcessor implements OnApplicationBootstrap, OnApplicat
     } else {
       await this.evaluator.onSourceHealth(parsed as SourceHealthUpdate);
     }
-    await this.redis.xack(stream, ALERT_CONSUMER_GROUP, id);
   }
 }
 

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { EventRulesConfig } from '@ioc/config';
-import { IsEmail, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsEmail, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 
 /** Environment of the aggregator worker. */
 export class AggregatorConfig extends EventRulesConfig {
@@ -19,6 +19,10 @@ export class AggregatorConfig extends EventRulesConfig {
   @IsInt()
   @Min(10)
   AGGREGATOR_PUBLISH_INTERVAL_MS: number = 250;
+
+  /** Publish a change at once when no update went out within the interval (leading edge); false: on the timer only. */
+  @IsBoolean()
+  AGGREGATOR_PUBLISH_ON_CHANGE: boolean = true;
 
   /** How often indicator definitions, units and targets are reloaded from Postgres. */
   @IsInt()

@@ -13,6 +13,7 @@ import {
 import { currentTraceCarrier, inSpan, SpanKind, tracingEnabled } from '@ioc/platform';
 import { REDIS_CLIENT } from '@ioc/queues';
 import { BatchTracesService } from '../aggregation/batch-traces.service';
+import { StateChangesService } from '../aggregation/state-changes.service';
 import { LiveValuesService, type LiveValue } from '../aggregation/live-values.service';
 import { CLOCK, type Clock } from '../clock/clock';
 import { AggregatorConfig } from '../config/aggregator-config';
@@ -44,10 +45,11 @@ const scorecardSignature = (card: ResolutionScorecard): string =>
   JSON.stringify({ ...card, asOf: null, entries: card.entries.map((e) => ({ ...e, at: null, atDeadline: e.atDeadline && { ...e.atDeadline, at: null } })) });
 
 /**
- * Publishes IndicatorUpdates for the gateways. Each tick (AGGREGATOR_PUBLISH_INTERVAL_MS) one
- * aggregator process, the holder of a Redis gate that expires with the interval, recomputes every
- * stream and sends those whose value changed: bursts coalesce to one update per stream per interval,
- * unchanged values are not re-sent, and the sequence numbers are assigned inside one script.
+ * Publishes IndicatorUpdates for the gateways. On a state change (leading edge) and on each tick
+ * (AGGREGATOR_PUBLISH_INTERVAL_MS) one aggregator process, the holder of a Redis gate that expires
+ * with the interval, recomputes every stream and sends those whose value changed: a change goes out
+ * at once when nothing went out within the interval, bursts coalesce to one update per stream per
+ * interval, unchanged values are not re-sent, and the sequence numbers are assigned inside one script.
  */
 @Injectable()
 export class PublishingService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -57,7 +59,10 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
   private cardsSent = new Map<string, string>();
   private readonly instance = randomUUID();
   private timer?: NodeJS.Timeout;
+  private trailing?: NodeJS.Timeout;
   private running = false;
+  private requested = false;
+  private stopped = false;
   /** Signatures this process last published; dropped when another process may have published since. */
   private sent = new Map<string, string>();
 
@@ -68,6 +73,7 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: AggregatorMetricsService,
     private readonly batchTraces: BatchTracesService,
+    changes: StateChangesService,
   ) {
     const prefix = config.REDIS_PREFIX;
     this.keys = {
@@ -81,6 +87,7 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
       scorecardUpdates: scorecardUpdatesRedisKey(prefix),
     };
     if (!('publishUpdates' in redis)) redis.defineCommand('publishUpdates', { numberOfKeys: 5, lua: PUBLISH_UPDATES_LUA });
+    if (config.AGGREGATOR_PUBLISH_ON_CHANGE) changes.onChange(() => this.requestPublish());
   }
 
   onApplicationBootstrap(): void {
@@ -88,29 +95,60 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
   }
 
   onModuleDestroy(): void {
+    this.stopped = true;
     clearInterval(this.timer);
+    clearTimeout(this.trailing);
+  }
+
+  /**
+   * Leading-edge publishing: a state change goes out at once when no process published within
+   * the interval; otherwise it is coalesced into one publish as soon as the interval ends. The
+   * timer still ticks for what changes with time alone (windows rolling over, freshness).
+   */
+  requestPublish(): void {
+    this.requested = true;
+    if (!this.running && !this.trailing && !this.stopped) void this.tick();
   }
 
   private async tick(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    // A change after this point may miss this publish's reading: it asks for the next one.
+    const wanted = this.requested;
+    this.requested = false;
     try {
-      await this.publishIfGateHeld();
+      // Another process published within the interval, perhaps before the change: publish again when it ends.
+      if (!(await this.publishIfGateHeld()) && wanted) this.requested = true;
     } catch (error) {
       this.logger.error(`Publishing failed: ${String(error)}`);
+      this.requested ||= wanted;
     } finally {
       this.running = false;
     }
+    if (this.requested && !this.trailing && !this.stopped) await this.scheduleTrailing();
   }
 
-  /** Publishes changed streams when this process holds the gate for the current interval. Returns how many. */
-  async publishIfGateHeld(): Promise<number> {
-    const held = await this.redis.set(this.keys.gate, this.instance, 'PX', this.config.AGGREGATOR_PUBLISH_INTERVAL_MS, 'NX');
-    if (held !== 'OK') {
-      this.sent.clear();
-      return 0;
+  /** One more publish as soon as the gate (this interval's publisher, here or elsewhere) expires. */
+  private async scheduleTrailing(): Promise<void> {
+    const left = await this.redis.pttl(this.keys.gate).catch(() => this.config.AGGREGATOR_PUBLISH_INTERVAL_MS);
+    this.trailing = setTimeout(() => {
+      this.trailing = undefined;
+      void this.tick();
+    }, Math.max(1, left));
+  }
+
+  /** Publishes changed streams when this process holds the gate for the current interval; false when another holds it. */
+  private async publishIfGateHeld(): Promise<boolean> {
+    // NX with GET: null when this call took the gate, else its holder.
+    const holder = await this.redis.set(this.keys.gate, this.instance, 'PX', this.config.AGGREGATOR_PUBLISH_INTERVAL_MS, 'NX', 'GET');
+    if (holder !== null) {
+      // Another process may have published since this one did: its memory of what went out is no longer the stream's.
+      // (Still holding its own gate, it keeps it: clearing it re-sent every stream to Redis every other tick.)
+      if (holder !== this.instance) this.sent.clear();
+      return false;
     }
-    return this.publish();
+    await this.publish();
+    return true;
   }
 
   /**

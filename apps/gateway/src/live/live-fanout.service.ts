@@ -137,7 +137,10 @@ export class LiveFanoutService implements OnModuleInit, OnApplicationShutdown {
     if (!namespace) return;
     const room = tileRoom(key);
     const emit = () => namespace.local.to(room).except(SLOW_ROOM).emit('update', entry.update);
-    if (entry.trace) inSpanSync('live.emit', { kind: SpanKind.PRODUCER, parent: entry.trace, attributes: { 'ioc.stream_key': key } }, emit);
+    if (entry.trace) {
+      const attributes = { 'ioc.stream_key': key, 'ioc.room_size': namespace.adapter.rooms.get(room)?.size ?? 0 };
+      inSpanSync('live.emit', { kind: SpanKind.PRODUCER, parent: entry.trace, attributes }, emit);
+    }
     else emit();
     for (const id of namespace.adapter.rooms.get(SLOW_ROOM) ?? []) {
       const socket = namespace.sockets.get(id);
