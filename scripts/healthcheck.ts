@@ -4,7 +4,7 @@ import { HealthcheckConfig } from './stack-config';
 
 /**
  * Exit 0 when healthy: the app's HEALTH_URL answers 200, or, for a worker without HTTP (the
- * aggregator, the connectors), Postgres and Redis answer. One line on stdout either way.
+ * aggregator), Postgres and Redis answer. One line on stdout either way.
  */
 (async () => {
   const config = loadConfig(HealthcheckConfig);

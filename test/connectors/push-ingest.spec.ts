@@ -45,6 +45,12 @@ describe('push ingestion (POST /ingest/:sourceId)', () => {
     await database?.drop();
   });
 
+  it('answers GET /health with Postgres and Redis up (the probes of a replica)', async () => {
+    const response = await fetch(`${connectors.url}/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'ok', details: { postgres: { status: 'up' }, redis: { status: 'up' } } });
+  });
+
   const post = (body: string, headers: Record<string, string>) =>
     fetch(`${connectors.url}/ingest/${sourceId}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 

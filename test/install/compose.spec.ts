@@ -64,6 +64,7 @@ describe('docker-compose.yml against the apps', () => {
     const listening = {
       gateway: loadConfig(GatewayConfig, environmentOf(compose.services.gateway!)).PORT,
       simulator: loadConfig(SimulatorConfig, environmentOf(compose.services.simulator!)).SIMULATOR_PORT,
+      connectors: loadConfig(ConnectorsConfig, environmentOf(compose.services.connectors!)).CONNECTORS_PORT,
     };
     for (const [name, port] of Object.entries(listening)) {
       expect(loadConfig(HealthcheckConfig, environmentOf(compose.services[name]!)).HEALTH_URL).toBe(`http://127.0.0.1:${port}/health`);

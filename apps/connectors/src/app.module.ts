@@ -6,6 +6,7 @@ import { jsonBodyMiddleware, loggingModule, MetricsModule } from '@ioc/platform'
 import { QueuesModule, RedisModule } from '@ioc/queues';
 import { ConnectorsConfig } from './config/connectors-config';
 import { ConnectorsExceptionFilter } from './errors/connectors-exception.filter';
+import { HealthModule } from './health/health.module';
 import { IngestModule } from './ingest/ingest.module';
 import { ConnectorMetricsModule } from './metrics/connector-metrics.module';
 import { RegistryModule } from './registry/registry.module';
@@ -34,6 +35,7 @@ export class AppModule {
         SyncModule,
         IngestModule,
         SourcesModule,
+        HealthModule,
       ],
       providers: [{ provide: ConnectorsConfig, useValue: config }, { provide: APP_FILTER, useClass: ConnectorsExceptionFilter }],
       exports: [ConnectorsConfig],

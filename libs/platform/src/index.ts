@@ -11,3 +11,4 @@ export * from './http-input';
 export * from './json-input';
 export * from './metrics';
 export * from './tracing';
+export * from './backing-health';

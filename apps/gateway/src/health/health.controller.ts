@@ -1,31 +1,19 @@
-import { Controller, Get, Inject } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { SkipThrottle } from '@nestjs/throttler';
-import { HealthCheck, HealthCheckService, PrismaHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
-import { PrismaService } from '@ioc/persistence';
-import { RedisHealthIndicator } from '@ioc/platform';
-import { REDIS_CLIENT } from '@ioc/queues';
-import type Redis from 'ioredis';
+import { HealthCheck, type HealthCheckResult } from '@nestjs/terminus';
+import { BackingHealthService } from '@ioc/platform';
 import { Public } from '../auth/auth.decorators';
 
 @Public()
 @SkipThrottle()
 @Controller('health')
 export class HealthController {
-  constructor(
-    private readonly health: HealthCheckService,
-    private readonly prismaIndicator: PrismaHealthIndicator,
-    private readonly redisIndicator: RedisHealthIndicator,
-    private readonly prisma: PrismaService,
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
-  ) {}
+  constructor(private readonly backing: BackingHealthService) {}
 
   /** 200 with every check "up", or 503 naming the check that is down. */
   @Get()
   @HealthCheck()
   check(): Promise<HealthCheckResult> {
-    return this.health.check([
-      () => this.prismaIndicator.pingCheck('postgres', this.prisma, { timeout: 1000 }),
-      () => this.redisIndicator.pingCheck('redis', this.redis),
-    ]);
+    return this.backing.check();
   }
 }

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
-import { RedisHealthIndicator } from '@ioc/platform';
+import { PrismaService } from '@ioc/persistence';
+import { BackingHealthModule } from '@ioc/platform';
+import { REDIS_CLIENT } from '@ioc/queues';
 import { HealthController } from './health.controller';
 
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false })],
+  imports: [BackingHealthModule.forRoot({ prisma: PrismaService, redis: REDIS_CLIENT })],
   controllers: [HealthController],
-  providers: [RedisHealthIndicator],
 })
 export class HealthModule {}
