@@ -12,3 +12,4 @@ export * from './json-input';
 export * from './metrics';
 export * from './tracing';
 export * from './backing-health';
+export * from './periodic-task';

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import { streamKey } from '@ioc/contracts';
 import type { TrendPoint } from '@ioc/indicators';
 import { PrismaService } from '@ioc/persistence';
+import { PeriodicTask } from '@ioc/platform';
 import { CatalogService } from '../catalog/catalog.service';
 import { CLOCK, type Clock } from '../clock/clock';
 import { AggregatorConfig } from '../config/aggregator-config';
@@ -14,24 +15,24 @@ import { AggregatorConfig } from '../config/aggregator-config';
 export class TrendService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(TrendService.name);
   private byStream = new Map<string, TrendPoint[]>();
-  private timer?: NodeJS.Timeout;
+  private readonly reloads: PeriodicTask;
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly catalog: CatalogService,
     private readonly config: AggregatorConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
+  ) {
+    this.reloads = new PeriodicTask('Trend reload', config.AGGREGATOR_SNAPSHOT_INTERVAL_MS, () => this.reload(), this.logger);
+  }
 
   async onModuleInit(): Promise<void> {
     await this.reload();
-    this.timer = setInterval(() => {
-      this.reload().catch((error: unknown) => this.logger.error(`Trend reload failed: ${String(error)}`));
-    }, this.config.AGGREGATOR_SNAPSHOT_INTERVAL_MS);
+    this.reloads.start();
   }
 
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+  onModuleDestroy(): Promise<void> {
+    return this.reloads.stop();
   }
 
   points(stream: string): TrendPoint[] {

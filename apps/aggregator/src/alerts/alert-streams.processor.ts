@@ -11,6 +11,7 @@ import {
   type SourceHealthUpdate,
 } from '@ioc/contracts';
 import { REDIS_CLIENT } from '@ioc/queues';
+import { PeriodicTask } from '@ioc/platform';
 import { AggregatorConfig } from '../config/aggregator-config';
 import { AlertEvaluatorService } from './alert-evaluator.service';
 import { AlertNotifierService } from './alert-notifier.service';
@@ -36,8 +37,7 @@ export class AlertStreamsProcessor implements OnApplicationBootstrap, OnApplicat
   private reader: Redis | null = null;
   private running = false;
   private loop: Promise<void> | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private ticking: Promise<void> | null = null;
+  private readonly ticks: PeriodicTask;
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
@@ -50,6 +50,7 @@ export class AlertStreamsProcessor implements OnApplicationBootstrap, OnApplicat
       indicators: sharedRedisKey(config.REDIS_PREFIX, SharedRedisKey.IndicatorUpdates),
       health: sharedRedisKey(config.REDIS_PREFIX, SharedRedisKey.SourceHealth),
     };
+    this.ticks = new PeriodicTask('Alert tick', config.ALERT_EVALUATION_INTERVAL_MS, () => this.tickOnce(), this.logger);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -63,33 +64,25 @@ export class AlertStreamsProcessor implements OnApplicationBootstrap, OnApplicat
     this.reader = this.redis.duplicate();
     this.running = true;
     this.loop = this.consume().catch((error: unknown) => this.logger.error({ err: error }, 'Alert stream consumer stopped'));
-    if (this.config.ALERT_EVALUATION_INTERVAL_MS > 0) {
-      this.timer = setInterval(() => void this.tick(), this.config.ALERT_EVALUATION_INTERVAL_MS);
-    }
+    if (this.config.ALERT_EVALUATION_INTERVAL_MS > 0) this.ticks.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.running = false;
-    if (this.timer) clearInterval(this.timer);
+    await this.ticks.stop();
     await this.loop;
-    await this.ticking;
     this.reader?.disconnect();
   }
 
   /** Time-driven evaluation, then grouping/escalation/notification; one at a time per process. */
   tick(): Promise<void> {
-    this.ticking ??= (async () => {
-      try {
-        await this.claimAbandoned();
-        await this.evaluator.tick();
-        await this.notifier.tick();
-      } catch (error) {
-        this.logger.error({ err: error }, 'Alert tick failed');
-      } finally {
-        this.ticking = null;
-      }
-    })();
-    return this.ticking;
+    return this.ticks.runNow();
+  }
+
+  private async tickOnce(): Promise<void> {
+    await this.claimAbandoned();
+    await this.evaluator.tick();
+    await this.notifier.tick();
   }
 
   private async consume(): Promise<void> {

@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@ne
 import type { Formula, IndicatorWindow, UnitTierName } from '@ioc/contracts';
 import { checkDefinition, collectTerms, UnitTree, type IndicatorDefinitionData, type TargetData, type TermSpec } from '@ioc/indicators';
 import { PrismaService } from '@ioc/persistence';
+import { PeriodicTask } from '@ioc/platform';
 import { AggregatorConfig } from '../config/aggregator-config';
 
 /** What the aggregator computes, loaded from Postgres: enabled definitions, the unit tree, targets. */
@@ -19,22 +20,22 @@ export interface Catalog {
 export class CatalogService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(CatalogService.name);
   private catalog?: Catalog;
-  private timer?: NodeJS.Timeout;
+  private readonly reloads: PeriodicTask;
 
   constructor(
     private readonly prisma: PrismaService,
     private readonly config: AggregatorConfig,
-  ) {}
+  ) {
+    this.reloads = new PeriodicTask('Catalog reload (keeping the previous catalog)', config.AGGREGATOR_CATALOG_REFRESH_MS, () => this.reload(), this.logger);
+  }
 
   async onModuleInit(): Promise<void> {
     await this.reload();
-    this.timer = setInterval(() => {
-      this.reload().catch((error: unknown) => this.logger.error(`Catalog reload failed, keeping the previous one: ${String(error)}`));
-    }, this.config.AGGREGATOR_CATALOG_REFRESH_MS);
+    this.reloads.start();
   }
 
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+  onModuleDestroy(): Promise<void> {
+    return this.reloads.stop();
   }
 
   current(): Catalog {

@@ -4,6 +4,7 @@ import type { IndicatorReading, RecomputeJob, RecomputeProgress, RecomputeResult
 import { evaluateIndicator, historyBuckets, startOfLocalDay, type IndicatorValue } from '@ioc/indicators';
 import { PrismaService, type SnapshotResolution } from '@ioc/persistence';
 import { REDIS_CLIENT } from '@ioc/queues';
+import { PeriodicTask } from '@ioc/platform';
 import { LiveValuesService } from '../aggregation/live-values.service';
 import { StoredEventsService } from '../aggregation/stored-events.service';
 import { CatalogService } from '../catalog/catalog.service';
@@ -29,7 +30,7 @@ export interface HistoryPoint extends IndicatorReading {
 @Injectable()
 export class HistoryService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(HistoryService.name);
-  private timer?: NodeJS.Timeout;
+  private readonly snapshots: PeriodicTask;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -39,16 +40,16 @@ export class HistoryService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly config: AggregatorConfig,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     @Inject(CLOCK) private readonly clock: Clock,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.snapshotOncePerMinute().catch((error: unknown) => this.logger.error(`Snapshot failed: ${String(error)}`));
-    }, this.config.AGGREGATOR_SNAPSHOT_INTERVAL_MS);
+  ) {
+    this.snapshots = new PeriodicTask('Snapshot', config.AGGREGATOR_SNAPSHOT_INTERVAL_MS, () => this.snapshotOncePerMinute(), this.logger);
   }
 
-  onModuleDestroy(): void {
-    clearInterval(this.timer);
+  onApplicationBootstrap(): void {
+    this.snapshots.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.snapshots.stop();
   }
 
   private async snapshotOncePerMinute(): Promise<void> {

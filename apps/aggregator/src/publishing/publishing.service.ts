@@ -10,7 +10,7 @@ import {
   type IndicatorUpdate,
   type ResolutionScorecard,
 } from '@ioc/contracts';
-import { currentTraceCarrier, inSpan, SpanKind, tracingEnabled } from '@ioc/platform';
+import { currentTraceCarrier, inSpan, PeriodicTask, SpanKind, tracingEnabled } from '@ioc/platform';
 import { REDIS_CLIENT } from '@ioc/queues';
 import { BatchTracesService } from '../aggregation/batch-traces.service';
 import { StateChangesService } from '../aggregation/state-changes.service';
@@ -58,9 +58,9 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
   /** Signature of each resolution's last announced scorecard (per process: a repeat after a gate change is harmless). */
   private cardsSent = new Map<string, string>();
   private readonly instance = randomUUID();
-  private timer?: NodeJS.Timeout;
+  /** The timer's publishes and the requested ones, never two at once. */
+  private readonly publishes: PeriodicTask;
   private trailing?: NodeJS.Timeout;
-  private running = false;
   private requested = false;
   private stopped = false;
   /** Signatures this process last published; dropped when another process may have published since. */
@@ -87,17 +87,18 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
       scorecardUpdates: scorecardUpdatesRedisKey(prefix),
     };
     if (!('publishUpdates' in redis)) redis.defineCommand('publishUpdates', { numberOfKeys: 5, lua: PUBLISH_UPDATES_LUA });
+    this.publishes = new PeriodicTask('Publishing', config.AGGREGATOR_PUBLISH_INTERVAL_MS, () => this.publishRound(), this.logger);
     if (config.AGGREGATOR_PUBLISH_ON_CHANGE) changes.onChange(() => this.requestPublish());
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.tick(), this.config.AGGREGATOR_PUBLISH_INTERVAL_MS);
+    this.publishes.start();
   }
 
-  onModuleDestroy(): void {
+  async onModuleDestroy(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
     clearTimeout(this.trailing);
+    await this.publishes.stop();
   }
 
   /**
@@ -107,12 +108,10 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
    */
   requestPublish(): void {
     this.requested = true;
-    if (!this.running && !this.trailing && !this.stopped) void this.tick();
+    if (!this.publishes.isRunning && !this.trailing && !this.stopped) void this.publishes.runNow();
   }
 
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
+  private async publishRound(): Promise<void> {
     // A change after this point may miss this publish's reading: it asks for the next one.
     const wanted = this.requested;
     this.requested = false;
@@ -120,12 +119,11 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
       // Another process published within the interval, perhaps before the change: publish again when it ends.
       if (!(await this.publishIfGateHeld()) && wanted) this.requested = true;
     } catch (error) {
-      this.logger.error(`Publishing failed: ${String(error)}`);
       this.requested ||= wanted;
+      throw error;
     } finally {
-      this.running = false;
+      if (this.requested && !this.trailing && !this.stopped) await this.scheduleTrailing();
     }
-    if (this.requested && !this.trailing && !this.stopped) await this.scheduleTrailing();
   }
 
   /** One more publish as soon as the gate (this interval's publisher, here or elsewhere) expires. */
@@ -133,7 +131,7 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
     const left = await this.redis.pttl(this.keys.gate).catch(() => this.config.AGGREGATOR_PUBLISH_INTERVAL_MS);
     this.trailing = setTimeout(() => {
       this.trailing = undefined;
-      void this.tick();
+      void this.publishes.runNow();
     }, Math.max(1, left));
   }
 

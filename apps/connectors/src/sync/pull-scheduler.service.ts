@@ -5,6 +5,7 @@ import { QueueName, type SourcePullJob } from '@ioc/contracts';
 import { ConnectorRegistry, parseSchedule } from '@ioc/connector-sdk';
 import { PrismaService } from '@ioc/persistence';
 import { DEFAULT_JOB_OPTIONS } from '@ioc/queues';
+import { PeriodicTask } from '@ioc/platform';
 import { ConnectorsConfig } from '../config/connectors-config';
 
 const schedulerId = (sourceId: string): string => `pull-${sourceId}`;
@@ -17,24 +18,24 @@ const schedulerId = (sourceId: string): string => `pull-${sourceId}`;
 @Injectable()
 export class PullSchedulerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(PullSchedulerService.name);
-  private timer: NodeJS.Timeout | undefined;
+  private readonly reconciles: PeriodicTask;
 
   constructor(
     @InjectQueue(QueueName.SourcePull) private readonly queue: Queue<SourcePullJob>,
     private readonly prisma: PrismaService,
     private readonly registry: ConnectorRegistry,
     private readonly config: ConnectorsConfig,
-  ) {}
+  ) {
+    this.reconciles = new PeriodicTask('Schedule reconciliation', config.SOURCE_RECONCILE_MS, () => this.reconcile(), this.logger);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.reconcile();
-    this.timer = setInterval(() => {
-      this.reconcile().catch((error: unknown) => this.logger.error({ err: error }, 'schedule reconciliation failed'));
-    }, this.config.SOURCE_RECONCILE_MS);
+    this.reconciles.start();
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  onApplicationShutdown(): Promise<void> {
+    return this.reconciles.stop();
   }
 
   async reconcile(): Promise<void> {

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { type DashboardChangeMessage, dashboardRoom, type IndicatorUpdate, streamKey } from '@ioc/contracts';
-import { inSpanSync, SpanKind } from '@ioc/platform';
+import { inSpanSync, PeriodicTask, SpanKind } from '@ioc/platform';
 import { GatewayConfig } from '../config/gateway-config';
 import { GatewayMetricsService } from '../metrics/gateway-metrics.service';
 import { IndicatorStreamService, type StreamEntry } from './indicator-stream.service';
@@ -39,7 +39,7 @@ export class LiveFanoutService implements OnModuleInit, OnApplicationShutdown {
   private readonly tiles = new Map<string, TileState>();
   private readonly minIntervalMs: number;
   private namespace?: LiveNamespace;
-  private sweep?: NodeJS.Timeout;
+  private readonly sweep: PeriodicTask;
 
   constructor(
     private readonly stream: IndicatorStreamService,
@@ -47,6 +47,7 @@ export class LiveFanoutService implements OnModuleInit, OnApplicationShutdown {
     private readonly metrics: GatewayMetricsService,
   ) {
     this.minIntervalMs = config.LIVE_MAX_UPDATES_PER_TILE_PER_S > 0 ? 1000 / config.LIVE_MAX_UPDATES_PER_TILE_PER_S : 0;
+    this.sweep = new PeriodicTask('Slow-client sweep', SLOW_SWEEP_MS, async () => this.markSlowSockets(), this.logger, { unref: true });
   }
 
   onModuleInit(): void {
@@ -56,12 +57,11 @@ export class LiveFanoutService implements OnModuleInit, OnApplicationShutdown {
 
   bind(namespace: LiveNamespace): void {
     this.namespace = namespace;
-    this.sweep = setInterval(() => this.markSlowSockets(), SLOW_SWEEP_MS);
-    this.sweep.unref();
+    this.sweep.start();
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.sweep);
+  async onApplicationShutdown(): Promise<void> {
+    await this.sweep.stop();
     for (const tile of this.tiles.values()) clearTimeout(tile.timer);
   }
 
