@@ -74,6 +74,21 @@ export interface QueueJobMap {
   [QueueName.Maintenance]: RecomputeJob;
 }
 
+/** What a processed job of each queue returns (its BullMQ return value). */
+export interface QueueResultMap {
+  [QueueName.Events]: EventBatchResult;
+  [QueueName.DeadLetter]: void;
+  [QueueName.SourcePull]: unknown;
+  [QueueName.Notifications]: unknown;
+  [QueueName.Maintenance]: RecomputeResult;
+}
+
+/** An event batch's outcome: events counted for the first time, and events dead-lettered. */
+export interface EventBatchResult {
+  applied: number;
+  refused: number;
+}
+
 /**
  * Redis keys shared between apps, each under the deployment's REDIS_PREFIX (see sharedRedisKey).
  * The aggregator writes them; gateways read them.

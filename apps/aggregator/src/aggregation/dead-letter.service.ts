@@ -1,10 +1,8 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import type { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { QueueName, type DeadLetterEntry } from '@ioc/contracts';
-import { REDIS_CLIENT } from '@ioc/queues';
+import { InjectTypedQueue, REDIS_CLIENT, type TypedQueue } from '@ioc/queues';
 import { AggregatorConfig } from '../config/aggregator-config';
 import { AggregatorMetricsService } from '../metrics/aggregator-metrics.service';
 import { COUNT_DEAD_LETTERS_LUA } from './state-scripts';
@@ -19,7 +17,7 @@ export class DeadLetterService {
   private readonly seenKey: string;
 
   constructor(
-    @InjectQueue(QueueName.DeadLetter) private readonly queue: Queue<DeadLetterEntry>,
+    @InjectTypedQueue(QueueName.DeadLetter) private readonly queue: TypedQueue<typeof QueueName.DeadLetter>,
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     config: AggregatorConfig,
     private readonly metrics: AggregatorMetricsService,

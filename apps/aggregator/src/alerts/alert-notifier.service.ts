@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { Queue } from 'bullmq';
 import {
   findSilence,
   groupDigest,
@@ -16,9 +14,9 @@ import {
   type Locale,
   type SilenceWindow,
 } from '@ioc/alerting';
-import { QueueName, type AlertNotification, type NotificationJob } from '@ioc/contracts';
+import { QueueName, type AlertNotification } from '@ioc/contracts';
 import { PrismaService, type NotificationChannel, type Prisma } from '@ioc/persistence';
-import { DEFAULT_JOB_OPTIONS } from '@ioc/queues';
+import { DEFAULT_JOB_OPTIONS, InjectTypedQueue, type TypedQueue } from '@ioc/queues';
 import { AggregatorConfig } from '../config/aggregator-config';
 import { ALERT_CLOCK } from './alert-clock';
 import { AlertStateService } from './alert-state.service';
@@ -70,7 +68,7 @@ export class AlertNotifierService {
     private readonly state: AlertStateService,
     private readonly config: AggregatorConfig,
     @Inject(ALERT_CLOCK) private readonly clock: Clock,
-    @InjectQueue(QueueName.Notifications) private readonly queue: Queue<NotificationJob>,
+    @InjectTypedQueue(QueueName.Notifications) private readonly queue: TypedQueue<typeof QueueName.Notifications>,
   ) {
     this.timings = {
       groupWaitSeconds: config.ALERT_GROUP_WAIT_S,

@@ -1,16 +1,13 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import {
   QueueName,
   SharedRedisKey,
   sharedRedisKey,
-  type DeadLetterEntry,
   type IndicatorUpdate,
   type SourceHealthUpdate,
 } from '@ioc/contracts';
-import { REDIS_CLIENT } from '@ioc/queues';
+import { InjectTypedQueue, REDIS_CLIENT, type TypedQueue } from '@ioc/queues';
 import { PeriodicTask } from '@ioc/platform';
 import { AggregatorConfig } from '../config/aggregator-config';
 import { AlertEvaluatorService } from './alert-evaluator.service';
@@ -44,7 +41,7 @@ export class AlertStreamsProcessor implements OnApplicationBootstrap, OnApplicat
     private readonly config: AggregatorConfig,
     private readonly evaluator: AlertEvaluatorService,
     private readonly notifier: AlertNotifierService,
-    @InjectQueue(QueueName.DeadLetter) private readonly deadLetters: Queue<DeadLetterEntry>,
+    @InjectTypedQueue(QueueName.DeadLetter) private readonly deadLetters: TypedQueue<typeof QueueName.DeadLetter>,
   ) {
     this.streams = {
       indicators: sharedRedisKey(config.REDIS_PREFIX, SharedRedisKey.IndicatorUpdates),

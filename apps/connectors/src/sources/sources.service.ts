@@ -1,11 +1,9 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import type { Queue } from 'bullmq';
 import { createHash } from 'node:crypto';
-import { QueueName, type SourcePullJob } from '@ioc/contracts';
+import { QueueName } from '@ioc/contracts';
 import { ConnectorRegistry, parseSchedule, validateAgainstSchema, type CheckResult } from '@ioc/connector-sdk';
 import { PrismaService } from '@ioc/persistence';
-import { DEFAULT_JOB_OPTIONS } from '@ioc/queues';
+import { DEFAULT_JOB_OPTIONS, InjectTypedQueue, type TypedQueue } from '@ioc/queues';
 import { SourceNotFoundError, SourceRequestError } from '../errors/domain-errors';
 import { PUSH_CONNECTOR_TYPE, PushCredentials } from '../ingest/push-credentials';
 import { SourceContextService } from '../sync/source-context.service';
@@ -30,7 +28,7 @@ export class SourcesService {
     private readonly prisma: PrismaService,
     private readonly registry: ConnectorRegistry,
     private readonly contexts: SourceContextService,
-    @InjectQueue(QueueName.SourcePull) private readonly pulls: Queue<SourcePullJob>,
+    @InjectTypedQueue(QueueName.SourcePull) private readonly pulls: TypedQueue<typeof QueueName.SourcePull>,
   ) {}
 
   async create(request: CreateSourceDto): Promise<SourceSummary> {

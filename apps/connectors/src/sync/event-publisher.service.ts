@@ -1,12 +1,10 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import type { Queue } from 'bullmq';
 import { createHash } from 'node:crypto';
-import { QueueName, type DeadLetterEntry, type EventBatchJob, type NormalizedEvent } from '@ioc/contracts';
+import { QueueName, type DeadLetterEntry, type NormalizedEvent } from '@ioc/contracts';
 import type { RefusedRecord } from '@ioc/connector-sdk';
 import { insertSourceEvents, PrismaService } from '@ioc/persistence';
 import { currentTraceCarrier } from '@ioc/platform';
-import { DEFAULT_JOB_OPTIONS } from '@ioc/queues';
+import { DEFAULT_JOB_OPTIONS, InjectTypedQueue, type TypedQueue } from '@ioc/queues';
 import { ConnectorsConfig } from '../config/connectors-config';
 import { ConnectorMetricsService } from '../metrics/connector-metrics.service';
 
@@ -20,8 +18,8 @@ const digest = (text: string): string => createHash('sha256').update(text).diges
 @Injectable()
 export class EventPublisherService {
   constructor(
-    @InjectQueue(QueueName.Events) private readonly events: Queue<EventBatchJob>,
-    @InjectQueue(QueueName.DeadLetter) private readonly deadLetters: Queue<DeadLetterEntry>,
+    @InjectTypedQueue(QueueName.Events) private readonly events: TypedQueue<typeof QueueName.Events>,
+    @InjectTypedQueue(QueueName.DeadLetter) private readonly deadLetters: TypedQueue<typeof QueueName.DeadLetter>,
     private readonly prisma: PrismaService,
     private readonly config: ConnectorsConfig,
     private readonly metrics: ConnectorMetricsService,

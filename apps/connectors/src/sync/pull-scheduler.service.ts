@@ -1,10 +1,8 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { Queue } from 'bullmq';
-import { QueueName, type SourcePullJob } from '@ioc/contracts';
+import { QueueName } from '@ioc/contracts';
 import { ConnectorRegistry, parseSchedule } from '@ioc/connector-sdk';
 import { PrismaService } from '@ioc/persistence';
-import { DEFAULT_JOB_OPTIONS } from '@ioc/queues';
+import { DEFAULT_JOB_OPTIONS, InjectTypedQueue, type TypedQueue } from '@ioc/queues';
 import { PeriodicTask } from '@ioc/platform';
 import { ConnectorsConfig } from '../config/connectors-config';
 
@@ -21,7 +19,7 @@ export class PullSchedulerService implements OnApplicationBootstrap, OnApplicati
   private readonly reconciles: PeriodicTask;
 
   constructor(
-    @InjectQueue(QueueName.SourcePull) private readonly queue: Queue<SourcePullJob>,
+    @InjectTypedQueue(QueueName.SourcePull) private readonly queue: TypedQueue<typeof QueueName.SourcePull>,
     private readonly prisma: PrismaService,
     private readonly registry: ConnectorRegistry,
     private readonly config: ConnectorsConfig,

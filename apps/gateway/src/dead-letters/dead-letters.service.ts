@@ -1,8 +1,6 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import type { Queue } from 'bullmq';
-import { QueueName, type DeadLetterEntry, type EventBatchJob } from '@ioc/contracts';
-import { DeadLetterDesk, type DeadLetterFilter, type DeadLetterView, type RedriveResult } from '@ioc/queues';
+import { QueueName } from '@ioc/contracts';
+import { DeadLetterDesk, type DeadLetterFilter, type DeadLetterView, InjectTypedQueue, type RedriveResult, type TypedQueue } from '@ioc/queues';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { InvalidInputError, NotFoundError } from '../common/domain-errors';
@@ -23,8 +21,8 @@ export class DeadLettersService {
   private readonly desk: DeadLetterDesk;
 
   constructor(
-    @InjectQueue(QueueName.DeadLetter) deadLetters: Queue<DeadLetterEntry>,
-    @InjectQueue(QueueName.Events) events: Queue<EventBatchJob>,
+    @InjectTypedQueue(QueueName.DeadLetter) deadLetters: TypedQueue<typeof QueueName.DeadLetter>,
+    @InjectTypedQueue(QueueName.Events) events: TypedQueue<typeof QueueName.Events>,
     private readonly audit: AuditService,
   ) {
     this.desk = new DeadLetterDesk(deadLetters, events);

@@ -1,12 +1,11 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, type MessageEvent, type OnApplicationShutdown } from '@nestjs/common';
-import { QueueEvents, type Queue } from 'bullmq';
+import { QueueEvents } from 'bullmq';
 import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { Observable } from 'rxjs';
 import { type HistoryResolution, QueueName, type RecomputeJob, type RecomputeProgress, type RecomputeResult } from '@ioc/contracts';
 import { PrismaService } from '@ioc/persistence';
-import { createRedisConnection, DEFAULT_JOB_OPTIONS } from '@ioc/queues';
+import { createRedisConnection, DEFAULT_JOB_OPTIONS, InjectTypedQueue, type TypedQueue } from '@ioc/queues';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { InvalidInputError, NotFoundError } from '../common/domain-errors';
@@ -33,7 +32,7 @@ export class RecomputeService implements OnApplicationShutdown {
   private readonly connection: Redis;
 
   constructor(
-    @InjectQueue(QueueName.Maintenance) private readonly queue: Queue<RecomputeJob, RecomputeResult>,
+    @InjectTypedQueue(QueueName.Maintenance) private readonly queue: TypedQueue<typeof QueueName.Maintenance>,
     private readonly prisma: PrismaService,
     private readonly audit: AuditService,
     config: GatewayConfig,
