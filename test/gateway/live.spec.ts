@@ -1,6 +1,6 @@
 import type { Socket as NetSocket } from 'node:net';
 import { JwtService } from '@nestjs/jwt';
-import { type IndicatorUpdate, SharedRedisKey, sharedRedisKey, type SnapshotMessage, type SocketErrorMessage, type SourceHealthUpdate, type SubscriptionRequest } from '@ioc/contracts';
+import { type IndicatorUpdate, SharedRedisKey, sharedRedisKey, type SnapshotMessage, type SourceHealthUpdate, type SubscribeAck, type SubscriptionRequest } from '@ioc/contracts';
 import { LiveFanoutService } from '../../apps/gateway/src/live/live-fanout.service';
 import { waitFor } from '../support';
 import {
@@ -19,7 +19,7 @@ import {
   startGateway,
 } from './gateway-harness';
 
-type Ack = { ok: boolean; error?: SocketErrorMessage };
+type Ack = SubscribeAck;
 const subscribe = (client: LiveClient, request: SubscriptionRequest): Promise<Ack> =>
   new Promise((resolve) => client.emit('subscribe', request, resolve));
 const seqsOf = (log: ReturnType<typeof record>, key: string): number[] =>
@@ -165,7 +165,7 @@ describe('live gateway (socket.io /live)', () => {
   it('expands a unit to its subtree and serves a named dashboard to a province display', async () => {
     const district = open(gateway, { apiKey: DISTRICT_KEY });
     const result = await subscribe(district, { indicators: ['edu.attendance_pct'], units: ['522'], subtree: true });
-    expect((result as Ack & { streams: number }).streams).toBeGreaterThan(1);
+    expect(result.streams).toBeGreaterThan(1);
 
     await publish(backing, [indicatorUpdate('doc.on_time_pct', '51', 4)]);
     const display = open(gateway, { apiKey: PROVINCE_KEY });

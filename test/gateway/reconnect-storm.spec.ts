@@ -1,9 +1,9 @@
 import { io } from 'socket.io-client';
-import { type IndicatorUpdate, LIVE_NAMESPACE, type SnapshotMessage, type SocketErrorMessage, type SubscriptionRequest } from '@ioc/contracts';
+import { type IndicatorUpdate, LIVE_NAMESPACE, type SnapshotMessage, type SubscribeAck, type SubscriptionRequest } from '@ioc/contracts';
 import { waitFor } from '../support';
 import { type Backing, createBacking, indicatorUpdate, type LiveClient, PROVINCE_KEY, publish, record, type RunningGateway, startGateway } from './gateway-harness';
 
-type Ack = { ok: boolean; streams?: number; error?: SocketErrorMessage };
+type Ack = SubscribeAck;
 const subscribe = (client: LiveClient, request: SubscriptionRequest): Promise<Ack> => new Promise((resolve) => client.emit('subscribe', request, resolve));
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 

@@ -54,8 +54,15 @@ export interface ServerToClientEvents {
   error: (error: SocketErrorMessage) => void;
 }
 
+/** The answer to `subscribe`: how many streams the socket now follows, or why it was refused. */
+export interface SubscribeAck {
+  ok: boolean;
+  streams?: number;
+  error?: SocketErrorMessage;
+}
+
 export interface ClientToServerEvents {
-  subscribe: (request: SubscriptionRequest, ack: (result: { ok: boolean; error?: SocketErrorMessage }) => void) => void;
+  subscribe: (request: SubscriptionRequest, ack: (result: SubscribeAck) => void) => void;
   unsubscribe: (request: Pick<SubscriptionRequest, 'indicators' | 'units'>) => void;
   /** Acknowledge a firing alert as the socket's user (roles ADMIN, LEADER, OPERATOR). */
   'alert:ack': (request: AlertAckRequest, ack: (result: { ok: boolean; state?: string; error?: SocketErrorMessage }) => void) => void;
