@@ -11,7 +11,7 @@ import { loadConfig } from '@ioc/config';
 import { createPrismaClient, migrateDeploy, seedDatabase } from '@ioc/persistence';
 import { AppModule } from '../apps/aggregator/src/app.module';
 import { AggregatorConfig } from '../apps/aggregator/src/config/aggregator-config';
-import { eventMix } from './support/event-mix';
+import { eventMix } from '../test/support/event-mix';
 
 /**
  * `npm run bench:aggregator [-- --events=N --batch=N --baseline=N]`: a realistic event mix

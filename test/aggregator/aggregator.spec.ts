@@ -13,7 +13,7 @@ import { CLOCK } from '../../apps/aggregator/src/clock/clock';
 import { AggregatorConfig } from '../../apps/aggregator/src/config/aggregator-config';
 import { HistoryService } from '../../apps/aggregator/src/history/history.service';
 import { PublishingService } from '../../apps/aggregator/src/publishing/publishing.service';
-import { eventMix, localIso } from '../../bench/support/event-mix';
+import { eventMix, localIso } from '../support/event-mix';
 import { FIXTURE_SEED, createTestDatabase, createTestRedis, waitFor, type TestDatabase, type TestRedis } from '../support';
 import { distinct, expectedStatus, expectedTargetMet, expectedValue, loadWorld, nine, type SeededWorld } from './expected-values';
 

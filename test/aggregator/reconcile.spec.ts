@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { QueueName, type EventBatchJob, type NormalizedEvent } from '@ioc/contracts';
 import { createPrismaClient, seedDatabase, toSourceEventRow, type PrismaClient } from '@ioc/persistence';
-import { eventMix } from '../../bench/support/event-mix';
+import { eventMix } from '../support/event-mix';
 import { createTestDatabase, createTestRedis, runCompiled, waitFor, type RunningProcess, type TestDatabase, type TestRedis } from '../support';
 import { loadWorld, type SeededWorld } from './expected-values';
 import { publishedMismatches } from './published-values';
