@@ -52,7 +52,6 @@ describe('aggregator (real Redis and Postgres)', () => {
       AGGREGATOR_METRICS_PORT: '0',
       // Timers off: the test publishes and snapshots explicitly, at instants it chooses.
       AGGREGATOR_PUBLISH_INTERVAL_MS: '3600000',
-      AGGREGATOR_PUBLISH_ON_CHANGE: 'false',
       AGGREGATOR_SNAPSHOT_INTERVAL_MS: '3600000',
     });
     const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })

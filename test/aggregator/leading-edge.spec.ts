@@ -29,6 +29,7 @@ describe('leading-edge publishing (real Redis and Postgres)', () => {
       LOG_LEVEL: 'warn',
       AGGREGATOR_METRICS_PORT: '0',
       AGGREGATOR_PUBLISH_INTERVAL_MS: String(intervalMs),
+      AGGREGATOR_PUBLISH_ON_CHANGE: 'true',
     });
     app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: false });
     await app.init();
