@@ -13,13 +13,19 @@ export default tseslint.config(
       'no-console': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       // Apps reach libs through their public entry (@ioc/<lib>), never through their files.
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@ioc/*/*', '**/libs/*/src/*'], message: 'Import libs through @ioc/<lib> only.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@ioc/*/*', '**/libs/*/src/*'], message: 'Import libs through @ioc/<lib> only.' }] },
+      ],
     },
   },
   {
     files: ['libs/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/apps/**', '@ioc/*/*'], message: 'Libs never import apps, and reach other libs through @ioc/<lib>.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/apps/**', '@ioc/*/*'], message: 'Libs never import apps, and reach other libs through @ioc/<lib>.' }] },
+      ],
     },
   },
   {

@@ -83,7 +83,13 @@ async function main(): Promise<void> {
     const units = await prisma.administrativeUnit.findMany({ where: { validTo: null, children: { none: {} } } });
     await prisma.$disconnect();
 
-    const config = loadConfig(AggregatorConfig, { DATABASE_URL: databaseUrl, REDIS_URL, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn', AGGREGATOR_METRICS_PORT: '0' });
+    const config = loadConfig(AggregatorConfig, {
+      DATABASE_URL: databaseUrl,
+      REDIS_URL,
+      REDIS_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+      AGGREGATOR_METRICS_PORT: '0',
+    });
     app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
     await app.init();
     queue = new Queue<EventBatchJob>(QueueName.Events, { connection: { host: '127.0.0.1', port: 6379 }, prefix });
@@ -96,12 +102,16 @@ async function main(): Promise<void> {
       for (let i = 0; i < list.length; i += size) jobs.push({ sourceId: 'bench', stream: 'mixed', events: list.slice(i, i + size) });
       return jobs;
     };
-    say(`aggregator bench: ${EVENTS} events in batches of ${BATCH}; baseline: ${BASELINE} of them one job per event; concurrency ${config.AGGREGATOR_CONCURRENCY}`);
+    say(
+      `aggregator bench: ${EVENTS} events in batches of ${BATCH}; baseline: ${BASELINE} of them one job per event; concurrency ${config.AGGREGATOR_CONCURRENCY}`,
+    );
     const batched = await timed(queue, asJobs(events, BATCH), 'batched');
     // Baseline on a fresh prefix of idempotency keys, so it does the same work rather than deduplicating.
     const baselineEvents = events.slice(0, BASELINE).map((e) => ({ ...e, idempotencyKey: `baseline-${e.idempotencyKey}` }));
     const baseline = await timed(queue, asJobs(baselineEvents, 1), 'one-job-per-event');
-    say(`RESULT aggregator events_per_s=${Math.round(batched)} baseline_events_per_s=${Math.round(baseline)} ratio=${(batched / baseline).toFixed(1)}`);
+    say(
+      `RESULT aggregator events_per_s=${Math.round(batched)} baseline_events_per_s=${Math.round(baseline)} ratio=${(batched / baseline).toFixed(1)}`,
+    );
   } finally {
     await queue?.obliterate({ force: true }).catch(() => undefined);
     await queue?.close();

@@ -4,7 +4,17 @@ import { resolve } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { type ClientToServerEvents, type IndicatorUpdate, LIVE_NAMESPACE, type ServerToClientEvents } from '@ioc/contracts';
-import { REDIS_URL, ROOT, createBenchBacking, log, percentile, publishUpdate, sleep, startGateway, startPublisher } from './support/bench-backing';
+import {
+  REDIS_URL,
+  ROOT,
+  createBenchBacking,
+  log,
+  percentile,
+  publishUpdate,
+  sleep,
+  startGateway,
+  startPublisher,
+} from './support/bench-backing';
 
 /**
  * Gateway benchmark: N socket.io clients, each subscribed to a 20-tile dashboard, receive a
@@ -28,10 +38,18 @@ function rssKb(pid: number): number {
 }
 
 function spawnChild(entry: string, args: string[], env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [resolve(ROOT, 'dist', entry), ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [resolve(ROOT, 'dist', entry), ...args], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
-function startChild(entry: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
+function startChild(
+  entry: string,
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; match: RegExpExecArray }> {
   const child = spawnChild(entry, args, env);
   return new Promise((resolveReady, reject) => {
     let output = '';
@@ -99,7 +117,9 @@ async function main(): Promise<void> {
           socket.on('connect_error', reject);
           socket.on('error', (error) => reject(new Error(error.message)));
           socket.on('connect', () =>
-            socket.emit('subscribe', { indicators: [], units: [], dashboard: 'bench-20' }, (ack) => (ack.ok ? resolveSubscribed() : reject(new Error(ack.error?.message)))),
+            socket.emit('subscribe', { indicators: [], units: [], dashboard: 'bench-20' }, (ack) =>
+              ack.ok ? resolveSubscribed() : reject(new Error(ack.error?.message)),
+            ),
           );
         });
       });
@@ -146,13 +166,19 @@ async function main(): Promise<void> {
 
     const expected = clients * rate;
     const row = (name: string, m: Measurement): string =>
-      `| ${name.padEnd(24)} | ${percentile(m.latencies, 50).toFixed(0).padStart(6)} | ${percentile(m.latencies, 99).toFixed(0).padStart(6)} | ${Math.round(m.delivered / seconds).toString().padStart(12)} | ${((100 * m.delivered) / (expected * seconds)).toFixed(1).padStart(9)} |`;
+      `| ${name.padEnd(24)} | ${percentile(m.latencies, 50).toFixed(0).padStart(6)} | ${percentile(m.latencies, 99).toFixed(0).padStart(6)} | ${Math.round(
+        m.delivered / seconds,
+      )
+        .toString()
+        .padStart(12)} | ${((100 * m.delivered) / (expected * seconds)).toFixed(1).padStart(9)} |`;
     log('| path                     | p50 ms | p99 ms | delivered/s  | of sent % |');
     log('|--------------------------|--------|--------|--------------|-----------|');
     log(row('socket.io gateway', gatewayResult));
     log(row('redis pub/sub → ws', baselineResult));
     const kbPerConn = (connectedKb - idleKb) / clients;
-    log(`gateway RSS: idle ${(idleKb / 1024).toFixed(1)} MB, ${clients} subscribed ${(connectedKb / 1024).toFixed(1)} MB, under load ${(loadedKb / 1024).toFixed(1)} MB`);
+    log(
+      `gateway RSS: idle ${(idleKb / 1024).toFixed(1)} MB, ${clients} subscribed ${(connectedKb / 1024).toFixed(1)} MB, under load ${(loadedKb / 1024).toFixed(1)} MB`,
+    );
     log(
       `RESULT gateway clients=${clients} p50_ms=${percentile(gatewayResult.latencies, 50).toFixed(0)} p99_ms=${percentile(gatewayResult.latencies, 99).toFixed(0)} delivered_per_s=${Math.round(gatewayResult.delivered / seconds)} kb_per_conn=${kbPerConn.toFixed(1)} baseline_p99_ms=${percentile(baselineResult.latencies, 99).toFixed(0)}`,
     );

@@ -51,7 +51,12 @@ function spawnApp(entry: string, env: Record<string, string>): ChildProcess {
   const path = resolve(ROOT, 'dist', entry);
   // A profile is written on a normal exit only; the apps re-raise SIGTERM after their shutdown hooks.
   const args = profileDir
-    ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, '-e', `process.once('SIGTERM', () => process.exit(0)); require(${JSON.stringify(path)})`]
+    ? [
+        '--cpu-prof',
+        `--cpu-prof-dir=${profileDir}`,
+        '-e',
+        `process.once('SIGTERM', () => process.exit(0)); require(${JSON.stringify(path)})`,
+      ]
     : [path];
   const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
@@ -65,7 +70,13 @@ function spawnApp(entry: string, env: Record<string, string>): ChildProcess {
 /** Until the server answers at all (the connectors have no /health route of their own). */
 async function waitForAnswer(url: string): Promise<void> {
   for (let attempt = 0; attempt < 150; attempt += 1) {
-    if (await fetch(url).then(() => true, () => false)) return;
+    if (
+      await fetch(url).then(
+        () => true,
+        () => false,
+      )
+    )
+      return;
     await sleep(200);
   }
   throw new Error(`${url} never answered`);
@@ -156,7 +167,13 @@ async function main(): Promise<void> {
     // AGGREGATOR_PUBLISH_ON_CHANGE=true in the bench's environment measures leading-edge publishing.
     const publishOnChange = process.env.AGGREGATOR_PUBLISH_ON_CHANGE ?? 'false';
     children.push(
-      spawnApp('apps/aggregator/src/main.js', { DATABASE_URL: backing.databaseUrl, REDIS_URL, REDIS_PREFIX: backing.prefix, AGGREGATOR_METRICS_PORT: '0', AGGREGATOR_PUBLISH_ON_CHANGE: publishOnChange }),
+      spawnApp('apps/aggregator/src/main.js', {
+        DATABASE_URL: backing.databaseUrl,
+        REDIS_URL,
+        REDIS_PREFIX: backing.prefix,
+        AGGREGATOR_METRICS_PORT: '0',
+        AGGREGATOR_PUBLISH_ON_CHANGE: publishOnChange,
+      }),
     );
     const gateway = await startGateway(backing, { GATEWAY_METRICS_PORT: '0', LIVE_MAX_UPDATES_PER_TILE_PER_S: '0' });
     children.push(gateway.child);
@@ -170,10 +187,22 @@ async function main(): Promise<void> {
     const sourceId = ((await created.json()) as { id: string }).id;
 
     const prisma = createPrismaClient(backing.databaseUrl);
-    const communes = (await prisma.administrativeUnit.findMany({ where: { validTo: null, kind: { in: ['COMMUNE', 'WARD', 'SPECIAL_ZONE'] } }, select: { code: true } }))
+    const communes = (
+      await prisma.administrativeUnit.findMany({
+        where: { validTo: null, kind: { in: ['COMMUNE', 'WARD', 'SPECIAL_ZONE'] } },
+        select: { code: true },
+      })
+    )
       .map((u) => u.code)
       .filter((code) => code !== PROBE_UNIT);
-    const others = (await prisma.indicatorDefinition.findMany({ where: { enabled: true, id: { not: INDICATOR } }, select: { id: true }, orderBy: { id: 'asc' }, take: 4 })).map((d) => d.id);
+    const others = (
+      await prisma.indicatorDefinition.findMany({
+        where: { enabled: true, id: { not: INDICATOR } },
+        select: { id: true },
+        orderBy: { id: 'asc' },
+        take: 4,
+      })
+    ).map((d) => d.id);
     await prisma.$disconnect();
     if (communes.length === 0) throw new Error('no communes in the seeded tree');
 
@@ -182,7 +211,10 @@ async function main(): Promise<void> {
       apiKey: backing.displayKey,
       probe: { indicatorId: INDICATOR, unitCode: PROBE_UNIT },
       // 5 indicators × the probe commune and the province: 10 streams per display.
-      tiles: [...others.map((indicatorId) => ({ indicatorId, unitCode: PROBE_UNIT })), ...[INDICATOR, ...others].map((indicatorId) => ({ indicatorId, unitCode: '51' }))],
+      tiles: [
+        ...others.map((indicatorId) => ({ indicatorId, unitCode: PROBE_UNIT })),
+        ...[INDICATOR, ...others].map((indicatorId) => ({ indicatorId, unitCode: '51' })),
+      ],
     };
     for (let left = displays; left > 0; left -= DISPLAYS_PER_WORKER) {
       const worker = startDisplayWorker();
@@ -212,7 +244,12 @@ async function main(): Promise<void> {
       }
     })();
     const background = (count: number, tag: string): Promise<number> =>
-      push(connectorUrl(), sourceId, Array.from({ length: count }, (_, i) => communes[(requests * 7919 + i) % communes.length]!), tag);
+      push(
+        connectorUrl(),
+        sourceId,
+        Array.from({ length: count }, (_, i) => communes[(requests * 7919 + i) % communes.length]!),
+        tag,
+      );
 
     const started = Date.now();
     let batches = 0;
@@ -246,7 +283,7 @@ async function main(): Promise<void> {
     // Every accepted event reaches the province's visit count, or it was lost.
     let counted = 0;
     let countedAt = Date.now();
-    for (let stable = 0; stable < 50 && counted < accepted; ) {
+    for (let stable = 0; stable < 50 && counted < accepted;) {
       const now = await provinceCount(backing);
       if (now === counted) stable += 1;
       else {
@@ -265,11 +302,19 @@ async function main(): Promise<void> {
       return all;
     }, {});
     const eventsPerS = Math.round(counted / endToEndS);
-    log(`# sent ${accepted} accepted events (${probes} probes) in ${batches} background requests over ${(sentMs / 1000).toFixed(1)} s; counted ${counted} after ${endToEndS.toFixed(1)} s`);
-    log(`# probe event → screen: ${latencies.length} receipts, p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms, max ${(latencies.at(-1) ?? NaN).toFixed(0)} ms`);
+    log(
+      `# sent ${accepted} accepted events (${probes} probes) in ${batches} background requests over ${(sentMs / 1000).toFixed(1)} s; counted ${counted} after ${endToEndS.toFixed(1)} s`,
+    );
+    log(
+      `# probe event → screen: ${latencies.length} receipts, p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms, max ${(latencies.at(-1) ?? NaN).toFixed(0)} ms`,
+    );
     probeRoundTrips.sort((a, b) => a - b);
-    log(`# probe push round trip (signed POST → 202): p50 ${percentile(probeRoundTrips, 50)} ms, p99 ${percentile(probeRoundTrips, 99)} ms`);
-    log(`# display updates received: ${reports.reduce((n, r) => n + r.updates, 0)}; connection errors: ${JSON.stringify(errors)}; load ${loadavg()[0]!.toFixed(1)}`);
+    log(
+      `# probe push round trip (signed POST → 202): p50 ${percentile(probeRoundTrips, 50)} ms, p99 ${percentile(probeRoundTrips, 99)} ms`,
+    );
+    log(
+      `# display updates received: ${reports.reduce((n, r) => n + r.updates, 0)}; connection errors: ${JSON.stringify(errors)}; load ${loadavg()[0]!.toFixed(1)}`,
+    );
     log(
       `RESULT pipeline events_per_s=${eventsPerS} p50_ms=${percentile(latencies, 50).toFixed(0)} p99_ms=${percentile(latencies, 99).toFixed(0)} displays=${displays} lost=${accepted - counted}`,
     );

@@ -74,7 +74,9 @@ function cpuSeconds(pid: number): number {
 }
 
 async function main(): Promise<void> {
-  log(`# reconnect storm: ${clients} displays × ${TILES} streams over ${workerCount} worker processes, ${rate} updates/s on them and ${backgroundRate}/s on ${BACKGROUND_STREAMS} other streams, reconnecting within ${STORM_WINDOW_MS / 1000} s`);
+  log(
+    `# reconnect storm: ${clients} displays × ${TILES} streams over ${workerCount} worker processes, ${rate} updates/s on them and ${backgroundRate}/s on ${BACKGROUND_STREAMS} other streams, reconnecting within ${STORM_WINDOW_MS / 1000} s`,
+  );
   const backing: BenchBacking = await createBenchBacking('bench-10', TILES);
   const workers: Worker[] = [];
   let gateway: ChildProcess | undefined;
@@ -87,7 +89,10 @@ async function main(): Promise<void> {
     const started = await startGateway(backing, { LIVE_MAX_UPDATES_PER_TILE_PER_S: '0' }, nodeOptions);
     gateway = started.child;
     const publisher = startPublisher((update) => publishUpdate(backing, update), backing.tiles, rate);
-    const backgroundTiles = Array.from({ length: BACKGROUND_STREAMS }, (_, i) => ({ indicatorId: 'bench.background', unitCode: String(i) }));
+    const backgroundTiles = Array.from({ length: BACKGROUND_STREAMS }, (_, i) => ({
+      indicatorId: 'bench.background',
+      unitCode: String(i),
+    }));
     const background = startPublisher((update) => publishUpdate(backing, update), backgroundTiles, backgroundRate);
 
     const connectStart = Date.now();
@@ -126,7 +131,10 @@ async function main(): Promise<void> {
     const stormMs = Date.now() - stormAt;
     const cpuUsed = [gateway, ...workers.map((worker) => worker.child)].map((child, i) => cpuSeconds(child.pid!) - (cpuBefore[i] ?? 0));
     log(
-      `# storm over in ${seconds(stormMs)} s: gateway used ${(cpuUsed[0] ?? 0).toFixed(1)} CPU s, the displays' workers ${cpuUsed.slice(1).reduce((a, b) => a + b, 0).toFixed(1)} CPU s; load average ${loadBefore.toFixed(1)} → ${(loadavg()[0] ?? 0).toFixed(1)} on ${availableParallelism()} cores`,
+      `# storm over in ${seconds(stormMs)} s: gateway used ${(cpuUsed[0] ?? 0).toFixed(1)} CPU s, the displays' workers ${cpuUsed
+        .slice(1)
+        .reduce((a, b) => a + b, 0)
+        .toFixed(1)} CPU s; load average ${loadBefore.toFixed(1)} → ${(loadavg()[0] ?? 0).toFixed(1)} on ${availableParallelism()} cores`,
     );
     await sleep(SETTLE_MS);
     const finalSeqs = await publisher.stop();
@@ -151,16 +159,25 @@ async function main(): Promise<void> {
     const behind = reports.reduce((sum, report) => sum + report.behind, 0);
     const attempts = all.reduce((sum, client) => sum + client.attempts, 0);
     const errors = new Map<string, number>();
-    for (const [message, count] of reports.flatMap((report) => Object.entries(report.errors))) errors.set(message, (errors.get(message) ?? 0) + count);
+    for (const [message, count] of reports.flatMap((report) => Object.entries(report.errors)))
+      errors.set(message, (errors.get(message) ?? 0) + count);
 
     log(`displays: ${all.length}, resumed: ${resumedMs.length}, never resumed within ${RESUME_DEADLINE_MS / 1000} s: ${unresumed}`);
     log(`first attempts failed: ${failedFirst}; connection attempts in all: ${attempts}`);
-    log(`time to resumed from the first attempt: p50 ${seconds(percentile(resumedMs, 50))} s, p95 ${seconds(percentile(resumedMs, 95))} s, max ${seconds(resumedMs.at(-1) ?? NaN)} s`);
-    log(`time to resumed from the drop: p50 ${seconds(percentile(sinceDrop, 50))} s, p95 ${seconds(percentile(sinceDrop, 95))} s, max ${seconds(sinceDrop.at(-1) ?? NaN)} s`);
-    log(`gaps (missing seqs, tails included): ${gaps}; duplicates: ${dups}; reset snapshots: ${resets}; streams behind at the end: ${behind}`);
+    log(
+      `time to resumed from the first attempt: p50 ${seconds(percentile(resumedMs, 50))} s, p95 ${seconds(percentile(resumedMs, 95))} s, max ${seconds(resumedMs.at(-1) ?? NaN)} s`,
+    );
+    log(
+      `time to resumed from the drop: p50 ${seconds(percentile(sinceDrop, 50))} s, p95 ${seconds(percentile(sinceDrop, 95))} s, max ${seconds(sinceDrop.at(-1) ?? NaN)} s`,
+    );
+    log(
+      `gaps (missing seqs, tails included): ${gaps}; duplicates: ${dups}; reset snapshots: ${resets}; streams behind at the end: ${behind}`,
+    );
     if (errors.size > 0) log(`errors seen by displays: ${[...errors].map(([message, count]) => `${count}× ${message}`).join('; ')}`);
     const maxS = unresumed > 0 ? 'inf' : seconds(resumedMs.at(-1) ?? NaN);
-    log(`RESULT reconnect clients=${clients} failed_first=${failedFirst} p95_s=${seconds(percentile(resumedMs, 95))} max_s=${maxS} gaps=${gaps} dups=${dups}`);
+    log(
+      `RESULT reconnect clients=${clients} failed_first=${failedFirst} p95_s=${seconds(percentile(resumedMs, 95))} max_s=${maxS} gaps=${gaps} dups=${dups}`,
+    );
   } finally {
     for (const worker of workers) if (worker.child.connected) worker.child.disconnect();
     if (gateway && gateway.exitCode === null) {

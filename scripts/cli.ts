@@ -22,14 +22,16 @@ export function parseInstant(name: string, value: string | undefined): Date | un
   if (value === undefined) return undefined;
   const text = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00+07:00` : value;
   const date = new Date(text);
-  if (Number.isNaN(date.getTime())) throw new UsageError(`--${name}: "${value}" is not an ISO-8601 date (2026-11-20) or date-time (2026-11-20T08:00:00+07:00)`);
+  if (Number.isNaN(date.getTime()))
+    throw new UsageError(`--${name}: "${value}" is not an ISO-8601 date (2026-11-20) or date-time (2026-11-20T08:00:00+07:00)`);
   return date;
 }
 
 export function parseCount(name: string, value: string | undefined, max: number): number | undefined {
   if (value === undefined) return undefined;
   const count = Number(value);
-  if (!Number.isInteger(count) || count < 0 || count > max) throw new UsageError(`--${name}: "${value}" must be a whole number from 0 to ${max}`);
+  if (!Number.isInteger(count) || count < 0 || count > max)
+    throw new UsageError(`--${name}: "${value}" must be a whole number from 0 to ${max}`);
   return count;
 }
 

@@ -36,8 +36,10 @@ const line = (letter: DeadLetterView): string =>
 runOperatorScript('dlq', USAGE, async () => {
   const { values, positionals } = parseCommandLine(process.argv.slice(2), OPTIONS);
   const [command, ...ids] = positionals;
-  if (!command || !['list', 'show', 'redrive', 'purge'].includes(command)) throw new UsageError(command ? `unknown command "${command}"` : 'a command is required');
-  if (values.stage !== undefined && !(STAGES as readonly string[]).includes(values.stage)) throw new UsageError(`--stage must be one of ${STAGES.join(', ')}`);
+  if (!command || !['list', 'show', 'redrive', 'purge'].includes(command))
+    throw new UsageError(command ? `unknown command "${command}"` : 'a command is required');
+  if (values.stage !== undefined && !(STAGES as readonly string[]).includes(values.stage))
+    throw new UsageError(`--stage must be one of ${STAGES.join(', ')}`);
   const filter: DeadLetterFilter = {
     ids: ids.length > 0 ? ids : undefined,
     sourceId: values.source,
@@ -61,7 +63,10 @@ runOperatorScript('dlq', USAGE, async () => {
   try {
     if (command === 'list') {
       const { total, entries } = await desk.list(filter, { limit, offset });
-      print({ total, entries }, [`${total} dead letter(s)${entries.length < total ? `, showing ${entries.length}` : ''}`, ...entries.map(line)].join('\n'));
+      print(
+        { total, entries },
+        [`${total} dead letter(s)${entries.length < total ? `, showing ${entries.length}` : ''}`, ...entries.map(line)].join('\n'),
+      );
       return;
     }
     if (command === 'show') {
@@ -69,7 +74,10 @@ runOperatorScript('dlq', USAGE, async () => {
       if (!id || ids.length !== 1) throw new UsageError('show takes exactly one id');
       const letter = await desk.get(id);
       if (!letter) throw new OperatorError(`no dead letter ${id}`);
-      print(letter, `${line(letter)}\nfields: ${letter.fields.join(', ') || '-'}\nstream: ${letter.stream ?? '-'}\n${JSON.stringify(letter.raw, null, 2)}`);
+      print(
+        letter,
+        `${line(letter)}\nfields: ${letter.fields.join(', ') || '-'}\nstream: ${letter.stream ?? '-'}\n${JSON.stringify(letter.raw, null, 2)}`,
+      );
       return;
     }
     const criteria = Object.values(filter).filter((value) => value !== undefined);
@@ -89,7 +97,14 @@ runOperatorScript('dlq', USAGE, async () => {
         },
       });
       if ('purged' in result) print(result, `purged ${result.purged} dead letter(s)`);
-      else print(result, [`redrove ${result.redriven} event(s) in ${result.jobs.length} batch(es)`, ...result.skipped.map((s) => `skipped ${s.id}: ${s.why}`)].join('\n'));
+      else
+        print(
+          result,
+          [
+            `redrove ${result.redriven} event(s) in ${result.jobs.length} batch(es)`,
+            ...result.skipped.map((s) => `skipped ${s.id}: ${s.why}`),
+          ].join('\n'),
+        );
     } finally {
       await prisma.$disconnect();
     }

@@ -44,10 +44,11 @@ interface StoppableServer {
   stop(): Promise<unknown>;
 }
 
-const answers = (check: () => Promise<void>): Promise<boolean> => check().then(
-  () => true,
-  () => false,
-);
+const answers = (check: () => Promise<void>): Promise<boolean> =>
+  check().then(
+    () => true,
+    () => false,
+  );
 
 /**
  * Decides, for Postgres and Redis separately, whether to use a server the operator named, the
@@ -60,16 +61,30 @@ export async function resolveBackingServices(options: BackingServicesOptions): P
     for (const server of stoppers.reverse()) await server.stop().catch(() => undefined);
   };
   try {
-    const postgres = await choose(options, 'postgres', options.databaseUrl, options.defaultDatabaseUrl, (url) => checkPostgres(maintenanceDatabaseUrl(url), 1500), async () => {
-      const started = await startEmbeddedPostgres(options);
-      stoppers.push(started.server);
-      return started.service;
-    });
-    const redis = await choose(options, 'redis', options.redisUrl, options.defaultRedisUrl, (url) => checkRedis(url, 1500), async () => {
-      const started = await startEmbeddedRedis(options);
-      stoppers.push(started.server);
-      return started.service;
-    });
+    const postgres = await choose(
+      options,
+      'postgres',
+      options.databaseUrl,
+      options.defaultDatabaseUrl,
+      (url) => checkPostgres(maintenanceDatabaseUrl(url), 1500),
+      async () => {
+        const started = await startEmbeddedPostgres(options);
+        stoppers.push(started.server);
+        return started.service;
+      },
+    );
+    const redis = await choose(
+      options,
+      'redis',
+      options.redisUrl,
+      options.defaultRedisUrl,
+      (url) => checkRedis(url, 1500),
+      async () => {
+        const started = await startEmbeddedRedis(options);
+        stoppers.push(started.server);
+        return started.service;
+      },
+    );
     return { postgres, redis, stop };
   } catch (error) {
     await stop();
@@ -95,7 +110,10 @@ async function choose(
   if (options.mode === 'always') return embed();
   if (explicitUrl !== undefined || options.mode === 'never') return { url: explicitUrl ?? defaultUrl };
   if (await answers(() => check(defaultUrl))) return { url: defaultUrl };
-  options.logger.info({ service: name, tried: redactUrl(defaultUrl) }, `no ${name} answers and none is configured: starting an embedded one`);
+  options.logger.info(
+    { service: name, tried: redactUrl(defaultUrl) },
+    `no ${name} answers and none is configured: starting an embedded one`,
+  );
   return embed();
 }
 
@@ -131,7 +149,9 @@ async function startEmbeddedPostgres(options: BackingServicesOptions): Promise<{
   const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${options.postgresPort}/ioc`;
   const pid = Number.parseInt((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0] ?? '', 10);
   // SIGINT is PostgreSQL's fast shutdown: clients are disconnected, data is flushed.
-  const guard = spawn(process.execPath, ['-e', `(${orphanGuard.toString()})()`, String(pid), 'SIGINT'], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+  const guard = spawn(process.execPath, ['-e', `(${orphanGuard.toString()})()`, String(pid), 'SIGINT'], {
+    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
+  });
   guard.unref();
   guard.channel?.unref();
   options.logger.info({ dataDir, port: options.postgresPort, version }, 'embedded PostgreSQL started');
@@ -184,7 +204,10 @@ async function startEmbeddedRedis(options: BackingServicesOptions): Promise<{ se
     ...(systemBinary ? { binary: { systemBinary } } : {}),
   });
   const url = `redis://127.0.0.1:${await server.getPort()}`;
-  options.logger.info({ dataDir: options.ephemeralRedis ? null : dataDir, port: options.redisPort, binary: systemBinary ?? 'downloaded' }, 'embedded Redis started');
+  options.logger.info(
+    { dataDir: options.ephemeralRedis ? null : dataDir, port: options.redisPort, binary: systemBinary ?? 'downloaded' },
+    'embedded Redis started',
+  );
   return { server, service: { url, embedded: { dataDir } } };
 }
 

@@ -23,7 +23,11 @@ function newestMtime(path) {
 
 const outputs = OUTPUTS.map((output) => join(root, output));
 const built = outputs.every((output) => existsSync(output)) ? Math.min(...outputs.map((output) => statSync(output).mtimeMs)) : 0;
-const changed = Math.max(...SOURCES.map((source) => join(root, source)).filter(existsSync).map(newestMtime));
+const changed = Math.max(
+  ...SOURCES.map((source) => join(root, source))
+    .filter(existsSync)
+    .map(newestMtime),
+);
 if (changed > built) {
   process.stderr.write(built === 0 ? 'start: building (first start)\n' : 'start: sources changed since the last build, rebuilding\n');
   const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });

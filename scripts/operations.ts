@@ -36,7 +36,9 @@ export async function seed(config: StackConfig, logger: pino.Logger): Promise<vo
     }
     if (config.SEED_DEMO_SOURCES) {
       // The connectors read the same key (CREDENTIALS_KEY or the file written here on first run).
-      const key = resolveCredentialsKey(config.CREDENTIALS_KEY, resolve(PROJECT_ROOT, config.CREDENTIALS_KEY_FILE), { createIfMissing: true });
+      const key = resolveCredentialsKey(config.CREDENTIALS_KEY, resolve(PROJECT_ROOT, config.CREDENTIALS_KEY_FILE), {
+        createIfMissing: true,
+      });
       const sources = await seedDemoSources(prisma, {
         simulatorUrl: config.SEED_SIMULATOR_URL,
         simulatorToken: config.SIMULATOR_TOKEN,

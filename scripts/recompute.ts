@@ -50,9 +50,12 @@ runOperatorScript('recompute', USAGE, async () => {
     if (values.indicator && !(await prisma.indicatorDefinition.findFirst({ where: { id: values.indicator, enabled: true } }))) {
       throw new OperatorError(`no enabled indicator "${values.indicator}"`);
     }
-    if (values.unit && !(await prisma.administrativeUnit.findUnique({ where: { code: values.unit } }))) throw new OperatorError(`no unit "${values.unit}"`);
+    if (values.unit && !(await prisma.administrativeUnit.findUnique({ where: { code: values.unit } })))
+      throw new OperatorError(`no unit "${values.unit}"`);
     if ((await queue.getWorkersCount()) === 0) {
-      throw new OperatorError(`no aggregator is running on ${config.REDIS_PREFIX} to do the work: start it (npm start, or the aggregator service) and try again`);
+      throw new OperatorError(
+        `no aggregator is running on ${config.REDIS_PREFIX} to do the work: start it (npm start, or the aggregator service) and try again`,
+      );
     }
     const job: RecomputeJob = {
       from: from.toISOString(),
@@ -64,9 +67,16 @@ runOperatorScript('recompute', USAGE, async () => {
     };
     const jobId = `recompute-${randomUUID()}`;
     await events.waitUntilReady();
-    const bar = values.json ? null : new SingleBar(
+    const bar = values.json
+      ? null
+      : new SingleBar(
           // Piped (no TTY), the bar is printed as a line every second instead of redrawn.
-          { format: 'recompute [{bar}] {percentage}% | {value}/{total} steps | {rows} rows | ETA {eta_formatted}', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 1000 },
+          {
+            format: 'recompute [{bar}] {percentage}% | {value}/{total} steps | {rows} rows | ETA {eta_formatted}',
+            stream: process.stderr,
+            noTTYOutput: true,
+            notTTYSchedule: 1000,
+          },
           Presets.shades_classic,
         );
     const onProgress = ({ jobId: id, data }: { jobId: string; data: unknown }): void => {
@@ -79,7 +89,14 @@ runOperatorScript('recompute', USAGE, async () => {
     events.on('progress', onProgress);
     const added = await queue.add('recompute', job, { ...DEFAULT_JOB_OPTIONS[QueueName.Maintenance], jobId });
     await prisma.auditLog.create({
-      data: { actorType: 'SYSTEM', actorId: job.requestedBy.slice(0, 64), action: 'history.recompute', entityType: 'indicator_history', entityId: jobId, after: JSON.parse(JSON.stringify(job)) as object },
+      data: {
+        actorType: 'SYSTEM',
+        actorId: job.requestedBy.slice(0, 64),
+        action: 'history.recompute',
+        entityType: 'indicator_history',
+        entityId: jobId,
+        after: JSON.parse(JSON.stringify(job)) as object,
+      },
     });
     let result: RecomputeResult;
     try {

@@ -68,11 +68,15 @@ runOperatorScript('reconcile', USAGE, async () => {
   const queue = new Queue<EventBatchJob, BatchResult>(QueueName.Events, { connection, prefix: config.REDIS_PREFIX });
   const queueEvents = new QueueEvents(QueueName.Events, { connection: eventsConnection, prefix: config.REDIS_PREFIX });
   try {
-    if (values.source && !(await prisma.source.findUnique({ where: { id: values.source } }).catch(() => null))) throw new OperatorError(`no source "${values.source}"`);
+    if (values.source && !(await prisma.source.findUnique({ where: { id: values.source } }).catch(() => null)))
+      throw new OperatorError(`no source "${values.source}"`);
     if ((await queue.getWorkersCount()) === 0) {
       throw new OperatorError(`no aggregator is running on ${config.REDIS_PREFIX} to apply the events: start it and try again`);
     }
-    const where: Prisma.SourceEventWhereInput = { receivedAt: { gte: since, lt: until }, ...(values.source ? { sourceId: values.source } : {}) };
+    const where: Prisma.SourceEventWhereInput = {
+      receivedAt: { gte: since, lt: until },
+      ...(values.source ? { sourceId: values.source } : {}),
+    };
     const total = await prisma.sourceEvent.count({ where });
     const runId = randomUUID();
     const requestedBy = `cli:${userInfo().username}`;
@@ -90,7 +94,12 @@ runOperatorScript('reconcile', USAGE, async () => {
     const bar = values.json
       ? null
       : new SingleBar(
-          { format: 'reconcile [{bar}] {percentage}% | {value}/{total} events | {applied} re-applied | ETA {eta_formatted}', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 1000 },
+          {
+            format: 'reconcile [{bar}] {percentage}% | {value}/{total} events | {applied} re-applied | ETA {eta_formatted}',
+            stream: process.stderr,
+            noTTYOutput: true,
+            notTTYSchedule: 1000,
+          },
           Presets.shades_classic,
         );
     bar?.start(total, 0, { applied: 0 });
@@ -106,13 +115,21 @@ runOperatorScript('reconcile', USAGE, async () => {
     let lastId: bigint | undefined;
     let sequence = 0;
     for (;;) {
-      const rows = await prisma.sourceEvent.findMany({ where: { ...where, ...(lastId !== undefined ? { id: { gt: lastId } } : {}) }, orderBy: { id: 'asc' }, take: PAGE });
+      const rows = await prisma.sourceEvent.findMany({
+        where: { ...where, ...(lastId !== undefined ? { id: { gt: lastId } } : {}) },
+        orderBy: { id: 'asc' },
+        take: PAGE,
+      });
       if (rows.length === 0) break;
       lastId = rows.at(-1)!.id;
       const batches = batchesOf(rows.map(fromSourceEventRow), batchSize);
       // Ids unique to this run: a batch an earlier run queued may itself have been lost with the failover.
       const jobs: Job<EventBatchJob, BatchResult>[] = await queue.addBulk(
-        batches.map((data) => ({ name: 'event-batch', data, opts: { ...DEFAULT_JOB_OPTIONS[QueueName.Events], jobId: `reconcile-${runId}-${(sequence += 1)}` } })),
+        batches.map((data) => ({
+          name: 'event-batch',
+          data,
+          opts: { ...DEFAULT_JOB_OPTIONS[QueueName.Events], jobId: `reconcile-${runId}-${(sequence += 1)}` },
+        })),
       );
       for (const [index, job] of jobs.entries()) {
         waiting.push(

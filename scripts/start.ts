@@ -34,7 +34,10 @@ const shortPath = (path: string): string => (relative(process.cwd(), path).start
   const services = loadConfig(BackingServicesConfig);
   const logger = createLogger('start', config.LOG_LEVEL);
   // The gateway requires a JWT secret; a local install gets one generated once and kept on disk.
-  const jwtSecret = resolveLocalSecret('JWT_SECRET', config.JWT_SECRET, local(config.JWT_SECRET_FILE), { createIfMissing: true, bytes: 48 });
+  const jwtSecret = resolveLocalSecret('JWT_SECRET', config.JWT_SECRET, local(config.JWT_SECRET_FILE), {
+    createIfMissing: true,
+    bytes: 48,
+  });
 
   // Every app's configuration and port is checked before anything starts.
   const appEnv: NodeJS.ProcessEnv = { ...process.env, JWT_SECRET: jwtSecret };
@@ -63,12 +66,15 @@ const shortPath = (path: string): string => (relative(process.cwd(), path).start
     }
     for (const child of children.values()) child.kill('SIGTERM');
     // Each app bounds its own shutdown by SHUTDOWN_TIMEOUT_S; one that still hangs is killed.
-    setTimeout(() => {
-      for (const [app, child] of children) {
-        logger.warn({ app }, `still running ${config.SHUTDOWN_TIMEOUT_S + 2} s after SIGTERM: killing it`);
-        child.kill('SIGKILL');
-      }
-    }, (config.SHUTDOWN_TIMEOUT_S + 2) * 1000).unref();
+    setTimeout(
+      () => {
+        for (const [app, child] of children) {
+          logger.warn({ app }, `still running ${config.SHUTDOWN_TIMEOUT_S + 2} s after SIGTERM: killing it`);
+          child.kill('SIGKILL');
+        }
+      },
+      (config.SHUTDOWN_TIMEOUT_S + 2) * 1000,
+    ).unref();
   };
   process.once('SIGTERM', () => stopAll('SIGTERM'));
   process.once('SIGINT', () => stopAll('SIGINT'));
@@ -86,7 +92,10 @@ const shortPath = (path: string): string => (relative(process.cwd(), path).start
     postgresPort: services.EMBEDDED_POSTGRES_PORT,
     redisPort: services.EMBEDDED_REDIS_PORT,
     postgresPassword: () =>
-      resolveLocalSecret('EMBEDDED_POSTGRES_PASSWORD', undefined, local(services.EMBEDDED_POSTGRES_PASSWORD_FILE), { createIfMissing: true, bytes: 24 }),
+      resolveLocalSecret('EMBEDDED_POSTGRES_PASSWORD', undefined, local(services.EMBEDDED_POSTGRES_PASSWORD_FILE), {
+        createIfMissing: true,
+        bytes: 24,
+      }),
     logger,
   });
   if (stopping) return finish(0);

@@ -25,7 +25,17 @@ import { StackConfig } from './stack-config';
     const { report } = await importUnits(prisma, units);
     for (const moved of report.moved) logger.warn(moved, 'principal scoped to a ceased unit moved to its successor (audited)');
     for (const orphan of report.orphaned) logger.warn(orphan, 'principal scoped to a ceased unit without successor: reassign it');
-    logger.info({ file, units: units.length, created: report.created, updated: report.updated, unchanged: report.unchanged, moved: report.moved.length }, 'units imported');
+    logger.info(
+      {
+        file,
+        units: units.length,
+        created: report.created,
+        updated: report.updated,
+        unchanged: report.unchanged,
+        moved: report.moved.length,
+      },
+      'units imported',
+    );
   } finally {
     await prisma.$disconnect();
   }

@@ -65,7 +65,10 @@ export async function createBenchBacking(slug: string, count: number): Promise<B
     await seedDatabase(prisma, { adminPassword: randomBytes(12).toString('hex'), provinceViewerApiKey: displayKey });
     const indicators = (await prisma.indicatorDefinition.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).map((row) => row.id);
     const province = await prisma.administrativeUnit.findUniqueOrThrow({ where: { code: '51' } });
-    const tiles = Array.from({ length: count }, (_, i) => ({ indicatorId: indicators[i % indicators.length]!, unitCode: i < indicators.length ? '51' : DEFAULT_LOCAL_UNIT_CODE }));
+    const tiles = Array.from({ length: count }, (_, i) => ({
+      indicatorId: indicators[i % indicators.length]!,
+      unitCode: i < indicators.length ? '51' : DEFAULT_LOCAL_UNIT_CODE,
+    }));
     await prisma.dashboard.create({ data: { slug, title: 'Bench', unitId: province.id, layout: { columns: 5, tiles } } });
     return { databaseUrl, prefix, redis, displayKey, tiles, cleanup };
   } finally {
@@ -103,7 +106,10 @@ export async function startGateway(
 
 async function waitForHealth(url: string): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt += 1) {
-    const ok = await fetch(url).then((response) => response.ok, () => false);
+    const ok = await fetch(url).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ok) return;
     await sleep(200);
   }
@@ -115,7 +121,11 @@ export function publishUpdate(backing: BenchBacking, update: IndicatorUpdate): P
   return backing.redis
     .multi()
     .xadd(sharedRedisKey(backing.prefix, SharedRedisKey.IndicatorUpdates), 'MAXLEN', '~', 100_000, '*', 'u', JSON.stringify(update))
-    .hset(sharedRedisKey(backing.prefix, SharedRedisKey.IndicatorLatest), streamKey(update.indicatorId, update.unitCode), JSON.stringify(update))
+    .hset(
+      sharedRedisKey(backing.prefix, SharedRedisKey.IndicatorLatest),
+      streamKey(update.indicatorId, update.unitCode),
+      JSON.stringify(update),
+    )
     .exec();
 }
 

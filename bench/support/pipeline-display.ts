@@ -15,11 +15,11 @@ export interface DisplaySetup {
   probe: { indicatorId: string; unitCode: string };
 }
 
-export type DisplayParentMessage = { type: 'connect'; setup: DisplaySetup } | { type: 'probe-sent'; n: number; at: number } | { type: 'finish' };
+export type DisplayParentMessage =
+  { type: 'connect'; setup: DisplaySetup } | { type: 'probe-sent'; n: number; at: number } | { type: 'finish' };
 
 export type DisplayWorkerMessage =
-  | { type: 'connected'; displays: number }
-  | { type: 'report'; latenciesMs: number[]; updates: number; errors: Record<string, number> };
+  { type: 'connected'; displays: number } | { type: 'report'; latenciesMs: number[]; updates: number; errors: Record<string, number> };
 
 const send = (message: DisplayWorkerMessage): void => void process.send!(message);
 const sentAt = new Map<number, number>();
@@ -59,8 +59,10 @@ async function connect(setup: DisplaySetup): Promise<void> {
       socket.on('connect_error', (error) => (errors[error.message] = (errors[error.message] ?? 0) + 1));
       await new Promise<void>((resolve, reject) => {
         socket.once('connect', () =>
-          socket.emit('subscribe', { indicators: [...new Set(tiles.map((t) => t.indicatorId))], units: [...new Set(tiles.map((t) => t.unitCode))] }, (ack) =>
-            ack.ok ? resolve() : reject(new Error(`subscribe refused: ${ack.error?.message ?? 'no reason'}`)),
+          socket.emit(
+            'subscribe',
+            { indicators: [...new Set(tiles.map((t) => t.indicatorId))], units: [...new Set(tiles.map((t) => t.unitCode))] },
+            (ack) => (ack.ok ? resolve() : reject(new Error(`subscribe refused: ${ack.error?.message ?? 'no reason'}`))),
           ),
         );
         socket.once('connect_error', reject);

@@ -17,9 +17,7 @@ export interface WorkerSetup {
 }
 
 export type ParentMessage =
-  | { type: 'connect'; setup: WorkerSetup }
-  | { type: 'storm'; windowMs: number }
-  | { type: 'finish'; finalSeqs: Record<string, number> };
+  { type: 'connect'; setup: WorkerSetup } | { type: 'storm'; windowMs: number } | { type: 'finish'; finalSeqs: Record<string, number> };
 
 export interface ClientReport {
   /** The first reconnection attempt after the drop failed (connect error, or dropped/refused before the subscription was acknowledged). */

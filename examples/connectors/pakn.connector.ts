@@ -62,7 +62,10 @@ export class PaknConnector extends Connector<PaknConfig, PaknCredentials> {
   /** 5. check: prove the credentials and the network work, and say which failed. */
   async check({ config, credentials, http }: CheckContext<PaknConfig, PaknCredentials>): Promise<CheckResult> {
     try {
-      await http.json(`${config.baseUrl}/dvc/api/v1/feedback`, { headers: { authorization: `Bearer ${credentials.token}` }, query: { pageSize: 1 } });
+      await http.json(`${config.baseUrl}/dvc/api/v1/feedback`, {
+        headers: { authorization: `Bearer ${credentials.token}` },
+        query: { pageSize: 1 },
+      });
       return { ok: true };
     } catch (error) {
       if (error instanceof SourceError) return { ok: false, kind: error.kind, message: error.message };

@@ -2,7 +2,15 @@ import { Queue } from 'bullmq';
 import { QueueName, type EventBatchJob, type NormalizedEvent } from '@ioc/contracts';
 import { createPrismaClient, seedDatabase, type PrismaClient } from '@ioc/persistence';
 import { eventMix } from '../support/event-mix';
-import { createTestDatabase, createTestRedis, runCompiled, waitFor, type RunningProcess, type TestDatabase, type TestRedis } from '../support';
+import {
+  createTestDatabase,
+  createTestRedis,
+  runCompiled,
+  waitFor,
+  type RunningProcess,
+  type TestDatabase,
+  type TestRedis,
+} from '../support';
 import { loadWorld, type SeededWorld } from './expected-values';
 import { publishedMismatches } from './published-values';
 
@@ -53,7 +61,15 @@ describe('two aggregator processes, killed mid-stream (compiled, real Redis and 
     // Today's events (local day), so every window of the catalog sees them.
     const startOfDay = new Date(new Date(now + 7 * 3600_000).toISOString().slice(0, 10) + 'T00:00:00+07:00').getTime();
     const leaves = world.units.filter((u) => u.leaf && u.validTo === null);
-    const events = eventMix({ units: leaves, count: 12_000, fromMs: startOfDay, toMs: now - 1000, seed: 42, sourceId: 'src-crash', keyPrefix: 'crash' });
+    const events = eventMix({
+      units: leaves,
+      count: 12_000,
+      fromMs: startOfDay,
+      toMs: now - 1000,
+      seed: 42,
+      sourceId: 'src-crash',
+      keyPrefix: 'crash',
+    });
     const batches: NormalizedEvent[][] = [];
     for (let i = 0; i < events.length; i += 200) batches.push(events.slice(i, i + 200));
     const completed = async () => (await queue.getJobCounts('completed')).completed ?? 0;
@@ -65,24 +81,44 @@ describe('two aggregator processes, killed mid-stream (compiled, real Redis and 
       const chunk = batches.slice(added, added + 15);
       // Replays under new job ids (a connector re-reading a page) ride along with fresh batches.
       const replays = added > 0 ? [batches[added - 1]!, batches[Math.floor(added / 2)]!] : [];
-      await queue.addBulk([...chunk, ...replays].map((batch, i) => ({ name: 'batch', data: { sourceId: 'src-crash', stream: 'mixed', events: batch }, opts: { jobId: `k${kill}-${i}` } })));
+      await queue.addBulk(
+        [...chunk, ...replays].map((batch, i) => ({
+          name: 'batch',
+          data: { sourceId: 'src-crash', stream: 'mixed', events: batch },
+          opts: { jobId: `k${kill}-${i}` },
+        })),
+      );
       added += chunk.length;
       const before = await completed();
       await waitFor(async () => ((await completed()) >= before + 3 ? true : undefined), 30_000, 'the aggregator to make progress');
       await running[kill % 2]!.stop('SIGKILL');
       running[kill % 2] = start();
     }
-    await queue.addBulk(batches.slice(added).map((batch, i) => ({ name: 'batch', data: { sourceId: 'src-crash', stream: 'mixed', events: batch }, opts: { jobId: `tail-${i}` } })));
+    await queue.addBulk(
+      batches.slice(added).map((batch, i) => ({
+        name: 'batch',
+        data: { sourceId: 'src-crash', stream: 'mixed', events: batch },
+        opts: { jobId: `tail-${i}` },
+      })),
+    );
 
-    await waitFor(async () => {
-      const { waiting = 0, active = 0, delayed = 0, failed = 0 } = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
-      if (failed > 0) throw new Error(`${failed} batches failed`);
-      return waiting + active + delayed === 0 ? true : undefined;
-    }, 60_000, 'every batch to be processed');
+    await waitFor(
+      async () => {
+        const { waiting = 0, active = 0, delayed = 0, failed = 0 } = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+        if (failed > 0) throw new Error(`${failed} batches failed`);
+        return waiting + active + delayed === 0 ? true : undefined;
+      },
+      60_000,
+      'every batch to be processed',
+    );
 
     const mismatches = () => publishedMismatches(redis.client, redis.prefix, world, events);
     // The surviving processes publish the final state within a few intervals.
-    await waitFor(async () => ((await mismatches()).length === 0 ? true : undefined), 20_000, 'published values to equal the expected ones').catch(async (error: unknown) => {
+    await waitFor(
+      async () => ((await mismatches()).length === 0 ? true : undefined),
+      20_000,
+      'published values to equal the expected ones',
+    ).catch(async (error: unknown) => {
       throw new Error(`${String(error)}\n${(await mismatches()).slice(0, 5).join('\n')}`);
     });
     expect(await mismatches()).toEqual([]);

@@ -1,7 +1,18 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { Queue } from 'bullmq';
-import { QueueName, scorecardsRedisKey, SharedRedisKey, sharedRedisKey, streamKey, type DeadLetterEntry, type EventBatchJob, type IndicatorUpdate, type NormalizedEvent, type ResolutionScorecard } from '@ioc/contracts';
+import {
+  QueueName,
+  scorecardsRedisKey,
+  SharedRedisKey,
+  sharedRedisKey,
+  streamKey,
+  type DeadLetterEntry,
+  type EventBatchJob,
+  type IndicatorUpdate,
+  type NormalizedEvent,
+  type ResolutionScorecard,
+} from '@ioc/contracts';
 import { loadConfig } from '@ioc/config';
 import { createPrismaClient, seedDatabase, type PrismaClient } from '@ioc/persistence';
 import { AppModule } from '../../apps/aggregator/src/app.module';
@@ -33,11 +44,21 @@ describe('aggregator (real Redis and Postgres)', () => {
   const clock = { current: PROCESSED_AT, now: () => clock.current };
 
   const waitForQueueDrained = () =>
-    waitFor(async () => {
-      const { waiting = 0, active = 0, delayed = 0, prioritized = 0, failed = 0 } = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed');
-      if (failed > 0) throw new Error(`${failed} batches failed`);
-      return waiting + active + delayed + prioritized === 0 ? true : undefined;
-    }, 30_000, 'event batches to be processed');
+    waitFor(
+      async () => {
+        const {
+          waiting = 0,
+          active = 0,
+          delayed = 0,
+          prioritized = 0,
+          failed = 0,
+        } = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed');
+        if (failed > 0) throw new Error(`${failed} batches failed`);
+        return waiting + active + delayed + prioritized === 0 ? true : undefined;
+      },
+      30_000,
+      'event batches to be processed',
+    );
 
   beforeAll(async () => {
     [db, redis] = await Promise.all([createTestDatabase(), createTestRedis()]);
@@ -74,7 +95,13 @@ describe('aggregator (real Redis and Postgres)', () => {
     for (let i = 0; i < events.length; i += 250) batches.push(events.slice(i, i + 250));
     // Replays: two batches again under new job ids, and a mix of old and new events.
     batches.push(batches[0]!, batches[3]!, [...batches[5]!.slice(0, 100), ...batches[6]!.slice(0, 100)]);
-    await queue.addBulk(batches.map((batch, index) => ({ name: 'batch', data: { sourceId: 'src-test', stream: 'mixed', events: batch }, opts: { jobId: `b${index}` } })));
+    await queue.addBulk(
+      batches.map((batch, index) => ({
+        name: 'batch',
+        data: { sourceId: 'src-test', stream: 'mixed', events: batch },
+        opts: { jobId: `b${index}` },
+      })),
+    );
     await waitForQueueDrained();
   }, 60_000);
 
@@ -99,7 +126,11 @@ describe('aggregator (real Redis and Postgres)', () => {
           const actual = live.find((v) => v.indicatorId === definition.id && v.unitCode === unit.code)!;
           const expected = expectedValue(world, definition, unit.code, unique, instant, PROCESSED_AT);
           const where = `${definition.id} @ ${unit.code}`;
-          expect({ where, numerator: nine(actual.numerator), denominator: nine(actual.denominator) }).toEqual({ where, numerator: nine(expected.numerator), denominator: nine(expected.denominator) });
+          expect({ where, numerator: nine(actual.numerator), denominator: nine(actual.denominator) }).toEqual({
+            where,
+            numerator: nine(expected.numerator),
+            denominator: nine(expected.denominator),
+          });
           if (expected.value === null) expect({ where, value: actual.value }).toEqual({ where, value: null });
           else {
             expect(actual.value).not.toBeNull();
@@ -109,10 +140,20 @@ describe('aggregator (real Redis and Postgres)', () => {
           // Own records: the unit itself, without the units below it.
           if (definition.formula.op !== 'freshness') {
             const own = expectedValue(world, definition, unit.code, unique, instant, PROCESSED_AT, 'own');
-            expect({ where, own: nine(actual.own.numerator), ownDen: nine(actual.own.denominator) }).toEqual({ where, own: nine(own.numerator), ownDen: nine(own.denominator) });
-            expect({ where, own: actual.own.value === null ? null : Math.round(actual.own.value * 1e9) }).toEqual({ where, own: own.value === null ? null : Math.round(own.value * 1e9) });
+            expect({ where, own: nine(actual.own.numerator), ownDen: nine(actual.own.denominator) }).toEqual({
+              where,
+              own: nine(own.numerator),
+              ownDen: nine(own.denominator),
+            });
+            expect({ where, own: actual.own.value === null ? null : Math.round(actual.own.value * 1e9) }).toEqual({
+              where,
+              own: own.value === null ? null : Math.round(own.value * 1e9),
+            });
           }
-          expect({ where, status: actual.status }).toEqual({ where, status: expectedStatus(world, definition.id, unit.code, unique, instant, PROCESSED_AT) });
+          expect({ where, status: actual.status }).toEqual({
+            where,
+            status: expectedStatus(world, definition.id, unit.code, unique, instant, PROCESSED_AT),
+          });
         }
       }
       // The comparison is not vacuous: most streams carry a value.
@@ -132,7 +173,14 @@ describe('aggregator (real Redis and Postgres)', () => {
     const epoch = await redis.client.get(sharedRedisKey(redis.prefix, SharedRedisKey.IndicatorEpoch));
     const stored = JSON.parse((await redis.client.hget(latestKey, streamKey('dossier.on_time_pct', '51')))!) as IndicatorUpdate;
     const expected = live.find((v) => v.indicatorId === 'dossier.on_time_pct' && v.unitCode === '51')!;
-    expect(stored).toMatchObject({ value: expected.value, numerator: expected.numerator, denominator: expected.denominator, seq: 1, epoch, status: 'no_target' });
+    expect(stored).toMatchObject({
+      value: expected.value,
+      numerator: expected.numerator,
+      denominator: expected.denominator,
+      seq: 1,
+      epoch,
+      status: 'no_target',
+    });
 
     // Scorecard of Nghị quyết 13-NQ/TU, read as the resolution means it (independent calculation).
     const card = JSON.parse((await redis.client.hget(scorecardsRedisKey(redis.prefix), '13-NQ/TU'))!) as ResolutionScorecard;
@@ -143,7 +191,16 @@ describe('aggregator (real Redis and Postgres)', () => {
     expect(card.entries.map((e) => e.appliesTo).sort()).toEqual(['LEVEL_AGGREGATE', 'LEVEL_EACH', 'LEVEL_EACH', 'UNIT_SUBTREE']);
 
     // One more late dossier in commune 21001 changes it, its district 522 and the province, nothing else.
-    const late: NormalizedEvent = { ...events[0]!, idempotencyKey: 'late-1', unitCode: '21001', kind: 'dossier.resolved', kindClass: 'fact', values: {}, attributes: { onTime: false }, occurredAt: localIso(at('2026-12-01T00:40:00').getTime()) };
+    const late: NormalizedEvent = {
+      ...events[0]!,
+      idempotencyKey: 'late-1',
+      unitCode: '21001',
+      kind: 'dossier.resolved',
+      kindClass: 'fact',
+      values: {},
+      attributes: { onTime: false },
+      occurredAt: localIso(at('2026-12-01T00:40:00').getTime()),
+    };
     await queue.add('batch', { sourceId: 'src-test', stream: 'dossier', events: [late] }, { jobId: 'late' });
     await waitForQueueDrained();
     events.push(late);
@@ -168,7 +225,15 @@ describe('aggregator (real Redis and Postgres)', () => {
   });
 
   it('refuses malformed events to the dead-letter queue with reasons, counts them, and applies the valid ones', async () => {
-    const good: NormalizedEvent = { ...events[1]!, idempotencyKey: 'dl-good', kind: 'visits.recorded', unitCode: '51-BVDKT', values: { count: 7 }, attributes: {}, occurredAt: localIso(at('2026-12-01T00:50:00').getTime()) };
+    const good: NormalizedEvent = {
+      ...events[1]!,
+      idempotencyKey: 'dl-good',
+      kind: 'visits.recorded',
+      unitCode: '51-BVDKT',
+      values: { count: 7 },
+      attributes: {},
+      occurredAt: localIso(at('2026-12-01T00:50:00').getTime()),
+    };
     const bad: unknown[] = [
       { ...good, idempotencyKey: 'dl-1', unitCode: '99999' },
       { ...good, idempotencyKey: 'dl-2', kind: 'weather.observed' },
@@ -181,7 +246,9 @@ describe('aggregator (real Redis and Postgres)', () => {
       { ...good, idempotencyKey: 'dl-8', attributes: JSON.parse('{"__proto__":{"polluted":true}}') as object },
       'not an event',
     ];
-    const before = (await app.get(LiveValuesService).compute(PROCESSED_AT)).find((v) => v.indicatorId === 'health.visits_today' && v.unitCode === '51')!;
+    const before = (await app.get(LiveValuesService).compute(PROCESSED_AT)).find(
+      (v) => v.indicatorId === 'health.visits_today' && v.unitCode === '51',
+    )!;
     const batch = { sourceId: 'src-test', stream: 'health', events: [...bad, good] as NormalizedEvent[] };
     await queue.add('batch', batch, { jobId: 'with-bad' });
     await queue.add('batch', batch, { jobId: 'with-bad-replayed' });
@@ -204,7 +271,9 @@ describe('aggregator (real Redis and Postgres)', () => {
     expect(jobs.every((job) => job.data.stage === 'aggregator' && job.data.sourceId === 'src-test')).toBe(true);
     expect(await app.get(DeadLetterService).counts()).toEqual({ total: bad.length, 'src-test': bad.length });
 
-    const after = (await app.get(LiveValuesService).compute(PROCESSED_AT)).find((v) => v.indicatorId === 'health.visits_today' && v.unitCode === '51')!;
+    const after = (await app.get(LiveValuesService).compute(PROCESSED_AT)).find(
+      (v) => v.indicatorId === 'health.visits_today' && v.unitCode === '51',
+    )!;
     expect(after.value).toBe(before.value! + 7);
     expect(Number.isFinite(after.value)).toBe(true);
   });
@@ -229,9 +298,20 @@ describe('aggregator (real Redis and Postgres)', () => {
     expect(pruned).toBe(live.length * 2);
     expect(await history.range('dossier.online_pct', '51', 'HOUR', PROCESSED_AT, later)).toHaveLength(1);
 
-    const source = await prisma.source.create({ data: { name: 'test', connectorType: 'generic-http', connectorVersion: '1', config: {}, schedule: 'every:60000' } });
+    const source = await prisma.source.create({
+      data: { name: 'test', connectorType: 'generic-http', connectorVersion: '1', config: {}, schedule: 'every:60000' },
+    });
     await prisma.sourceEvent.createMany({
-      data: distinct(events).map((e) => ({ idempotencyKey: e.idempotencyKey, sourceId: source.id, stream: e.stream, unitCode: e.unitCode, kind: e.kind, occurredAt: new Date(e.occurredAt), values: e.values, attributes: e.attributes as object })),
+      data: distinct(events).map((e) => ({
+        idempotencyKey: e.idempotencyKey,
+        sourceId: source.id,
+        stream: e.stream,
+        unitCode: e.unitCode,
+        kind: e.kind,
+        occurredAt: new Date(e.occurredAt),
+        values: e.values,
+        attributes: e.attributes as object,
+      })),
     });
     const recomputed = await history.recompute('dossier.satisfaction_766', at('2026-11-30T23:59:59'));
     for (const value of recomputed) {
@@ -254,12 +334,28 @@ describe('aggregator (real Redis and Postgres)', () => {
     const idOf = (code: string) => units.find((u) => u.code === code)!.id;
     for (const code of [rising, flat]) {
       const current = online(code).value!;
-      await prisma.target.create({ data: { indicatorId: 'dossier.online_pct', appliesTo: 'UNIT_SUBTREE', unitId: idOf(code), comparator: 'GTE', value: Math.min(100, current + 5), deadline } });
+      await prisma.target.create({
+        data: {
+          indicatorId: 'dossier.online_pct',
+          appliesTo: 'UNIT_SUBTREE',
+          unitId: idOf(code),
+          comparator: 'GTE',
+          value: Math.min(100, current + 5),
+          deadline,
+        },
+      });
       // Ten earlier days: +1 point a day for the rising unit (reaches the target in five), flat for the other.
       await prisma.indicatorSnapshot.createMany({
         data: Array.from({ length: 10 }, (_, k) => {
           const day = new Date(PROCESSED_AT.getTime() - (10 - k) * 86_400_000);
-          return { indicatorId: 'dossier.online_pct', unitId: idOf(code), resolution: 'DAY' as const, bucketStart: day, asOf: day, value: code === rising ? current - (10 - k) : current };
+          return {
+            indicatorId: 'dossier.online_pct',
+            unitId: idOf(code),
+            resolution: 'DAY' as const,
+            bucketStart: day,
+            asOf: day,
+            value: code === rising ? current - (10 - k) : current,
+          };
         }),
       });
     }

@@ -45,12 +45,25 @@ describe('dead letters as an operator tool: list, show, redrive after a fix, pur
     const values = await aggregator.get(LiveValuesService).compute(new Date());
     return values.find((v) => v.indicatorId === 'dossier.late' && v.unitCode === unitCode)?.value ?? null;
   };
-  const api = async (method: 'GET' | 'POST', path: string, body?: object, auth: Record<string, string> = { authorization: `Bearer ${token}` }) => {
-    const response = await fetch(`${gateway.url}${path}`, { method, headers: { 'content-type': 'application/json', ...auth }, body: body && JSON.stringify(body) });
+  const api = async (
+    method: 'GET' | 'POST',
+    path: string,
+    body?: object,
+    auth: Record<string, string> = { authorization: `Bearer ${token}` },
+  ) => {
+    const response = await fetch(`${gateway.url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...auth },
+      body: body && JSON.stringify(body),
+    });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
   const cli = async (...args: string[]): Promise<{ code: number | null; output: string }> => {
-    const running = runCompiled('scripts/dlq.js', { DATABASE_URL: backing.db.url, REDIS_URL: backing.redis.url, REDIS_PREFIX: backing.redis.prefix, LOG_LEVEL: 'warn' }, args);
+    const running = runCompiled(
+      'scripts/dlq.js',
+      { DATABASE_URL: backing.db.url, REDIS_URL: backing.redis.url, REDIS_PREFIX: backing.redis.prefix, LOG_LEVEL: 'warn' },
+      args,
+    );
     return { code: await running.exited, output: running.output() };
   };
   /** Processes a batch through the aggregator and waits for its result. */
@@ -68,7 +81,13 @@ describe('dead letters as an operator tool: list, show, redrive after a fix, pur
     await queueEvents.waitUntilReady();
     aggregator = await NestFactory.createApplicationContext(
       AggregatorModule.forRoot(
-        loadConfig(AggregatorConfig, { DATABASE_URL: backing.db.url, REDIS_URL: backing.redis.url, REDIS_PREFIX: backing.redis.prefix, LOG_LEVEL: 'silent', AGGREGATOR_METRICS_PORT: '0' }),
+        loadConfig(AggregatorConfig, {
+          DATABASE_URL: backing.db.url,
+          REDIS_URL: backing.redis.url,
+          REDIS_PREFIX: backing.redis.prefix,
+          LOG_LEVEL: 'silent',
+          AGGREGATOR_METRICS_PORT: '0',
+        }),
       ),
       { logger: false },
     );
@@ -89,7 +108,13 @@ describe('dead letters as an operator tool: list, show, redrive after a fix, pur
   it('counts a dead-lettered event exactly once once its cause is fixed, however often it is redriven', async () => {
     const before = await lateAt('522');
     // The commune is not in the unit tree yet: its event is refused, the other one counts.
-    expect(await aggregate({ sourceId: 'dvc-51', stream: 'dossiers', events: [lateDossier('late-1', '21001'), lateDossier('late-new', NEW_COMMUNE)] })).toEqual({ applied: 1, refused: 1 });
+    expect(
+      await aggregate({
+        sourceId: 'dvc-51',
+        stream: 'dossiers',
+        events: [lateDossier('late-1', '21001'), lateDossier('late-new', NEW_COMMUNE)],
+      }),
+    ).toEqual({ applied: 1, refused: 1 });
     expect(await lateAt('522')).toBe((before ?? 0) + 1);
 
     const listed = await api('GET', `/admin/dead-letters?source=dvc-51&reason=${encodeURIComponent('unit')}&stage=aggregator`);
@@ -111,7 +136,16 @@ describe('dead letters as an operator tool: list, show, redrive after a fix, pur
     // The fix: the commune joins the tree (the aggregator reloads its catalog).
     const sibling = await backing.prisma.administrativeUnit.findUniqueOrThrow({ where: { code: '21001' }, include: { parent: true } });
     await backing.prisma.administrativeUnit.create({
-      data: { code: NEW_COMMUNE, name: 'Xã Mới', kind: sibling.kind, tier: sibling.tier, parentId: sibling.parentId, path: `${sibling.parent!.path}${NEW_COMMUNE}/`, depth: sibling.depth, validFrom: new Date('2020-01-01T00:00:00+07:00') },
+      data: {
+        code: NEW_COMMUNE,
+        name: 'Xã Mới',
+        kind: sibling.kind,
+        tier: sibling.tier,
+        parentId: sibling.parentId,
+        path: `${sibling.parent!.path}${NEW_COMMUNE}/`,
+        depth: sibling.depth,
+        validFrom: new Date('2020-01-01T00:00:00+07:00'),
+      },
     });
     await aggregator.get(CatalogService).reload();
 
@@ -121,7 +155,10 @@ describe('dead letters as an operator tool: list, show, redrive after a fix, pur
     expect(await deadLetters.getJob(id)).toBeUndefined();
 
     // The same event once more (a redrive repeated after a crash, or replayed by hand): a duplicate, counted nowhere.
-    expect(await aggregate({ sourceId: 'dvc-51', stream: 'dossiers', events: [lateDossier('late-new', NEW_COMMUNE)] })).toEqual({ applied: 0, refused: 0 });
+    expect(await aggregate({ sourceId: 'dvc-51', stream: 'dossiers', events: [lateDossier('late-new', NEW_COMMUNE)] })).toEqual({
+      applied: 0,
+      refused: 0,
+    });
     expect(await lateAt(NEW_COMMUNE)).toBe(1);
     expect(await lateAt('522')).toBe((before ?? 0) + 2);
 
@@ -140,9 +177,24 @@ describe('dead letters as an operator tool: list, show, redrive after a fix, pur
     expect((await api('GET', '/admin/dead-letters/no-such-id')).status).toBe(404);
 
     await aggregate({ sourceId: 'his-51', stream: 'visits', events: [{ idempotencyKey: 'bad-1', unitCode: 'nowhere' } as never] });
-    await deadLetters.add('refused', { reason: 'record 3: so_hieu missing', fields: ['so_hieu'], sourceId: 'ioffice-51', stream: 'documents', stage: 'connector', raw: { id: 3 }, at: new Date().toISOString() }, { jobId: 'connector-1' });
+    await deadLetters.add(
+      'refused',
+      {
+        reason: 'record 3: so_hieu missing',
+        fields: ['so_hieu'],
+        sourceId: 'ioffice-51',
+        stream: 'documents',
+        stage: 'connector',
+        raw: { id: 3 },
+        at: new Date().toISOString(),
+      },
+      { jobId: 'connector-1' },
+    );
     // A raw record cannot be redriven: it says so.
-    expect((await api('POST', '/admin/dead-letters/redrive', { ids: ['connector-1'] })).body).toMatchObject({ redriven: 0, skipped: [{ id: 'connector-1' }] });
+    expect((await api('POST', '/admin/dead-letters/redrive', { ids: ['connector-1'] })).body).toMatchObject({
+      redriven: 0,
+      skipped: [{ id: 'connector-1' }],
+    });
 
     expect((await api('POST', '/admin/dead-letters/purge', { source: 'his-51' })).body).toEqual({ purged: 1 });
     expect(((await api('GET', '/admin/dead-letters')).body as unknown as DeadLetterList).entries.map((e) => e.id)).toEqual(['connector-1']);

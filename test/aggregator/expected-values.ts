@@ -23,9 +23,28 @@ export async function loadWorld(prisma: PrismaClient): Promise<SeededWorld> {
   const definitions = await prisma.indicatorDefinition.findMany();
   const targets = await prisma.target.findMany({ include: { unit: true } });
   return {
-    units: units.map((u) => ({ code: u.code, path: u.path, tier: u.tier, kind: u.kind, name: u.name, validTo: u.validTo, leaf: u._count.children === 0 })),
-    definitions: definitions.map((d) => ({ id: d.id, formula: d.formula as unknown as Formula, window: d.window as unknown as IndicatorWindow })),
-    targets: targets.map((t) => ({ indicatorId: t.indicatorId, appliesTo: t.appliesTo, tier: t.tier, unitCode: t.unit?.code ?? null, comparator: t.comparator, value: Number(t.value) })),
+    units: units.map((u) => ({
+      code: u.code,
+      path: u.path,
+      tier: u.tier,
+      kind: u.kind,
+      name: u.name,
+      validTo: u.validTo,
+      leaf: u._count.children === 0,
+    })),
+    definitions: definitions.map((d) => ({
+      id: d.id,
+      formula: d.formula as unknown as Formula,
+      window: d.window as unknown as IndicatorWindow,
+    })),
+    targets: targets.map((t) => ({
+      indicatorId: t.indicatorId,
+      appliesTo: t.appliesTo,
+      tier: t.tier,
+      unitCode: t.unit?.code ?? null,
+      comparator: t.comparator,
+      value: Number(t.value),
+    })),
   };
 }
 
@@ -72,7 +91,13 @@ export function expectedValue(
 }
 
 /** The indicator over the records of exactly these units (a subtree, one unit's own, a level's agencies together). */
-export function expectedOver(definition: SeededWorld['definitions'][number], codes: string[], events: NormalizedEvent[], now: Date, receivedAt: Date): ExpectedValue {
+export function expectedOver(
+  definition: SeededWorld['definitions'][number],
+  codes: string[],
+  events: NormalizedEvent[],
+  now: Date,
+  receivedAt: Date,
+): ExpectedValue {
   const units = new Set(codes);
   const mine = events.filter((e) => units.has(e.unitCode));
   const formula = definition.formula;
@@ -86,17 +111,24 @@ export function expectedOver(definition: SeededWorld['definitions'][number], cod
     let possible = 0;
     for (const group of formula.groups) {
       const values = group.items
-        .map((item) => ({ fullAt: item.fullAt, value: expectedOver({ ...definition, formula: item.formula }, codes, events, now, receivedAt).value }))
+        .map((item) => ({
+          fullAt: item.fullAt,
+          value: expectedOver({ ...definition, formula: item.formula }, codes, events, now, receivedAt).value,
+        }))
         .filter((item): item is { fullAt: number; value: number } => item.value !== null);
       if (values.length === 0) continue;
       for (const item of values) points += (group.weight / values.length) * Math.min(item.value / item.fullAt, 1);
       possible += group.weight;
     }
-    return possible === 0 ? { value: null, numerator: null, denominator: null } : { value: (100 * points) / possible, numerator: points, denominator: possible };
+    return possible === 0
+      ? { value: null, numerator: null, denominator: null }
+      : { value: (100 * points) / possible, numerator: points, denominator: possible };
   }
   const windowed = mine.filter((e) => inWindow(definition.window, new Date(e.occurredAt), now));
   const matching = (term: Term) =>
-    (term.op === 'latest' && term.standing ? mine : windowed).filter((e) => e.kind === term.filter.kind && Object.entries(term.filter.where ?? {}).every(([k, v]) => (e.attributes[k] ?? null) === v));
+    (term.op === 'latest' && term.standing ? mine : windowed).filter(
+      (e) => e.kind === term.filter.kind && Object.entries(term.filter.where ?? {}).every(([k, v]) => (e.attributes[k] ?? null) === v),
+    );
   const termValue = (term: Term): { amount: number; present: boolean } => {
     const hits = matching(term);
     if (term.op === 'count') return { amount: hits.length, present: hits.length > 0 };
@@ -113,12 +145,17 @@ export function expectedOver(definition: SeededWorld['definitions'][number], cod
     }
     if (term.distinct) {
       // Each value once, however many units read it positive.
-      const positive = new Set([...newest.values()].filter((e) => (e.values[term.field] ?? 0) > 0).map((e) => String(e.attributes[term.distinct!])));
+      const positive = new Set(
+        [...newest.values()].filter((e) => (e.values[term.field] ?? 0) > 0).map((e) => String(e.attributes[term.distinct!])),
+      );
       return { amount: positive.size, present: newest.size > 0 };
     }
     return { amount: [...newest.values()].reduce((a, e) => a + (e.values[term.field] ?? 0), 0), present: newest.size > 0 };
   };
-  const total = (terms: Term[]) => terms.map(termValue).reduce((a, t) => ({ amount: a.amount + t.amount, present: a.present || t.present }), { amount: 0, present: false });
+  const total = (terms: Term[]) =>
+    terms
+      .map(termValue)
+      .reduce((a, t) => ({ amount: a.amount + t.amount, present: a.present || t.present }), { amount: 0, present: false });
   if (formula.op === 'score') {
     const shares = formula.minus.map((part): [number, number] => [total(part.numerator).amount, total(part.denominator).amount]);
     if (shares.some(([, den]) => den === 0)) return { value: null, numerator: null, denominator: null };
@@ -129,7 +166,10 @@ export function expectedOver(definition: SeededWorld['definitions'][number], cod
     const [num, den] =
       formula.op === 'ratio'
         ? [total(formula.numerator).amount, total(formula.denominator).amount]
-        : [total([{ op: 'sum', filter: formula.filter, field: formula.field }]).amount, total([{ op: 'count', filter: formula.filter }]).amount];
+        : [
+            total([{ op: 'sum', filter: formula.filter, field: formula.field }]).amount,
+            total([{ op: 'count', filter: formula.filter }]).amount,
+          ];
     const scale = formula.op === 'ratio' ? formula.scale : 1;
     const share = den === 0 ? null : (num * scale) / den;
     const value = share === null ? null : formula.op === 'ratio' && formula.complement ? scale - share : share;
@@ -143,7 +183,13 @@ export function expectedOver(definition: SeededWorld['definitions'][number], cod
 }
 
 const satisfies = (value: number, target: { comparator: string; value: number }): boolean =>
-  target.comparator === 'GT' ? value > target.value : target.comparator === 'GTE' ? value >= target.value : target.comparator === 'LT' ? value < target.value : value <= target.value;
+  target.comparator === 'GT'
+    ? value > target.value
+    : target.comparator === 'GTE'
+      ? value >= target.value
+      : target.comparator === 'LT'
+        ? value < target.value
+        : value <= target.value;
 
 /**
  * Status of one (indicator, unit) stream as the seeded targets mean it (their 2025-12-31
@@ -151,7 +197,14 @@ const satisfies = (value: number, target: { comparator: string; value: number })
  * per-unit level target on the unit's own records; a level aggregate, on the top unit of the tier,
  * over the own records of every unit of the tier together.
  */
-export function expectedStatus(world: SeededWorld, indicatorId: string, unitCode: string, events: NormalizedEvent[], now: Date, receivedAt: Date): string {
+export function expectedStatus(
+  world: SeededWorld,
+  indicatorId: string,
+  unitCode: string,
+  events: NormalizedEvent[],
+  now: Date,
+  receivedAt: Date,
+): string {
   const definition = world.definitions.find((d) => d.id === indicatorId)!;
   const unit = world.units.find((u) => u.code === unitCode)!;
   const parentPath = unit.path.slice(0, unit.path.slice(0, -1).lastIndexOf('/') + 1);
@@ -167,14 +220,25 @@ export function expectedStatus(world: SeededWorld, indicatorId: string, unitCode
     target.appliesTo === 'UNIT_SUBTREE'
       ? subtree
       : target.appliesTo === 'LEVEL_AGGREGATE'
-        ? expectedOver(definition, world.units.filter((u) => u.tier === target.tier && u.validTo === null).map((u) => u.code), events, now, receivedAt).value
+        ? expectedOver(
+            definition,
+            world.units.filter((u) => u.tier === target.tier && u.validTo === null).map((u) => u.code),
+            events,
+            now,
+            receivedAt,
+          ).value
         : expectedValue(world, definition, unitCode, events, now, receivedAt, 'own').value;
   if (judged === null) return 'no_data';
   return satisfies(judged, target) ? 'met' : 'missed';
 }
 
 /** Whether a seeded target is met, read as the resolution means it (see expectedStatus). */
-export function expectedTargetMet(world: SeededWorld, target: SeededWorld['targets'][number], events: NormalizedEvent[], now: Date): { met: boolean; value: number | null } {
+export function expectedTargetMet(
+  world: SeededWorld,
+  target: SeededWorld['targets'][number],
+  events: NormalizedEvent[],
+  now: Date,
+): { met: boolean; value: number | null } {
   const definition = world.definitions.find((d) => d.id === target.indicatorId)!;
   const tierUnits = world.units.filter((u) => u.tier === target.tier && u.validTo === null).map((u) => u.code);
   if (target.appliesTo === 'LEVEL_AGGREGATE') {
@@ -185,6 +249,14 @@ export function expectedTargetMet(world: SeededWorld, target: SeededWorld['targe
     const values = tierUnits.map((code) => expectedOver(definition, [code], events, now, now).value).filter((v): v is number => v !== null);
     return { met: values.length > 0 && values.every((v) => satisfies(v, target)), value: values.length > 0 ? Math.min(...values) : null };
   }
-  const { value } = expectedValue(world, definition, target.unitCode!, events, now, now, target.appliesTo === 'UNIT_OWN' ? 'own' : 'subtree');
+  const { value } = expectedValue(
+    world,
+    definition,
+    target.unitCode!,
+    events,
+    now,
+    now,
+    target.appliesTo === 'UNIT_OWN' ? 'own' : 'subtree',
+  );
   return { met: value !== null && satisfies(value, target), value };
 }

@@ -72,10 +72,14 @@ describe('leading-edge publishing (real Redis and Postgres)', () => {
   it('publishes a change at once, although the timer would not tick for an hour', async () => {
     await start(3_600_000);
     await send(visits(3));
-    const [update] = await waitFor(async () => {
-      const updates = await published();
-      return updates.length > 0 ? updates : undefined;
-    }, 15_000, 'the change to be published before any timer tick');
+    const [update] = await waitFor(
+      async () => {
+        const updates = await published();
+        return updates.length > 0 ? updates : undefined;
+      },
+      15_000,
+      'the change to be published before any timer tick',
+    );
     expect(update).toMatchObject({ value: 3, seq: 1 });
   });
 
@@ -85,10 +89,14 @@ describe('leading-edge publishing (real Redis and Postgres)', () => {
     const before = await waitFor(async () => (await published()).at(-1), 15_000, 'the first change');
     // Five batches back to back: the first goes out at once, the rest together when the interval ends.
     for (let batch = 0; batch < 5; batch += 1) await send(visits(2));
-    const after = await waitFor(async () => {
-      const updates = (await published()).filter((u) => u.seq > before.seq);
-      return updates.at(-1)?.value === before.value! + 10 ? updates : undefined;
-    }, 20_000, 'every change to be published');
+    const after = await waitFor(
+      async () => {
+        const updates = (await published()).filter((u) => u.seq > before.seq);
+        return updates.at(-1)?.value === before.value! + 10 ? updates : undefined;
+      },
+      20_000,
+      'every change to be published',
+    );
     // Values only grow, sequence numbers follow each other: nothing lost or reordered on the stream.
     expect(after.map((u) => u.seq)).toEqual(after.map((_, i) => before.seq + 1 + i));
     for (const [i, update] of after.entries()) expect(update.value!).toBeGreaterThan(i === 0 ? before.value! : after[i - 1]!.value!);

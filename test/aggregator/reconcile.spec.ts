@@ -3,7 +3,15 @@ import type Redis from 'ioredis';
 import { QueueName, type EventBatchJob, type NormalizedEvent } from '@ioc/contracts';
 import { createPrismaClient, seedDatabase, toSourceEventRow, type PrismaClient } from '@ioc/persistence';
 import { eventMix } from '../support/event-mix';
-import { createTestDatabase, createTestRedis, runCompiled, waitFor, type RunningProcess, type TestDatabase, type TestRedis } from '../support';
+import {
+  createTestDatabase,
+  createTestRedis,
+  runCompiled,
+  waitFor,
+  type RunningProcess,
+  type TestDatabase,
+  type TestRedis,
+} from '../support';
 import { loadWorld, type SeededWorld } from './expected-values';
 import { publishedMismatches } from './published-values';
 
@@ -55,7 +63,8 @@ describe('reconciliation after a Redis failover that lost the last writes (compi
   const receive = async (events: NormalizedEvent[], tag: string): Promise<void> => {
     await prisma.sourceEvent.createMany({ data: events.map(toSourceEventRow), skipDuplicates: true });
     const batches: EventBatchJob[] = [];
-    for (let i = 0; i < events.length; i += 250) batches.push({ sourceId: events[0]!.sourceId, stream: 'mixed', events: events.slice(i, i + 250) });
+    for (let i = 0; i < events.length; i += 250)
+      batches.push({ sourceId: events[0]!.sourceId, stream: 'mixed', events: events.slice(i, i + 250) });
     await queue.addBulk(batches.map((data, index) => ({ name: 'event-batch', data, opts: { jobId: `${tag}-${index}` } })));
   };
   const publishedEqual = async (events: NormalizedEvent[], what: string): Promise<void> => {
@@ -87,7 +96,9 @@ describe('reconciliation after a Redis failover that lost the last writes (compi
   });
 
   it('counts again exactly the events the promoted replica never received, and nothing twice', async () => {
-    const source = await prisma.source.create({ data: { name: 'DVC', connectorType: 'dvc', connectorVersion: '1', config: {}, schedule: 'every:60000' } });
+    const source = await prisma.source.create({
+      data: { name: 'DVC', connectorType: 'dvc', connectorVersion: '1', config: {}, schedule: 'every:60000' },
+    });
     const now = Date.now();
     const startOfDay = new Date(new Date(now + 7 * 3600_000).toISOString().slice(0, 10) + 'T00:00:00+07:00').getTime();
     const leaves = world.units.filter((u) => u.leaf && u.validTo === null);

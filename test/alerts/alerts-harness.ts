@@ -31,7 +31,12 @@ export interface RunningAggregator {
 
 /** The aggregator app (alerts feature) in-process, with the clock replaced and the timer off (the test ticks). */
 export async function startAggregator(env: Record<string, string>, clock: ManualClock): Promise<RunningAggregator> {
-  const config = loadConfig(AggregatorConfig, { LOG_LEVEL: 'silent', AGGREGATOR_METRICS_PORT: '0', ALERT_EVALUATION_INTERVAL_MS: '0', ...env });
+  const config = loadConfig(AggregatorConfig, {
+    LOG_LEVEL: 'silent',
+    AGGREGATOR_METRICS_PORT: '0',
+    ALERT_EVALUATION_INTERVAL_MS: '0',
+    ...env,
+  });
   const module = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
     .overrideProvider(ALERT_CLOCK)
     .useValue(clock)
@@ -49,10 +54,24 @@ export async function startAggregator(env: Record<string, string>, clock: Manual
   };
 }
 
-export async function publishIndicator(redis: Redis, prefix: string, update: Partial<IndicatorUpdate> & { unitCode: string; value: number | null }): Promise<string> {
+export async function publishIndicator(
+  redis: Redis,
+  prefix: string,
+  update: Partial<IndicatorUpdate> & { unitCode: string; value: number | null },
+): Promise<string> {
   const full: IndicatorUpdate = {
-    indicatorId: 'doc.processed_online_pct', numerator: null, denominator: null, own: { value: update.value, numerator: null, denominator: null }, target: 70, judged: null, status: 'on_track',
-    asOf: new Date().toISOString(), freshness: [], seq: 1, epoch: 'test', ...update,
+    indicatorId: 'doc.processed_online_pct',
+    numerator: null,
+    denominator: null,
+    own: { value: update.value, numerator: null, denominator: null },
+    target: 70,
+    judged: null,
+    status: 'on_track',
+    asOf: new Date().toISOString(),
+    freshness: [],
+    seq: 1,
+    epoch: 'test',
+    ...update,
   };
   return (await redis.xadd(sharedRedisKey(prefix, SharedRedisKey.IndicatorUpdates), '*', 'u', JSON.stringify(full)))!;
 }
@@ -105,7 +124,9 @@ export async function startWebhookServer(secret: string, failures: number): Prom
   const server = createServer((req, res) => {
     void readBody(req).then((raw) => {
       const deliveryId = String(req.headers['x-ioc-delivery']);
-      const expected = `sha256=${createHmac('sha256', secret).update(`${String(req.headers['x-ioc-timestamp'])}.${raw.toString()}`).digest('hex')}`;
+      const expected = `sha256=${createHmac('sha256', secret)
+        .update(`${String(req.headers['x-ioc-timestamp'])}.${raw.toString()}`)
+        .digest('hex')}`;
       const n = (seen.get(deliveryId) ?? 0) + 1;
       seen.set(deliveryId, n);
       const status = n <= failures ? 500 : 200;
@@ -171,7 +192,10 @@ export function vapidValid(authorization: string | undefined, publicKey: string,
   const [header, claims, signature] = match[1]!.split('.');
   if (!header || !claims || !signature) return false;
   const raw = Buffer.from(publicKey, 'base64url');
-  const key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: raw.subarray(1, 33).toString('base64url'), y: raw.subarray(33).toString('base64url') }, format: 'jwk' });
+  const key = createPublicKey({
+    key: { kty: 'EC', crv: 'P-256', x: raw.subarray(1, 33).toString('base64url'), y: raw.subarray(33).toString('base64url') },
+    format: 'jwk',
+  });
   const ok = verify('sha256', Buffer.from(`${header}.${claims}`), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'));
   return ok && (JSON.parse(Buffer.from(claims, 'base64url').toString()) as { aud: string }).aud === origin;
 }

@@ -3,7 +3,15 @@ import webpush from 'web-push';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { AlertActions } from '@ioc/alerting';
-import { AlertRedisKey, QueueName, SharedRedisKey, alertRedisKey, sharedRedisKey, type AlertNotification, type DeadLetterEntry } from '@ioc/contracts';
+import {
+  AlertRedisKey,
+  QueueName,
+  SharedRedisKey,
+  alertRedisKey,
+  sharedRedisKey,
+  type AlertNotification,
+  type DeadLetterEntry,
+} from '@ioc/contracts';
 import { createPrismaClient, seedDatabase, type PrismaClient } from '@ioc/persistence';
 import { FIXTURE_SEED, createTestDatabase, createTestRedis, waitFor, type TestDatabase, type TestRedis } from '../support';
 import {
@@ -71,11 +79,23 @@ describe('alerts for leaders (real Redis, Postgres, HTTP)', () => {
     await publishIndicator(redis.client, redis.prefix, { unitCode, value });
   };
   const deliveriesOf = (userId: string) => prisma.notificationDelivery.findMany({ where: { userId }, orderBy: { createdAt: 'asc' } });
-  const createRule = (data: { name: string; severity?: 'CRITICAL' | 'MAJOR'; forSeconds: number; keepFiringSeconds: number; threshold?: number }) =>
+  const createRule = (data: {
+    name: string;
+    severity?: 'CRITICAL' | 'MAJOR';
+    forSeconds: number;
+    keepFiringSeconds: number;
+    threshold?: number;
+  }) =>
     prisma.alertRule.create({
       data: {
-        name: data.name, kind: 'THRESHOLD_BELOW', indicatorId: 'doc.processed_online_pct', params: { threshold: data.threshold ?? 70 },
-        severity: data.severity ?? 'MAJOR', scope: { tiers: ['COMMUNE'] }, forSeconds: data.forSeconds, keepFiringSeconds: data.keepFiringSeconds,
+        name: data.name,
+        kind: 'THRESHOLD_BELOW',
+        indicatorId: 'doc.processed_online_pct',
+        params: { threshold: data.threshold ?? 70 },
+        severity: data.severity ?? 'MAJOR',
+        scope: { tiers: ['COMMUNE'] },
+        forSeconds: data.forSeconds,
+        keepFiringSeconds: data.keepFiringSeconds,
       },
     });
 
@@ -83,9 +103,15 @@ describe('alerts for leaders (real Redis, Postgres, HTTP)', () => {
     db = await createTestDatabase();
     prisma = createPrismaClient(db.url);
     await seedDatabase(prisma, { ...FIXTURE_SEED, adminPassword: 'admin-password-123' });
-    for (const [key, code] of [['province', '51'], ['d522', '522'], ['d524', '524']] as const) {
+    for (const [key, code] of [
+      ['province', '51'],
+      ['d522', '522'],
+      ['d524', '524'],
+    ] as const) {
       const unit = await prisma.administrativeUnit.findUniqueOrThrow({ where: { code } });
-      const user = await prisma.user.create({ data: { username: `leader-${code}`, displayName: `Lãnh đạo ${unit.name}`, role: 'LEADER', unitId: unit.id } });
+      const user = await prisma.user.create({
+        data: { username: `leader-${code}`, displayName: `Lãnh đạo ${unit.name}`, role: 'LEADER', unitId: unit.id },
+      });
       leaders[key] = { id: user.id, unitPath: unit.path };
     }
     webhook = await startWebhookServer(SECRET, 2);
@@ -121,10 +147,20 @@ describe('alerts for leaders (real Redis, Postgres, HTTP)', () => {
 
   it('fires one alert per unit after the pending time, and sends each leader one grouped message in scope, over every channel', async () => {
     await prisma.pushSubscription.create({
-      data: { userId: leaders.d522.id, endpoint: `${push.base}/push/live/1`, p256dh: subscriptionKeys.p256dh, auth: subscriptionKeys.authText },
+      data: {
+        userId: leaders.d522.id,
+        endpoint: `${push.base}/push/live/1`,
+        p256dh: subscriptionKeys.p256dh,
+        auth: subscriptionKeys.authText,
+      },
     });
     await prisma.pushSubscription.create({
-      data: { userId: leaders.d522.id, endpoint: `${push.base}/push/gone/2`, p256dh: subscriptionKeys.p256dh, auth: subscriptionKeys.authText },
+      data: {
+        userId: leaders.d522.id,
+        endpoint: `${push.base}/push/gone/2`,
+        p256dh: subscriptionKeys.p256dh,
+        auth: subscriptionKeys.authText,
+      },
     });
     await createRule({ name: 'Hồ sơ xử lý trên mạng dưới 70 %', forSeconds: 120, keepFiringSeconds: 300 });
     app = await startAggregator(env(), clock);
@@ -141,7 +177,10 @@ describe('alerts for leaders (real Redis, Postgres, HTTP)', () => {
     const alerts = await prisma.alert.findMany({ include: { transitions: { orderBy: { at: 'asc' } }, unit: true } });
     expect(alerts).toHaveLength(9);
     expect(alerts.every((a) => a.state === 'FIRING')).toBe(true);
-    expect(alerts[0]!.transitions.map((t) => [t.fromState, t.toState])).toEqual([[null, 'PENDING'], ['PENDING', 'FIRING']]);
+    expect(alerts[0]!.transitions.map((t) => [t.fromState, t.toState])).toEqual([
+      [null, 'PENDING'],
+      ['PENDING', 'FIRING'],
+    ]);
     expect(await prisma.notificationDelivery.count()).toBe(0); // group wait
 
     await tickAt(150);
@@ -157,16 +196,26 @@ describe('alerts for leaders (real Redis, Postgres, HTTP)', () => {
     expect(await deliveriesOf(leaders.province.id)).toEqual([]);
 
     // Webhook: 500, 500, then 200 for each delivery; exactly one success each, all signed.
-    await waitFor(async () => ((await prisma.notificationDelivery.count({ where: { channel: 'WEBHOOK', status: 'SENT' } })) === 2 ? true : undefined));
+    await waitFor(async () =>
+      (await prisma.notificationDelivery.count({ where: { channel: 'WEBHOOK', status: 'SENT' } })) === 2 ? true : undefined,
+    );
     expect(webhook.hits.every((h) => h.signatureValid)).toBe(true);
     const successes = webhook.hits.filter((h) => h.status === 200);
     expect(successes.map((h) => h.body.userId).sort()).toEqual([leaders.d522.id, leaders.d524.id].sort());
     const hook522 = d522.find((d) => d.channel === 'WEBHOOK')!;
     const attempts = await prisma.notificationAttempt.findMany({ where: { deliveryId: hook522.id }, orderBy: { attempt: 'asc' } });
-    expect(attempts.map((a) => [a.attempt, a.status, a.statusCode])).toEqual([[1, 'FAILED', 500], [2, 'FAILED', 500], [3, 'SENT', 200]]);
+    expect(attempts.map((a) => [a.attempt, a.status, a.statusCode])).toEqual([
+      [1, 'FAILED', 500],
+      [2, 'FAILED', 500],
+      [3, 'SENT', 200],
+    ]);
 
     // Web Push: the live endpoint gets a payload that decrypts with the subscription's keys; the gone one is removed.
-    await waitFor(async () => ((await prisma.notificationDelivery.count({ where: { channel: 'WEB_PUSH', status: { in: ['SENT', 'EXPIRED'] } } })) === 2 ? true : undefined));
+    await waitFor(async () =>
+      (await prisma.notificationDelivery.count({ where: { channel: 'WEB_PUSH', status: { in: ['SENT', 'EXPIRED'] } } })) === 2
+        ? true
+        : undefined,
+    );
     const live = push.hits.filter((h) => h.path === '/push/live/1');
     expect(live).toHaveLength(1);
     expect(live[0]!.headers['content-encoding']).toBe('aes128gcm');
@@ -175,7 +224,9 @@ describe('alerts for leaders (real Redis, Postgres, HTTP)', () => {
     expect(decrypted.title).toBe(message.title);
     expect(decrypted.link).toBe('https://ioc.quangngai.gov.vn/alerts?rule=' + message.ruleId + '&unit=522');
     expect(await prisma.pushSubscription.findMany({ select: { endpoint: true } })).toEqual([{ endpoint: `${push.base}/push/live/1` }]);
-    expect((await prisma.notificationDelivery.findFirstOrThrow({ where: { destination: `${push.base}/push/gone/2` } })).status).toBe('EXPIRED');
+    expect((await prisma.notificationDelivery.findFirstOrThrow({ where: { destination: `${push.base}/push/gone/2` } })).status).toBe(
+      'EXPIRED',
+    );
 
     // In-app: one stream entry per leader for the gateway to fan out.
     const inApp = await waitFor(async () => {
@@ -230,13 +281,22 @@ describe('alerts for leaders (real Redis, Postgres, HTTP)', () => {
     expect(await deliveriesOf(leaders.d522.id)).toHaveLength(2); // in-app + webhook
 
     const acknowledged = await prisma.alert.findFirstOrThrow({ where: { unit: { code: '21004' } } });
-    await new AlertActions(prisma, clock).acknowledge(acknowledged.id, { userId: leaders.d522.id, unitPath: leaders.d522.unitPath }, 'Đang xử lý');
-    await expect(new AlertActions(prisma, clock).acknowledge(acknowledged.id, { userId: leaders.d524.id, unitPath: leaders.d524.unitPath })).rejects.toThrow(/outside your unit scope/);
+    await new AlertActions(prisma, clock).acknowledge(
+      acknowledged.id,
+      { userId: leaders.d522.id, unitPath: leaders.d522.unitPath },
+      'Đang xử lý',
+    );
+    await expect(
+      new AlertActions(prisma, clock).acknowledge(acknowledged.id, { userId: leaders.d524.id, unitPath: leaders.d524.unitPath }),
+    ).rejects.toThrow(/outside your unit scope/);
 
     await tickAt(599);
     expect(await deliveriesOf(leaders.province.id)).toEqual([]);
     await tickAt(600);
-    const escalated = await prisma.alert.findFirstOrThrow({ where: { unit: { code: '21001' } }, include: { transitions: { orderBy: { id: 'asc' } } } });
+    const escalated = await prisma.alert.findFirstOrThrow({
+      where: { unit: { code: '21001' } },
+      include: { transitions: { orderBy: { id: 'asc' } } },
+    });
     expect(escalated.escalationLevel).toBe(1);
     expect(escalated.transitions.at(-1)!.note).toMatch(/escalated to unit 51/);
     expect((await prisma.alert.findUniqueOrThrow({ where: { id: acknowledged.id } })).escalationLevel).toBe(0);
@@ -257,14 +317,24 @@ describe('alerts for leaders (real Redis, Postgres, HTTP)', () => {
     await actions.resolve(escalated.id, actor, 'Đã khắc phục');
     await expect(actions.resolve(escalated.id, actor)).rejects.toThrow(/is RESOLVED/);
     const history = await actions.history(escalated.id, actor);
-    expect(history.transitions.at(-1)).toMatchObject({ fromState: 'FIRING', toState: 'RESOLVED', actorId: leaders.province.id, at: new Date(T0 + 700_000) });
+    expect(history.transitions.at(-1)).toMatchObject({
+      fromState: 'FIRING',
+      toState: 'RESOLVED',
+      actorId: leaders.province.id,
+      at: new Date(T0 + 700_000),
+    });
     expect(history.comments.map((c) => [c.userId, c.body])).toEqual([[leaders.province.id, 'Đã liên hệ UBND phường']]);
   });
 
   it('suppresses alerts matching a silence and releases them when it ends', async () => {
     await createRule({ name: 'Bảo trì', forSeconds: 0, keepFiringSeconds: 600 });
     await prisma.silence.create({
-      data: { matchers: [{ name: 'unitCode', value: '2100[14]', isRegex: true }], startsAt: new Date(T0), endsAt: new Date(T0 + 600_000), comment: 'bảo trì iOffice' },
+      data: {
+        matchers: [{ name: 'unitCode', value: '2100[14]', isRegex: true }],
+        startsAt: new Date(T0),
+        endsAt: new Date(T0 + 600_000),
+        comment: 'bảo trì iOffice',
+      },
     });
     app = await startAggregator(env(), clock);
     await publish('21001', 50);
@@ -293,7 +363,9 @@ describe('alerts for leaders (real Redis, Postgres, HTTP)', () => {
     // The finding: a district operator's silence matching every unit path of the province.
     await prisma.silence.create({ data: { matchers: [{ name: 'unitPath', value: '/51/.*', isRegex: true }], unitId: d522.id, ...window } });
     // Exponential on a backtracking engine against the rule's UUID (36 characters of [0-9a-f-], no Z); linear on RE2.
-    await prisma.silence.create({ data: { matchers: [{ name: 'ruleId', value: '([0-9a-f-]+)+Z', isRegex: true }], unitId: d522.id, ...window } });
+    await prisma.silence.create({
+      data: { matchers: [{ name: 'ruleId', value: '([0-9a-f-]+)+Z', isRegex: true }], unitId: d522.id, ...window },
+    });
     app = await startAggregator(env(), clock);
     await publish('21001', 50);
     await publish(COMMUNE_524, 50);
@@ -303,7 +375,10 @@ describe('alerts for leaders (real Redis, Postgres, HTTP)', () => {
     expect(await prisma.alert.count({ where: { ruleId: rule.id, state: 'FIRING' } })).toBe(2);
     expect(await deliveriesOf(leaders.d522.id)).toHaveLength(0);
     const outside = await deliveriesOf(leaders.d524.id);
-    expect(outside.map((d) => (d.payload as unknown as AlertNotification).alerts.map((a) => a.unitCode))).toEqual([[COMMUNE_524], [COMMUNE_524]]);
+    expect(outside.map((d) => (d.payload as unknown as AlertNotification).alerts.map((a) => a.unitCode))).toEqual([
+      [COMMUNE_524],
+      [COMMUNE_524],
+    ]);
     // Updates keep flowing through the same process after the passes above.
     await publish('21007', 40);
     await drained();
@@ -336,15 +411,41 @@ describe('alerts for leaders (real Redis, Postgres, HTTP)', () => {
 
   it('alerts the province on a connector down and a stale source from the source-health stream, and dead-letters unusable entries', async () => {
     await prisma.alertRule.create({
-      data: { name: 'Mất kết nối iOffice', kind: 'CONNECTOR_DOWN', params: { sourceId: 'ioffice-51' }, severity: 'CRITICAL', scope: { unitCodes: ['51'] }, forSeconds: 60, keepFiringSeconds: 0 },
+      data: {
+        name: 'Mất kết nối iOffice',
+        kind: 'CONNECTOR_DOWN',
+        params: { sourceId: 'ioffice-51' },
+        severity: 'CRITICAL',
+        scope: { unitCodes: ['51'] },
+        forSeconds: 60,
+        keepFiringSeconds: 0,
+      },
     });
     await prisma.alertRule.create({
-      data: { name: 'Dữ liệu DVC cũ', kind: 'STALE_SOURCE', params: { sourceId: 'dvc-51', maxAgeSeconds: 600 }, severity: 'MAJOR', scope: {}, forSeconds: 0, keepFiringSeconds: 0 },
+      data: {
+        name: 'Dữ liệu DVC cũ',
+        kind: 'STALE_SOURCE',
+        params: { sourceId: 'dvc-51', maxAgeSeconds: 600 },
+        severity: 'MAJOR',
+        scope: {},
+        forSeconds: 0,
+        keepFiringSeconds: 0,
+      },
     });
     app = await startAggregator(env(), clock);
     const health = { lastErrorAt: null, lastError: null, lagSeconds: null, deadLetterCount: 0 };
-    await publishHealth(redis.client, redis.prefix, { ...health, sourceId: 'ioffice-51', status: 'DOWN', lastSuccessAt: new Date(T0 - 120_000).toISOString() });
-    await publishHealth(redis.client, redis.prefix, { ...health, sourceId: 'dvc-51', status: 'OK', lastSuccessAt: new Date(T0).toISOString() });
+    await publishHealth(redis.client, redis.prefix, {
+      ...health,
+      sourceId: 'ioffice-51',
+      status: 'DOWN',
+      lastSuccessAt: new Date(T0 - 120_000).toISOString(),
+    });
+    await publishHealth(redis.client, redis.prefix, {
+      ...health,
+      sourceId: 'dvc-51',
+      status: 'OK',
+      lastSuccessAt: new Date(T0).toISOString(),
+    });
     await redis.client.xadd(sharedRedisKey(redis.prefix, SharedRedisKey.IndicatorUpdates), '*', 'u', '{not json');
     await drained();
 
@@ -360,14 +461,18 @@ describe('alerts for leaders (real Redis, Postgres, HTTP)', () => {
     expect([stale.unit.code, stale.value]).toEqual(['51', 600]);
 
     await tickAt(630);
-    const titles = (await deliveriesOf(leaders.province.id)).filter((d) => d.channel === 'IN_APP').map((d) => (d.payload as unknown as AlertNotification).title);
+    const titles = (await deliveriesOf(leaders.province.id))
+      .filter((d) => d.channel === 'IN_APP')
+      .map((d) => (d.payload as unknown as AlertNotification).title);
     expect(titles.sort()).toEqual([
       '[KHẨN] Tỉnh Quảng Ngãi mất kết nối nguồn dữ liệu: Mất kết nối iOffice',
       '[Quan trọng] Tỉnh Quảng Ngãi không có dữ liệu mới quá 600 giây: Dữ liệu DVC cũ',
     ]);
     expect(await deliveriesOf(leaders.d522.id)).toEqual([]);
 
-    const deadLetters = await app.module.get<Queue<DeadLetterEntry>>(getQueueToken(QueueName.DeadLetter)).getJobs(['waiting', 'completed', 'failed', 'delayed']);
+    const deadLetters = await app.module
+      .get<Queue<DeadLetterEntry>>(getQueueToken(QueueName.DeadLetter))
+      .getJobs(['waiting', 'completed', 'failed', 'delayed']);
     expect(deadLetters.map((j) => [j.data.stage, j.data.fields, j.data.raw])).toEqual([['aggregator', ['u'], '{not json']]);
   });
 });

@@ -17,7 +17,9 @@ describe('alerts out of the box on the merged province (real Redis, Postgres)', 
   const leader = async (scope: 'province' | 'local') =>
     prisma.user.findUniqueOrThrow({ where: { username: SEED_LEADERS.find((l) => l.scope === scope)!.username }, include: { unit: true } });
   const inApp = async (userId: string) =>
-    (await prisma.notificationDelivery.findMany({ where: { userId, channel: 'IN_APP' }, orderBy: { createdAt: 'asc' } })).map((d) => d.payload as unknown as AlertNotification);
+    (await prisma.notificationDelivery.findMany({ where: { userId, channel: 'IN_APP' }, orderBy: { createdAt: 'asc' } })).map(
+      (d) => d.payload as unknown as AlertNotification,
+    );
   const tickAt = async (seconds: number): Promise<void> => {
     clock.advance((T0 + seconds * 1000 - clock.now().getTime()) / 1000);
     await app!.streams.tick();
@@ -27,7 +29,12 @@ describe('alerts out of the box on the merged province (real Redis, Postgres)', 
     db = await createTestDatabase();
     prisma = createPrismaClient(db.url);
     const report = await seedDatabase(prisma, { adminPassword: 'admin-password-123' });
-    expect(Object.keys(report.generatedSecrets).sort()).toEqual(['communeLeaderPassword', 'districtViewerApiKey', 'provinceLeaderPassword', 'provinceViewerApiKey']);
+    expect(Object.keys(report.generatedSecrets).sort()).toEqual([
+      'communeLeaderPassword',
+      'districtViewerApiKey',
+      'provinceLeaderPassword',
+      'provinceViewerApiKey',
+    ]);
   });
   afterAll(async () => {
     await prisma.$disconnect();
@@ -46,14 +53,24 @@ describe('alerts out of the box on the merged province (real Redis, Postgres)', 
   });
 
   const env = (): Record<string, string> => ({
-    DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix,
-    ALERT_GROUP_WAIT_S: '30', ALERT_GROUP_INTERVAL_S: '300', ALERT_REPEAT_INTERVAL_S: '3600', ALERT_ESCALATION_AFTER_S: '900',
+    DATABASE_URL: db.url,
+    REDIS_URL: redis.url,
+    REDIS_PREFIX: redis.prefix,
+    ALERT_GROUP_WAIT_S: '30',
+    ALERT_GROUP_INTERVAL_S: '300',
+    ALERT_REPEAT_INTERVAL_S: '3600',
+    ALERT_ESCALATION_AFTER_S: '900',
   });
 
   it('seeds a province leader and a commune leader of the new tree', async () => {
     expect((await leader('province')).unit.code).toBe('51');
     const commune = (await leader('local')).unit;
-    expect([commune.code, commune.tier, commune.path, commune.validTo]).toEqual([DEFAULT_LOCAL_UNIT_CODE, 'COMMUNE', `/51/${DEFAULT_LOCAL_UNIT_CODE}/`, null]);
+    expect([commune.code, commune.tier, commune.path, commune.validTo]).toEqual([
+      DEFAULT_LOCAL_UNIT_CODE,
+      'COMMUNE',
+      `/51/${DEFAULT_LOCAL_UNIT_CODE}/`,
+      null,
+    ]);
   });
 
   it('alerts the commune leader on a missed commune target, then escalates commune → province (no district tier) when nobody acknowledges', async () => {
@@ -66,7 +83,13 @@ describe('alerts out of the box on the merged province (real Redis, Postgres)', 
     await tickAt(0);
     await tickAt(120); // the default rule's pending time
     const alert = await prisma.alert.findFirstOrThrow({ include: { unit: true, rule: true } });
-    expect([alert.state, alert.severity, alert.unit.code, alert.threshold, alert.rule.kind]).toEqual(['FIRING', 'CRITICAL', DEFAULT_LOCAL_UNIT_CODE, 70, 'BELOW_TARGET']);
+    expect([alert.state, alert.severity, alert.unit.code, alert.threshold, alert.rule.kind]).toEqual([
+      'FIRING',
+      'CRITICAL',
+      DEFAULT_LOCAL_UNIT_CODE,
+      70,
+      'BELOW_TARGET',
+    ]);
     await tickAt(150); // group wait
     expect((await inApp(communeLeader.id)).map((n) => n.alerts.map((a) => a.unitCode))).toEqual([[DEFAULT_LOCAL_UNIT_CODE]]);
     expect(await inApp(provinceLeader.id)).toEqual([]);
@@ -74,7 +97,10 @@ describe('alerts out of the box on the merged province (real Redis, Postgres)', 
     await tickAt(120 + 899);
     expect(await inApp(provinceLeader.id)).toEqual([]);
     await tickAt(120 + 900);
-    const escalated = await prisma.alert.findUniqueOrThrow({ where: { id: alert.id }, include: { transitions: { orderBy: { id: 'asc' } } } });
+    const escalated = await prisma.alert.findUniqueOrThrow({
+      where: { id: alert.id },
+      include: { transitions: { orderBy: { id: 'asc' } } },
+    });
     expect(escalated.escalationLevel).toBe(1);
     expect(escalated.transitions.at(-1)!.note).toBe('escalated to unit 51 (level 1): unacknowledged');
     await tickAt(120 + 930);
@@ -88,7 +114,13 @@ describe('alerts out of the box on the merged province (real Redis, Postgres)', 
     const provinceLeader = await leader('province');
     app = await startAggregator(env(), clock);
     await publishHealth(redis.client, redis.prefix, {
-      sourceId: 'ioffice-demo', status: 'DOWN', lastSuccessAt: new Date(T0 - 30_000).toISOString(), lastErrorAt: null, lastError: null, lagSeconds: null, deadLetterCount: 0,
+      sourceId: 'ioffice-demo',
+      status: 'DOWN',
+      lastSuccessAt: new Date(T0 - 30_000).toISOString(),
+      lastErrorAt: null,
+      lastError: null,
+      lagSeconds: null,
+      deadLetterCount: 0,
     });
     await waitForDrained(redis.client, redis.prefix);
     await tickAt(0);

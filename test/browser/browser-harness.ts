@@ -80,12 +80,27 @@ export async function publish(stack: Stack, updates: IndicatorUpdate[]): Promise
 }
 
 /** A connector's health report, as the connectors write it (XADD to the source-health stream). */
-export async function publishSourceHealth(stack: Stack, sourceId: string, status: SourceHealthUpdate['status'], lastSuccessAt: Date | null = null): Promise<void> {
-  const update: SourceHealthUpdate = { sourceId, status, lastSuccessAt: lastSuccessAt?.toISOString() ?? null, lastErrorAt: null, lastError: null, lagSeconds: null, deadLetterCount: 0 };
+export async function publishSourceHealth(
+  stack: Stack,
+  sourceId: string,
+  status: SourceHealthUpdate['status'],
+  lastSuccessAt: Date | null = null,
+): Promise<void> {
+  const update: SourceHealthUpdate = {
+    sourceId,
+    status,
+    lastSuccessAt: lastSuccessAt?.toISOString() ?? null,
+    lastErrorAt: null,
+    lastError: null,
+    lagSeconds: null,
+    deadLetterCount: 0,
+  };
   await stack.redis.client.xadd(sharedRedisKey(stack.redis.prefix, SharedRedisKey.SourceHealth), '*', 'u', JSON.stringify(update));
 }
 
-export function indicatorUpdate(fields: Pick<IndicatorUpdate, 'indicatorId' | 'unitCode' | 'value' | 'seq'> & Partial<IndicatorUpdate>): IndicatorUpdate {
+export function indicatorUpdate(
+  fields: Pick<IndicatorUpdate, 'indicatorId' | 'unitCode' | 'value' | 'seq'> & Partial<IndicatorUpdate>,
+): IndicatorUpdate {
   const now = new Date().toISOString();
   return {
     numerator: null,

@@ -1,4 +1,10 @@
-import { type DashboardLayout, type IndicatorUpdate, type ResolutionScorecard, scorecardsRedisKey, scorecardUpdatesRedisKey } from '@ioc/contracts';
+import {
+  type DashboardLayout,
+  type IndicatorUpdate,
+  type ResolutionScorecard,
+  scorecardsRedisKey,
+  scorecardUpdatesRedisKey,
+} from '@ioc/contracts';
 import type { Page } from 'playwright-core';
 import {
   createStack,
@@ -36,19 +42,33 @@ describeInBrowser('wall display in a real browser', () => {
 
   beforeAll(async () => {
     stack = await createStack();
-    layout = (await stack.prisma.dashboard.findUniqueOrThrow({ where: { slug: 'province-overview' } })).layout as unknown as DashboardLayout;
+    layout = (await stack.prisma.dashboard.findUniqueOrThrow({ where: { slug: 'province-overview' } }))
+      .layout as unknown as DashboardLayout;
     layout.tiles.forEach((tile, index) =>
       initial.push(indicatorUpdate({ indicatorId: tile.indicatorId, unitCode: tile.unitCode, value: 40 + index * 3.5, seq: 1 })),
     );
     // Colours and freshness that the page must show: a target at risk, a target met, a value two hours old.
-    Object.assign(initial.find((u) => u.indicatorId === 'doc.processed_online_pct')!, { value: 87.5, target: 90, status: 'at_risk' });
-    Object.assign(initial.find((u) => u.indicatorId === 'procedure.fully_online_pct')!, { value: 100, target: 100, status: 'met' });
-    initial.find((u) => u.indicatorId === 'dossier.late')!.freshness = [{ sourceId: 'dvc', lastSuccessAt: new Date().toISOString(), lagSeconds: 3 }];
+    Object.assign(
+      initial.find((u) => u.indicatorId === 'doc.processed_online_pct')!,
+      { value: 87.5, target: 90, status: 'at_risk' },
+    );
+    Object.assign(
+      initial.find((u) => u.indicatorId === 'procedure.fully_online_pct')!,
+      { value: 100, target: 100, status: 'met' },
+    );
+    initial.find((u) => u.indicatorId === 'dossier.late')!.freshness = [
+      { sourceId: 'dvc', lastSuccessAt: new Date().toISOString(), lagSeconds: 3 },
+    ];
     // Stale because its source was last read two hours ago (issue 11: not because the value is old).
     const twoHoursAgo = new Date(Date.now() - 2 * 3600_000).toISOString();
-    Object.assign(initial.find((u) => u.indicatorId === 'source.freshness')!, {
-      value: 7200, asOf: twoHoursAgo, freshness: [{ sourceId: 'ioffice-old', lastSuccessAt: twoHoursAgo, lagSeconds: 0 }],
-    });
+    Object.assign(
+      initial.find((u) => u.indicatorId === 'source.freshness')!,
+      {
+        value: 7200,
+        asOf: twoHoursAgo,
+        freshness: [{ sourceId: 'ioffice-old', lastSuccessAt: twoHoursAgo, lagSeconds: 0 }],
+      },
+    );
     await publish(stack, [...initial, indicatorUpdate({ indicatorId: 'doc.processed_online_pct', unitCode: '522', value: 76.25, seq: 1 })]);
 
     // Per-minute history for the sparklines: an hour for the tile checked below, shorter and varied for the others.
@@ -58,8 +78,18 @@ describeInBrowser('wall display in a real browser', () => {
       data: initial.flatMap((update, index) =>
         Array.from({ length: update.indicatorId === 'doc.processed_online_pct' ? 60 : 20 + index * 2 }, (_, minute) => {
           const bucketStart = new Date(minuteStart - (minute + 1) * 60_000);
-          const value = update.indicatorId === 'doc.processed_online_pct' ? 80 + (minute % 7) : update.value! * (1 + Math.sin(minute / (2 + index)) / 10);
-          return { indicatorId: update.indicatorId, unitId: province.id, resolution: 'MINUTE' as const, bucketStart, value, asOf: bucketStart };
+          const value =
+            update.indicatorId === 'doc.processed_online_pct'
+              ? 80 + (minute % 7)
+              : update.value! * (1 + Math.sin(minute / (2 + index)) / 10);
+          return {
+            indicatorId: update.indicatorId,
+            unitId: province.id,
+            resolution: 'MINUTE' as const,
+            bucketStart,
+            value,
+            asOf: bucketStart,
+          };
         }),
       ),
     });
@@ -79,7 +109,9 @@ describeInBrowser('wall display in a real browser', () => {
     await page.goto(`${gateway.url}/display/province-overview?key=${encodeURIComponent(PROVINCE_KEY)}`);
 
     // Every tile of the seeded layout, with the catalogue's Vietnamese name and unit and the published value.
-    const definitions = await stack.prisma.indicatorDefinition.findMany({ where: { id: { in: layout.tiles.map((tile) => tile.indicatorId) } } });
+    const definitions = await stack.prisma.indicatorDefinition.findMany({
+      where: { id: { in: layout.tiles.map((tile) => tile.indicatorId) } },
+    });
     for (const update of initial) await tileValue(page, update.indicatorId, update.unitCode, update.value!);
     expect(await page.locator('[data-tile]').count()).toBe(layout.tiles.length);
     for (const definition of definitions) {
@@ -104,7 +136,9 @@ describeInBrowser('wall display in a real browser', () => {
     await page.screenshot({ path: screenshotPath('display.png') });
 
     // A new value at the source reaches the tile.
-    await publish(stack, [indicatorUpdate({ indicatorId: 'doc.processed_online_pct', unitCode: '51', value: 91.25, seq: 2, target: 90, status: 'met' })]);
+    await publish(stack, [
+      indicatorUpdate({ indicatorId: 'doc.processed_online_pct', unitCode: '51', value: 91.25, seq: 2, target: 90, status: 'met' }),
+    ]);
     await tileValue(page, 'doc.processed_online_pct', '51', 91.25);
     expect(await atRisk.getAttribute('data-tone')).toBe('good');
 
@@ -125,7 +159,9 @@ describeInBrowser('wall display in a real browser', () => {
     expect(await atRisk.locator('.badge').textContent()).toBe('MẤT KẾT NỐI');
 
     // A value published while it was down arrives once it is back (resume from the page's positions), with no reload.
-    await publish(stack, [indicatorUpdate({ indicatorId: 'doc.processed_online_pct', unitCode: '51', value: 92.5, seq: 3, target: 90, status: 'met' })]);
+    await publish(stack, [
+      indicatorUpdate({ indicatorId: 'doc.processed_online_pct', unitCode: '51', value: 92.5, seq: 3, target: 90, status: 'met' }),
+    ]);
     gateway = await startGateway(stack, port);
     await page.waitForSelector('#connection[data-state="online"]', { timeout: 30_000 });
     await tileValue(page, 'doc.processed_online_pct', '51', 92.5);
@@ -146,7 +182,11 @@ describeInBrowser('wall display in a real browser', () => {
     // Sizes follow the viewport: at 3840×2160 the figures are twice as large as at 1920×1080.
     // (The expression runs in the page; this test file is typed for Node, without the DOM.)
     const valueFontPx = async (): Promise<number> =>
-      Number(await page.evaluate(`parseFloat(getComputedStyle(document.querySelector('${tileSelector('doc.processed_online_pct', '51')} .tile-value')).fontSize)`));
+      Number(
+        await page.evaluate(
+          `parseFloat(getComputedStyle(document.querySelector('${tileSelector('doc.processed_online_pct', '51')} .tile-value')).fontSize)`,
+        ),
+      );
     const fullHd = await valueFontPx();
     await page.setViewportSize({ width: 3840, height: 2160 });
     expect(await valueFontPx()).toBeCloseTo(fullHd * 2, 0);
@@ -171,26 +211,121 @@ describeInBrowser('wall display in a real browser', () => {
     // Four NQ13 targets; the fully-online one is met once `catalogueMet` (the gateway counts n / m from the entries it shows).
     const card = (catalogueMet: boolean): ResolutionScorecard => {
       const at = new Date().toISOString();
-      const base = { indicatorId: 'doc.processed_online_pct', unitCode: null, comparator: 'GT' as const, periodStart: '2021-01-01', deadline: '2025-12-31', note: null, numerator: null, denominator: null, at, atDeadline: null };
+      const base = {
+        indicatorId: 'doc.processed_online_pct',
+        unitCode: null,
+        comparator: 'GT' as const,
+        periodStart: '2021-01-01',
+        deadline: '2025-12-31',
+        note: null,
+        numerator: null,
+        denominator: null,
+        at,
+        atDeadline: null,
+      };
       const entries: ResolutionScorecard['entries'] = [
-        { ...base, targetId: 't-province', appliesTo: 'LEVEL_AGGREGATE', tier: 'PROVINCE', target: 90, status: 'met', value: 93, unitsEvaluated: 2, unitsMet: 2, met: true, units: [{ unitCode: '51-STTTT', value: 92, met: true }, { unitCode: '51-VPUBND', value: 94, met: true }] },
-        { ...base, targetId: 't-districts', appliesTo: 'LEVEL_EACH', tier: 'DISTRICT', target: 80, status: 'met', value: 82, unitsEvaluated: 1, unitsMet: 1, met: true, units: [{ unitCode: '522', value: 82, met: true }] },
         {
-          ...base, targetId: 't-communes', appliesTo: 'LEVEL_EACH', tier: 'COMMUNE', target: 70, status: 'missed', value: 70, unitsEvaluated: 2, unitsMet: 1, met: false,
-          units: [{ unitCode: '21052', value: 70, met: false }, { unitCode: '21001', value: 72, met: true }],
-          atDeadline: { value: 66, numerator: null, denominator: null, unitsEvaluated: 2, unitsMet: 0, met: false, units: [], at: '2025-12-31T16:59:59.999Z' },
+          ...base,
+          targetId: 't-province',
+          appliesTo: 'LEVEL_AGGREGATE',
+          tier: 'PROVINCE',
+          target: 90,
+          status: 'met',
+          value: 93,
+          unitsEvaluated: 2,
+          unitsMet: 2,
+          met: true,
+          units: [
+            { unitCode: '51-STTTT', value: 92, met: true },
+            { unitCode: '51-VPUBND', value: 94, met: true },
+          ],
         },
         {
-          ...base, targetId: 't-catalogue', indicatorId: 'procedure.fully_online_pct', appliesTo: 'UNIT_SUBTREE', tier: null, unitCode: '51', comparator: 'GTE', target: 100,
-          status: catalogueMet ? 'met' : 'missed', value: catalogueMet ? 100 : 97, unitsEvaluated: 1, unitsMet: catalogueMet ? 1 : 0, met: catalogueMet, units: [{ unitCode: '51', value: catalogueMet ? 100 : 97, met: catalogueMet }],
+          ...base,
+          targetId: 't-districts',
+          appliesTo: 'LEVEL_EACH',
+          tier: 'DISTRICT',
+          target: 80,
+          status: 'met',
+          value: 82,
+          unitsEvaluated: 1,
+          unitsMet: 1,
+          met: true,
+          units: [{ unitCode: '522', value: 82, met: true }],
+        },
+        {
+          ...base,
+          targetId: 't-communes',
+          appliesTo: 'LEVEL_EACH',
+          tier: 'COMMUNE',
+          target: 70,
+          status: 'missed',
+          value: 70,
+          unitsEvaluated: 2,
+          unitsMet: 1,
+          met: false,
+          units: [
+            { unitCode: '21052', value: 70, met: false },
+            { unitCode: '21001', value: 72, met: true },
+          ],
+          atDeadline: {
+            value: 66,
+            numerator: null,
+            denominator: null,
+            unitsEvaluated: 2,
+            unitsMet: 0,
+            met: false,
+            units: [],
+            at: '2025-12-31T16:59:59.999Z',
+          },
+        },
+        {
+          ...base,
+          targetId: 't-catalogue',
+          indicatorId: 'procedure.fully_online_pct',
+          appliesTo: 'UNIT_SUBTREE',
+          tier: null,
+          unitCode: '51',
+          comparator: 'GTE',
+          target: 100,
+          status: catalogueMet ? 'met' : 'missed',
+          value: catalogueMet ? 100 : 97,
+          unitsEvaluated: 1,
+          unitsMet: catalogueMet ? 1 : 0,
+          met: catalogueMet,
+          units: [{ unitCode: '51', value: catalogueMet ? 100 : 97, met: catalogueMet }],
         },
       ];
-      return { resolutionCode: '13-NQ/TU', title: 'Nghị quyết 13-NQ/TU', met: entries.filter((e) => e.met).length, total: entries.length, asOf: at, entries };
+      return {
+        resolutionCode: '13-NQ/TU',
+        title: 'Nghị quyết 13-NQ/TU',
+        met: entries.filter((e) => e.met).length,
+        total: entries.length,
+        asOf: at,
+        entries,
+      };
     };
     await stack.redis.client.hset(scorecardsRedisKey(stack.redis.prefix), '13-NQ/TU', JSON.stringify(card(false)));
     // Every tile's values come from sources read just now.
-    await publish(stack, initial.filter((u) => u.indicatorId !== 'source.freshness').map((u) => ({ ...u, seq: 10, asOf: new Date().toISOString(), freshness: [{ sourceId: 'ioffice', lastSuccessAt: new Date().toISOString(), lagSeconds: 1 }] })));
-    await publish(stack, [{ ...initial.find((u) => u.indicatorId === 'dossier.late')!, seq: 11, asOf: new Date().toISOString(), freshness: [{ sourceId: 'dvc', lastSuccessAt: new Date().toISOString(), lagSeconds: 1 }] }]);
+    await publish(
+      stack,
+      initial
+        .filter((u) => u.indicatorId !== 'source.freshness')
+        .map((u) => ({
+          ...u,
+          seq: 10,
+          asOf: new Date().toISOString(),
+          freshness: [{ sourceId: 'ioffice', lastSuccessAt: new Date().toISOString(), lagSeconds: 1 }],
+        })),
+    );
+    await publish(stack, [
+      {
+        ...initial.find((u) => u.indicatorId === 'dossier.late')!,
+        seq: 11,
+        asOf: new Date().toISOString(),
+        freshness: [{ sourceId: 'dvc', lastSuccessAt: new Date().toISOString(), lagSeconds: 1 }],
+      },
+    ]);
     await page.goto(`${gateway.url}/display/province-overview?key=${encodeURIComponent(PROVINCE_KEY)}`);
 
     await page.locator('.scorecard-count', { hasText: '2 / 4 chỉ tiêu đạt' }).waitFor({ timeout: 20_000 });
@@ -198,7 +333,9 @@ describeInBrowser('wall display in a real browser', () => {
     const entry = page.locator('.scorecard-entry[data-target="t-communes"]');
     expect(await entry.locator('.scorecard-entry-scope').textContent()).toBe('Áp dụng: từng đơn vị cấp xã · hạn 2025-12-31');
     expect(await entry.locator('.scorecard-entry-today').textContent()).toBe('Hiện tại: 1/2 đơn vị đạt (thấp nhất 70 %) — Không đạt');
-    expect(await entry.locator('.scorecard-entry-deadline').textContent()).toBe('Tại hạn 2025-12-31: 0/2 đơn vị đạt (thấp nhất 66 %) — Không đạt');
+    expect(await entry.locator('.scorecard-entry-deadline').textContent()).toBe(
+      'Tại hạn 2025-12-31: 0/2 đơn vị đạt (thấp nhất 66 %) — Không đạt',
+    );
     await entry.locator('.scorecard-drill summary').click();
     const miss = entry.locator('.scorecard-missing a');
     expect(await miss.textContent()).toBe('Thị trấn Châu Ổ: 70 %');
@@ -218,7 +355,9 @@ describeInBrowser('wall display in a real browser', () => {
     expect(await page.locator(`${tileSelector('doc.on_time_pct', '51')} .badge`).textContent()).toBe('TRỰC TIẾP');
     expect(await page.locator(`${tileSelector('doc.on_time_pct', '51')} .tile-age`).textContent()).toMatch(/^Nguồn đọc 2\d giây trước$/);
     // Only tiles whose sources were not read on time are stale: the DVC-fed one, and the one whose source was last read two hours ago.
-    const stale = await page.locator('[data-tile][data-freshness="stale"]').evaluateAll((tiles) => tiles.map((tile) => tile.getAttribute('data-tile')));
+    const stale = await page
+      .locator('[data-tile][data-freshness="stale"]')
+      .evaluateAll((tiles) => tiles.map((tile) => tile.getAttribute('data-tile')));
     expect(stale.sort()).toEqual(['dossier.late:51', 'source.freshness:51']);
     await page.close();
   });

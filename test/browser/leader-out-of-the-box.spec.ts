@@ -43,8 +43,14 @@ describeInBrowser('leader page of a fresh install', () => {
     });
     const browser = await launchBrowser({ width: 1280, height: 800 });
     try {
-      await waitFor(async () => ((await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.status === 200 ? true : undefined), 90_000, 'the gateway');
-      const { provinceLeaderPassword } = JSON.parse(readFileSync(`${secrets}/credentials.json`, 'utf8')) as { provinceLeaderPassword: string };
+      await waitFor(
+        async () => ((await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.status === 200 ? true : undefined),
+        90_000,
+        'the gateway',
+      );
+      const { provinceLeaderPassword } = JSON.parse(readFileSync(`${secrets}/credentials.json`, 'utf8')) as {
+        provinceLeaderPassword: string;
+      };
 
       const page = await browser.context.newPage();
       await page.goto(`http://127.0.0.1:${port}/leader`);

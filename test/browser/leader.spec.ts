@@ -1,12 +1,26 @@
 import webpush from 'web-push';
 import { type AlertNotification, AlertRedisKey, alertRedisKey } from '@ioc/contracts';
 import { hashPassword } from '@ioc/security';
-import { ADMIN_PASSWORD, createStack, describeInBrowser, launchBrowser, login, PROVINCE_KEY, type RunningGateway, screenshotPath, type Stack, startGateway } from './browser-harness';
+import {
+  ADMIN_PASSWORD,
+  createStack,
+  describeInBrowser,
+  launchBrowser,
+  login,
+  PROVINCE_KEY,
+  type RunningGateway,
+  screenshotPath,
+  type Stack,
+  startGateway,
+} from './browser-harness';
 
 jest.setTimeout(120_000);
 
 const ENDPOINT = 'https://push.example.test/subscriptions/leader-1';
-const BROWSER_KEYS = { p256dh: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM', auth: 'tBHItJI5svbpez7KI4CCXg' };
+const BROWSER_KEYS = {
+  p256dh: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM',
+  auth: 'tBHItJI5svbpez7KI4CCXg',
+};
 
 /**
  * The browser's push service (Google's, for Chromium) cannot be reached from here, so
@@ -60,9 +74,11 @@ describeInBrowser('leader page in a real browser', () => {
     expect(saved).toMatchObject({ userId: admin.id, p256dh: BROWSER_KEYS.p256dh, auth: BROWSER_KEYS.auth });
     expect(saved.userAgent).toContain('Chrome');
     // The service worker that will show the notifications is installed for /app/.
-    expect(await page.evaluate('navigator.serviceWorker.getRegistration("/app/").then((r) => r?.active?.scriptURL ?? r?.installing?.scriptURL ?? r?.waiting?.scriptURL)')).toBe(
-      `${gateway.url}/app/sw.js`,
-    );
+    expect(
+      await page.evaluate(
+        'navigator.serviceWorker.getRegistration("/app/").then((r) => r?.active?.scriptURL ?? r?.installing?.scriptURL ?? r?.waiting?.scriptURL)',
+      ),
+    ).toBe(`${gateway.url}/app/sw.js`);
 
     await page.screenshot({ path: screenshotPath('leader.png') });
     await page.close();
@@ -74,13 +90,35 @@ describeInBrowser('leader page in a real browser', () => {
       stack.prisma.administrativeUnit.findUniqueOrThrow({ where: { code: '21001' } }),
     ]);
     const leader = await stack.prisma.user.create({
-      data: { username: 'chutich.522', displayName: 'Chủ tịch TP', role: 'LEADER', unitId: district.id, passwordHash: await hashPassword('mat-khau-rat-dai-1') },
+      data: {
+        username: 'chutich.522',
+        displayName: 'Chủ tịch TP',
+        role: 'LEADER',
+        unitId: district.id,
+        passwordHash: await hashPassword('mat-khau-rat-dai-1'),
+      },
     });
     const rule = await stack.prisma.alertRule.create({
-      data: { name: 'Hồ sơ trực tuyến dưới 70%', kind: 'THRESHOLD_BELOW', indicatorId: 'doc.processed_online_pct', params: { threshold: 70 }, severity: 'MAJOR' },
+      data: {
+        name: 'Hồ sơ trực tuyến dưới 70%',
+        kind: 'THRESHOLD_BELOW',
+        indicatorId: 'doc.processed_online_pct',
+        params: { threshold: 70 },
+        severity: 'MAJOR',
+      },
     });
     const alert = await stack.prisma.alert.create({
-      data: { ruleId: rule.id, unitId: commune.id, fingerprint: `${rule.id}|${commune.id}`, state: 'FIRING', severity: 'MAJOR', value: 55, threshold: 70, startedAt: new Date(), firedAt: new Date() },
+      data: {
+        ruleId: rule.id,
+        unitId: commune.id,
+        fingerprint: `${rule.id}|${commune.id}`,
+        state: 'FIRING',
+        severity: 'MAJOR',
+        value: 55,
+        threshold: 70,
+        startedAt: new Date(),
+        firedAt: new Date(),
+      },
     });
 
     const page = await browser.context.newPage();
@@ -91,12 +129,25 @@ describeInBrowser('leader page in a real browser', () => {
     const item = page.locator(`.alert[data-alert="${alert.id}"]`);
     await item.locator('button.ack').click({ timeout: 20_000 });
     await page.locator(`.alert[data-alert="${alert.id}"][data-state="ACKNOWLEDGED"]`).waitFor({ timeout: 20_000 });
-    expect(await stack.prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).toMatchObject({ state: 'ACKNOWLEDGED', acknowledgedById: leader.id });
+    expect(await stack.prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).toMatchObject({
+      state: 'ACKNOWLEDGED',
+      acknowledgedById: leader.id,
+    });
 
     // The socket connects after the first list load; XADD until the notification shows, as the page may not have joined yet.
     const notification: AlertNotification = {
-      deliveryId: 'delivery-browser', userId: leader.id, groupKey: `${rule.id}|522`, ruleId: rule.id, severity: 'CRITICAL', escalationLevel: 0, locale: 'vi',
-      title: '3 xã dưới 70% hồ sơ trực tuyến', body: 'TP Quảng Ngãi', link: '/leader', sentAt: new Date().toISOString(), alerts: [],
+      deliveryId: 'delivery-browser',
+      userId: leader.id,
+      groupKey: `${rule.id}|522`,
+      ruleId: rule.id,
+      severity: 'CRITICAL',
+      escalationLevel: 0,
+      locale: 'vi',
+      title: '3 xã dưới 70% hồ sơ trực tuyến',
+      body: 'TP Quảng Ngãi',
+      link: '/leader',
+      sentAt: new Date().toISOString(),
+      alerts: [],
     };
     const stream = alertRedisKey(stack.redis.prefix, AlertRedisKey.AlertNotifications);
     const banner = page.locator('.in-app-alert', { hasText: notification.title });
@@ -126,10 +177,17 @@ describeInBrowser('leader page in a real browser', () => {
 
     await stack.prisma.pushSubscription.upsert({
       where: { endpoint: ENDPOINT },
-      create: { endpoint: ENDPOINT, userId: (await stack.prisma.user.findUniqueOrThrow({ where: { username: 'admin' } })).id, ...BROWSER_KEYS },
+      create: {
+        endpoint: ENDPOINT,
+        userId: (await stack.prisma.user.findUniqueOrThrow({ where: { username: 'admin' } })).id,
+        ...BROWSER_KEYS,
+      },
       update: {},
     });
-    const removed = await fetch(`${gateway.url}/push/subscriptions?endpoint=${encodeURIComponent(ENDPOINT)}`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });
+    const removed = await fetch(`${gateway.url}/push/subscriptions?endpoint=${encodeURIComponent(ENDPOINT)}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(removed.status).toBe(204);
     expect(await stack.prisma.pushSubscription.count({ where: { endpoint: ENDPOINT } })).toBe(0);
   });

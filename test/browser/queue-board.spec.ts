@@ -1,7 +1,15 @@
 import { Queue } from 'bullmq';
 import { type EventBatchJob, QueueName } from '@ioc/contracts';
 import { hashPassword } from '@ioc/security';
-import { ADMIN_PASSWORD, createStack, launchBrowser, type RunningGateway, screenshotPath, type Stack, startGateway } from './browser-harness';
+import {
+  ADMIN_PASSWORD,
+  createStack,
+  launchBrowser,
+  type RunningGateway,
+  screenshotPath,
+  type Stack,
+  startGateway,
+} from './browser-harness';
 
 jest.setTimeout(120_000);
 
@@ -14,7 +22,13 @@ describe('Bull Board in a real browser', () => {
     gateway = await startGateway(stack);
     const province = await stack.prisma.administrativeUnit.findUniqueOrThrow({ where: { code: '51' } });
     await stack.prisma.user.create({
-      data: { username: 'canbo.xem', displayName: 'Cán bộ xem', role: 'VIEWER', unitId: province.id, passwordHash: await hashPassword('mat-khau-chi-xem-1') },
+      data: {
+        username: 'canbo.xem',
+        displayName: 'Cán bộ xem',
+        role: 'VIEWER',
+        unitId: province.id,
+        passwordHash: await hashPassword('mat-khau-chi-xem-1'),
+      },
     });
     // A waiting batch, so the board has a job to show.
     const queue = new Queue<EventBatchJob>(QueueName.Events, { connection: { url: stack.redis.url }, prefix: stack.redis.prefix });
@@ -34,9 +48,15 @@ describe('Bull Board in a real browser', () => {
       const response = await page.goto(`${gateway.url}/admin/queues`);
       expect(response?.status()).toBe(200);
       for (const name of ['events', 'dead-letter', 'source-pull', 'notifications', 'maintenance']) {
-        await page.getByRole('link', { name: new RegExp(`^${name}`) }).first().waitFor({ timeout: 20_000 });
+        await page
+          .getByRole('link', { name: new RegExp(`^${name}`) })
+          .first()
+          .waitFor({ timeout: 20_000 });
       }
-      await page.getByRole('link', { name: /^events/ }).first().click();
+      await page
+        .getByRole('link', { name: /^events/ })
+        .first()
+        .click();
       await page.getByText('batch').first().waitFor({ timeout: 20_000 });
       await page.screenshot({ path: screenshotPath('queue-board.png') });
     } finally {

@@ -20,8 +20,15 @@ import {
 
 const at = (minutesBefore: number): string => new Date(SIMULATED_NOW.getTime() - minutesBefore * 60_000).toISOString();
 const validDocument = {
-  loaiVanBan: 'den', maDonVi: '522', tenDonVi: 'TP Quảng Ngãi', ngayTao: '2026-11-20T08:00:00.000+07:00',
-  hanXuLy: '2026-11-25T17:00:00.000+07:00', trangThai: 'da_xu_ly', ngayXuLy: '2026-11-20T09:00:00.000+07:00', xuLyTrenMang: true, kySo: null,
+  loaiVanBan: 'den',
+  maDonVi: '522',
+  tenDonVi: 'TP Quảng Ngãi',
+  ngayTao: '2026-11-20T08:00:00.000+07:00',
+  hanXuLy: '2026-11-25T17:00:00.000+07:00',
+  trangThai: 'da_xu_ly',
+  ngayXuLy: '2026-11-20T09:00:00.000+07:00',
+  xuLyTrenMang: true,
+  kySo: null,
 };
 
 jest.setTimeout(90_000);
@@ -78,10 +85,14 @@ describe('bad records and source outages', () => {
     const sourceId = await addSource('ioffice');
     const truth = (await (await fetch(`${simulator.url}/_ground-truth/ioffice`)).json()) as { facts: unknown[] };
 
-    const letters = await waitFor(async () => {
-      const entries = (await deadLetters(redis)).filter((entry) => entry.sourceId === sourceId);
-      return entries.length >= 5 ? entries : undefined;
-    }, 30_000, 'five dead letters');
+    const letters = await waitFor(
+      async () => {
+        const entries = (await deadLetters(redis)).filter((entry) => entry.sourceId === sourceId);
+        return entries.length >= 5 ? entries : undefined;
+      },
+      30_000,
+      'five dead letters',
+    );
     const byId = new Map(letters.map((entry) => [(entry.raw as { id?: string }).id ?? 'oversized', entry]));
     expect(letters).toHaveLength(5);
     expect(byId.get('BAD-TYPE')!.reason).toMatch(/xuLyTrenMang must be true or false/);
@@ -93,10 +104,14 @@ describe('bad records and source outages', () => {
     for (const entry of letters) expect(entry).toMatchObject({ sourceId, stream: 'documents', stage: 'connector' });
 
     // The good records around them still flow, and the source stays healthy with the count on it.
-    const queued = await waitFor(async () => {
-      const events = [...(await queuedEvents(redis)).byKey.values()].filter((event) => event.sourceId === sourceId);
-      return events.length >= truth.facts.length ? events : undefined;
-    }, 30_000, 'the valid ioffice events');
+    const queued = await waitFor(
+      async () => {
+        const events = [...(await queuedEvents(redis)).byKey.values()].filter((event) => event.sourceId === sourceId);
+        return events.length >= truth.facts.length ? events : undefined;
+      },
+      30_000,
+      'the valid ioffice events',
+    );
     expect(queued).toHaveLength(truth.facts.length);
     const source = await waitFor(async () => {
       const row = await prisma.source.findUniqueOrThrow({ where: { id: sourceId } });
@@ -108,30 +123,46 @@ describe('bad records and source outages', () => {
   it('a 500 storm opens the circuit and degrades the source; other sources keep flowing; it recovers to OK', async () => {
     const dvc = await addSource('dvc');
     const education = await addSource('education');
-    await waitFor(async () => {
-      const rows = await prisma.source.findMany({ where: { id: { in: [dvc, education] }, health: 'OK' } });
-      return rows.length === 2 ? rows : undefined;
-    }, 30_000, 'both sources OK');
+    await waitFor(
+      async () => {
+        const rows = await prisma.source.findMany({ where: { id: { in: [dvc, education] }, health: 'OK' } });
+        return rows.length === 2 ? rows : undefined;
+      },
+      30_000,
+      'both sources OK',
+    );
 
     simulator.core.setFaults('dvc', { errorRate: 1 });
-    const degraded = await waitFor(async () => {
-      const row = await prisma.source.findUniqueOrThrow({ where: { id: dvc } });
-      return row.health === 'DEGRADED' && /circuit open/.test(row.lastError ?? '') ? row : undefined;
-    }, 30_000, 'dvc degraded with its circuit open');
+    const degraded = await waitFor(
+      async () => {
+        const row = await prisma.source.findUniqueOrThrow({ where: { id: dvc } });
+        return row.health === 'DEGRADED' && /circuit open/.test(row.lastError ?? '') ? row : undefined;
+      },
+      30_000,
+      'dvc degraded with its circuit open',
+    );
     expect(degraded.lastErrorAt).not.toBeNull();
 
     // Meanwhile education keeps being pulled successfully.
     const educationBefore = await prisma.source.findUniqueOrThrow({ where: { id: education } });
-    await waitFor(async () => {
-      const row = await prisma.source.findUniqueOrThrow({ where: { id: education } });
-      return row.health === 'OK' && row.lastSuccessAt! > educationBefore.lastSuccessAt! ? row : undefined;
-    }, 30_000, 'education pulled again during the storm');
+    await waitFor(
+      async () => {
+        const row = await prisma.source.findUniqueOrThrow({ where: { id: education } });
+        return row.health === 'OK' && row.lastSuccessAt! > educationBefore.lastSuccessAt! ? row : undefined;
+      },
+      30_000,
+      'education pulled again during the storm',
+    );
 
     simulator.core.setFaults('dvc', { errorRate: 0 });
-    await waitFor(async () => {
-      const row = await prisma.source.findUniqueOrThrow({ where: { id: dvc } });
-      return row.health === 'OK' && row.lastSuccessAt! > degraded.lastErrorAt! ? row : undefined;
-    }, 30_000, 'dvc back to OK');
+    await waitFor(
+      async () => {
+        const row = await prisma.source.findUniqueOrThrow({ where: { id: dvc } });
+        return row.health === 'OK' && row.lastSuccessAt! > degraded.lastErrorAt! ? row : undefined;
+      },
+      30_000,
+      'dvc back to OK',
+    );
 
     const statuses = (await redis.client.xrange(`${redis.prefix}:source-health`, '-', '+'))
       .map(([, fields]) => JSON.parse(fields[1]!) as { sourceId: string; status: string })

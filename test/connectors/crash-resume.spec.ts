@@ -45,14 +45,20 @@ describe('connectors killed mid-sync', () => {
     for (const connectorType of ['ioffice', 'dvc']) {
       await prisma.source.create({
         data: {
-          name: `${connectorType} crash test`, connectorType, connectorVersion: '1.0.0', schedule: 'every:1000',
-          config: { baseUrl: simulator.url, pageSize: 20 }, credentialsEncrypted: cipher.encryptJson({ token: SIMULATOR_TOKEN }),
+          name: `${connectorType} crash test`,
+          connectorType,
+          connectorVersion: '1.0.0',
+          schedule: 'every:1000',
+          config: { baseUrl: simulator.url, pageSize: 20 },
+          credentialsEncrypted: cipher.encryptJson({ token: SIMULATOR_TOKEN }),
         },
       });
     }
     const truth: string[] = [];
     for (const system of ['ioffice', 'dvc']) {
-      const { facts } = (await (await fetch(`${simulator.url}/_ground-truth/${system}`)).json()) as { facts: { kind: string; unitCode: string; occurredAt: string }[] };
+      const { facts } = (await (await fetch(`${simulator.url}/_ground-truth/${system}`)).json()) as {
+        facts: { kind: string; unitCode: string; occurredAt: string }[];
+      };
       truth.push(...facts.map((f) => `${f.kind}|${f.unitCode}|${f.occurredAt}`));
     }
     // Slow pages so the first process is surely mid-sync when it is killed.
@@ -60,10 +66,14 @@ describe('connectors killed mid-sync', () => {
     simulator.core.setFaults('dvc', { slowRate: 1, slowMs: 100 });
 
     running = runCompiled('apps/connectors/src/main.js', env);
-    const beforeKill = await waitFor(async () => {
-      const queued = await queuedEvents(redis);
-      return queued.jobs >= 3 ? queued : undefined;
-    }, 30_000, 'a few batches queued');
+    const beforeKill = await waitFor(
+      async () => {
+        const queued = await queuedEvents(redis);
+        return queued.jobs >= 3 ? queued : undefined;
+      },
+      30_000,
+      'a few batches queued',
+    );
     expect(await running.stop('SIGKILL')).toBeNull();
     const cursorsAtKill = (await prisma.source.findMany()).map((source) => source.cursor);
     expect(beforeKill.byKey.size).toBeLessThan(truth.length);
@@ -71,10 +81,14 @@ describe('connectors killed mid-sync', () => {
     simulator.core.setFaults('ioffice', { slowRate: 0 });
     simulator.core.setFaults('dvc', { slowRate: 0 });
     running = runCompiled('apps/connectors/src/main.js', env);
-    const after = await waitFor(async () => {
-      const queued = await queuedEvents(redis);
-      return queued.byKey.size >= truth.length ? queued : undefined;
-    }, 60_000, `${truth.length} distinct events after the restart`);
+    const after = await waitFor(
+      async () => {
+        const queued = await queuedEvents(redis);
+        return queued.byKey.size >= truth.length ? queued : undefined;
+      },
+      60_000,
+      `${truth.length} distinct events after the restart`,
+    );
 
     const actual = [...after.byKey.values()].map((e) => `${e.kind}|${e.unitCode}|${e.occurredAt}`).sort();
     expect(actual).toEqual([...truth].sort());

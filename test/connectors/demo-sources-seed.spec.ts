@@ -32,6 +32,9 @@ describe('seeding the demo sources', () => {
     expect(await seedDemoSources(prisma, options)).toEqual({ created: 0, updated: 0 });
     expect(await prisma.source.findMany({ orderBy: { name: 'asc' } })).toEqual(first);
 
-    expect(await seedDemoSources(prisma, { ...options, simulatorToken: 'rotated-token' })).toEqual({ created: 0, updated: DEMO_SOURCES.length });
+    expect(await seedDemoSources(prisma, { ...options, simulatorToken: 'rotated-token' })).toEqual({
+      created: 0,
+      updated: DEMO_SOURCES.length,
+    });
   });
 });

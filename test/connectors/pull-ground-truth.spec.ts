@@ -103,9 +103,23 @@ describe('pulling the four simulated systems', () => {
 
     const kinds = new Set([...byKey.values()].map((event) => event.kind));
     expect([...kinds].sort()).toEqual([
-      'attendance.daily', 'beds.occupancy', 'diseases.notified', 'document.issued', 'document.processed', 'documents.overdue', 'dossier.complained',
-      'dossier.paid', 'dossier.received', 'dossier.resolved', 'dossiers.overdue_open', 'emergencies.recorded', 'health_records.opened',
-      'procedure.listed', 'school_records.digital', 'tuition.cashless', 'visits.recorded',
+      'attendance.daily',
+      'beds.occupancy',
+      'diseases.notified',
+      'document.issued',
+      'document.processed',
+      'documents.overdue',
+      'dossier.complained',
+      'dossier.paid',
+      'dossier.received',
+      'dossier.resolved',
+      'dossiers.overdue_open',
+      'emergencies.recorded',
+      'health_records.opened',
+      'procedure.listed',
+      'school_records.digital',
+      'tuition.cashless',
+      'visits.recorded',
     ]);
 
     const sources = await waitFor(async () => {

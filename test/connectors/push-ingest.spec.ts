@@ -33,7 +33,12 @@ describe('push ingestion (POST /ingest/:sourceId)', () => {
     [database, redis] = await Promise.all([createTestDatabase(), createTestRedis()]);
     prisma = await seededPrisma(database);
     connectors = await startConnectors(connectorsEnv(database, redis));
-    const created = await createSource(connectors.url, { name: 'LGSP push', connectorType: 'push', config: {}, credentials: { hmacSecret: SECRET } });
+    const created = await createSource(connectors.url, {
+      name: 'LGSP push',
+      connectorType: 'push',
+      config: {},
+      credentials: { hmacSecret: SECRET },
+    });
     expect(created.status).toBe(201);
     sourceId = created.body.id as string;
   });
@@ -55,8 +60,14 @@ describe('push ingestion (POST /ingest/:sourceId)', () => {
     fetch(`${connectors.url}/ingest/${sourceId}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
   const event = (id: string, extra: Record<string, unknown> = {}) => ({
-    idempotencyKey: `lgsp:${id}`, unitCode: '21025', occurredAt: '2026-11-20T09:30:00+07:00', kind: 'dossier.received',
-    kindClass: 'fact', values: { count: 1 }, attributes: { channel: 'online' }, ...extra,
+    idempotencyKey: `lgsp:${id}`,
+    unitCode: '21025',
+    occurredAt: '2026-11-20T09:30:00+07:00',
+    kind: 'dossier.received',
+    kindClass: 'fact',
+    values: { count: 1 },
+    attributes: { channel: 'online' },
+    ...extra,
   });
 
   it('queues valid events, dead-letters invalid ones with the reason, and refuses a replay with 401', async () => {
@@ -72,7 +83,12 @@ describe('push ingestion (POST /ingest/:sourceId)', () => {
       results: [
         { index: 0, status: 'accepted', idempotencyKey: 'lgsp:a' },
         { index: 1, status: 'accepted', idempotencyKey: 'lgsp:b' },
-        { index: 2, status: 'rejected', reason: expect.stringMatching(/^values.count: must be a finite number from 0 to 1000000/) as string, fields: ['values.count'] },
+        {
+          index: 2,
+          status: 'rejected',
+          reason: expect.stringMatching(/^values.count: must be a finite number from 0 to 1000000/) as string,
+          fields: ['values.count'],
+        },
       ],
     });
     const queued = await queuedEvents(redis);
@@ -93,7 +109,7 @@ describe('push ingestion (POST /ingest/:sourceId)', () => {
     expect((await prisma.source.findUniqueOrThrow({ where: { id: sourceId } })).deadLetterCount).toBe(1);
   });
 
-  it('answers each event with the aggregator\'s verdict: huge, negative, future, old and polluting events rejected with the reason (issue 13)', async () => {
+  it("answers each event with the aggregator's verdict: huge, negative, future, old and polluting events rejected with the reason (issue 13)", async () => {
     const now = Date.now();
     const iso = (ms: number): string => new Date(ms).toISOString();
     const events = [
@@ -109,7 +125,11 @@ describe('push ingestion (POST /ingest/:sourceId)', () => {
     const timestamp = Math.floor(now / 1000);
     const response = await post(body, { 'x-ioc-signature': sign(body, timestamp), 'x-ioc-timestamp': String(timestamp) });
     expect(response.status).toBe(202);
-    const answer = (await response.json()) as { accepted: number; deadLettered: number; results: { status: string; fields?: string[]; reason?: string }[] };
+    const answer = (await response.json()) as {
+      accepted: number;
+      deadLettered: number;
+      results: { status: string; fields?: string[]; reason?: string }[];
+    };
     expect(answer).toMatchObject({ accepted: 1, deadLettered: 6 });
     expect(answer.results.map((r) => [r.status, r.fields])).toEqual([
       ['accepted', undefined],
@@ -143,7 +163,9 @@ describe('push ingestion (POST /ingest/:sourceId)', () => {
     const stale = now - 3600;
     const old = await post(body, { 'x-ioc-signature': sign(body, stale), 'x-ioc-timestamp': String(stale) });
     expect(old.status).toBe(401);
-    expect(((await old.json()) as { message: string }).message).toMatch(/x-ioc-timestamp is 36\d\d s away from the server clock \(at most 300 s\)/);
+    expect(((await old.json()) as { message: string }).message).toMatch(
+      /x-ioc-timestamp is 36\d\d s away from the server clock \(at most 300 s\)/,
+    );
 
     const unsigned = await post(body, {});
     expect(unsigned.status).toBe(401);

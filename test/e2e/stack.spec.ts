@@ -102,10 +102,24 @@ describe('the stack as an operator runs it', () => {
   });
 
   it.each([
-    ['Postgres', { DATABASE_URL: 'postgresql://ioc:hunter2@127.0.0.1:1/ioc' }, /^gateway: Cannot reach Postgres at postgresql:\/\/ioc:\*\*\*@127\.0\.0\.1:1\/ioc \(ECONNREFUSED\)\. Start it .* or set DATABASE_URL\.$/],
-    ['Redis', { REDIS_URL: 'redis://:hunter2@127.0.0.1:1' }, /^gateway: Cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1 \(ECONNREFUSED\)\. Start it .* or set REDIS_URL\.$/],
+    [
+      'Postgres',
+      { DATABASE_URL: 'postgresql://ioc:hunter2@127.0.0.1:1/ioc' },
+      /^gateway: Cannot reach Postgres at postgresql:\/\/ioc:\*\*\*@127\.0\.0\.1:1\/ioc \(ECONNREFUSED\)\. Start it .* or set DATABASE_URL\.$/,
+    ],
+    [
+      'Redis',
+      { REDIS_URL: 'redis://:hunter2@127.0.0.1:1' },
+      /^gateway: Cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:1 \(ECONNREFUSED\)\. Start it .* or set REDIS_URL\.$/,
+    ],
   ])('an unreachable %s gives one clear line and exit status 1', async (_service, env, line) => {
-    const gateway = runCompiled('apps/gateway/src/main.js', { DATABASE_URL: db.url, REDIS_URL: redis.url, PORT: '0', JWT_SECRET_GENERATE: 'true', ...env });
+    const gateway = runCompiled('apps/gateway/src/main.js', {
+      DATABASE_URL: db.url,
+      REDIS_URL: redis.url,
+      PORT: '0',
+      JWT_SECRET_GENERATE: 'true',
+      ...env,
+    });
     expect(await gateway.exited).toBe(1);
     const output = gateway.output().trim();
     expect(output.split('\n')).toHaveLength(1);

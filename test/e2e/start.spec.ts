@@ -56,7 +56,11 @@ const running: Started[] = [];
 
 /** `npm start` as an operator types it, in the project folder, with the given environment. */
 function npmStart(env: Record<string, string>): Started {
-  const npm = spawn('npm', ['start'], { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const npm = spawn('npm', ['start'], {
+    cwd: PROJECT_ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   npm.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   npm.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -127,21 +131,33 @@ describe('npm start as an operator runs it', () => {
       await db.drop();
     });
 
-    it('SIGTERM to the npm process stops every process of the stack and frees every port', async () => {
-      const p = await ports();
-      const started = npmStart({ ...portEnv(p), EMBEDDED: 'never', DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix });
-      await ready(started);
-      expect(started.output()).toMatch(new RegExp(`Wall display +http://localhost:${p.gateway}/display/province-overview\\?key=<provinceViewerApiKey>`));
-      expect(started.output()).toContain(`API docs      http://localhost:${p.gateway}/docs`);
-      const stack = descendants(started.npm.pid!);
-      expect(stack.length).toBeGreaterThanOrEqual(5); // launcher and four apps (and npm's shell)
+    it(
+      'SIGTERM to the npm process stops every process of the stack and frees every port',
+      async () => {
+        const p = await ports();
+        const started = npmStart({
+          ...portEnv(p),
+          EMBEDDED: 'never',
+          DATABASE_URL: db.url,
+          REDIS_URL: redis.url,
+          REDIS_PREFIX: redis.prefix,
+        });
+        await ready(started);
+        expect(started.output()).toMatch(
+          new RegExp(`Wall display +http://localhost:${p.gateway}/display/province-overview\\?key=<provinceViewerApiKey>`),
+        );
+        expect(started.output()).toContain(`API docs      http://localhost:${p.gateway}/docs`);
+        const stack = descendants(started.npm.pid!);
+        expect(stack.length).toBeGreaterThanOrEqual(5); // launcher and four apps (and npm's shell)
 
-      started.npm.kill('SIGTERM');
-      await started.exited;
-      await waitFor(async () => (stack.every((pid) => !alive(pid)) ? true : undefined), 20_000, 'every process of the stack to exit');
-      for (const port of Object.values(p)) expect(await portIsFree(port)).toBe(true);
-      expect(started.output()).toContain('all apps stopped');
-    }, STACK_TEST_MS);
+        started.npm.kill('SIGTERM');
+        await started.exited;
+        await waitFor(async () => (stack.every((pid) => !alive(pid)) ? true : undefined), 20_000, 'every process of the stack to exit');
+        for (const port of Object.values(p)) expect(await portIsFree(port)).toBe(true);
+        expect(started.output()).toContain('all apps stopped');
+      },
+      STACK_TEST_MS,
+    );
 
     it('a port already in use gives one line naming the port and the process that holds it', async () => {
       const p = await ports();
@@ -150,7 +166,14 @@ describe('npm start as an operator runs it', () => {
       try {
         const launcher = spawn(process.execPath, ['scripts/launch.js'], {
           cwd: PROJECT_ROOT,
-          env: { PATH: process.env.PATH ?? '', ...portEnv(p), EMBEDDED: 'never', DATABASE_URL: db.url, REDIS_URL: redis.url, REDIS_PREFIX: redis.prefix },
+          env: {
+            PATH: process.env.PATH ?? '',
+            ...portEnv(p),
+            EMBEDDED: 'never',
+            DATABASE_URL: db.url,
+            REDIS_URL: redis.url,
+            REDIS_PREFIX: redis.prefix,
+          },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
         let output = '';
@@ -159,7 +182,9 @@ describe('npm start as an operator runs it', () => {
         expect(await new Promise((resolve) => launcher.on('exit', resolve))).toBe(1);
         expect(output.trim().split('\n')).toHaveLength(1);
         expect(output.trim()).toMatch(
-          new RegExp(`^start: port ${p.connectors} \\(connectors\\) is already in use by pid ${process.pid} \\(.+\\)\\. Stop it or set CONNECTORS_PORT to a free port\\.$`),
+          new RegExp(
+            `^start: port ${p.connectors} \\(connectors\\) is already in use by pid ${process.pid} \\(.+\\)\\. Stop it or set CONNECTORS_PORT to a free port\\.$`,
+          ),
         );
       } finally {
         holder.close();
@@ -167,53 +192,68 @@ describe('npm start as an operator runs it', () => {
     });
   });
 
-  it('with EMBEDDED=always runs embedded PostgreSQL and Redis, reaches /health ok, and a restart keeps the data', async () => {
-    const p = await ports();
-    const dataDir = mkdtempSync(join(tmpdir(), 'ioc-embedded-'));
-    const env = {
-      ...portEnv(p),
-      EMBEDDED: 'always',
-      EMBEDDED_DATA_DIR: dataDir,
-      EMBEDDED_POSTGRES_PORT: String(await freePort()),
-      EMBEDDED_REDIS_PORT: String(await freePort()),
-      EMBEDDED_POSTGRES_PASSWORD_FILE: `${secrets}/embedded-postgres-password`,
-    };
-    const health = async () => {
-      const response = await fetch(`http://127.0.0.1:${p.gateway}/health`);
-      return { status: response.status, body: (await response.json()) as unknown };
-    };
-    const login = async (password: string) =>
-      (await fetch(`http://127.0.0.1:${p.gateway}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password }) }))
-        .status;
-    try {
-      const first = npmStart(env);
-      await ready(first);
-      expect(first.output()).toMatch(new RegExp(`PostgreSQL +embedded PostgreSQL \\d+ at postgresql://postgres:\\*\\*\\*@127\\.0\\.0\\.1:${env.EMBEDDED_POSTGRES_PORT}/ioc, data in ${dataDir}/postgres`));
-      expect(first.output()).toMatch(new RegExp(`Redis +embedded Redis at redis://127\\.0\\.0\\.1:${env.EMBEDDED_REDIS_PORT}, data in ${dataDir}/redis`));
-      expect(await health()).toEqual({ status: 200, body: expect.objectContaining({ status: 'ok' }) });
-      const { adminPassword } = JSON.parse(readFileSync(`${secrets}/seed-credentials.json`, 'utf8')) as { adminPassword: string };
-      expect(await login(adminPassword)).toBe(200);
-      const redis = new Redis(`redis://127.0.0.1:${env.EMBEDDED_REDIS_PORT}`, { lazyConnect: true, maxRetriesPerRequest: 1 });
-      await redis.set('start-spec:kept', 'yes');
-      await redis.quit();
-      first.npm.kill('SIGTERM');
-      await first.exited;
-
-      const second = npmStart(env);
-      await ready(second);
-      // The admin created (and its password generated) by the first start is still there.
-      expect(await login(adminPassword)).toBe(200);
-      const again = new Redis(`redis://127.0.0.1:${env.EMBEDDED_REDIS_PORT}`, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  it(
+    'with EMBEDDED=always runs embedded PostgreSQL and Redis, reaches /health ok, and a restart keeps the data',
+    async () => {
+      const p = await ports();
+      const dataDir = mkdtempSync(join(tmpdir(), 'ioc-embedded-'));
+      const env = {
+        ...portEnv(p),
+        EMBEDDED: 'always',
+        EMBEDDED_DATA_DIR: dataDir,
+        EMBEDDED_POSTGRES_PORT: String(await freePort()),
+        EMBEDDED_REDIS_PORT: String(await freePort()),
+        EMBEDDED_POSTGRES_PASSWORD_FILE: `${secrets}/embedded-postgres-password`,
+      };
+      const health = async () => {
+        const response = await fetch(`http://127.0.0.1:${p.gateway}/health`);
+        return { status: response.status, body: (await response.json()) as unknown };
+      };
+      const login = async (password: string) =>
+        (
+          await fetch(`http://127.0.0.1:${p.gateway}/auth/login`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ username: 'admin', password }),
+          })
+        ).status;
       try {
-        expect(await again.get('start-spec:kept')).toBe('yes');
+        const first = npmStart(env);
+        await ready(first);
+        expect(first.output()).toMatch(
+          new RegExp(
+            `PostgreSQL +embedded PostgreSQL \\d+ at postgresql://postgres:\\*\\*\\*@127\\.0\\.0\\.1:${env.EMBEDDED_POSTGRES_PORT}/ioc, data in ${dataDir}/postgres`,
+          ),
+        );
+        expect(first.output()).toMatch(
+          new RegExp(`Redis +embedded Redis at redis://127\\.0\\.0\\.1:${env.EMBEDDED_REDIS_PORT}, data in ${dataDir}/redis`),
+        );
+        expect(await health()).toEqual({ status: 200, body: expect.objectContaining({ status: 'ok' }) });
+        const { adminPassword } = JSON.parse(readFileSync(`${secrets}/seed-credentials.json`, 'utf8')) as { adminPassword: string };
+        expect(await login(adminPassword)).toBe(200);
+        const redis = new Redis(`redis://127.0.0.1:${env.EMBEDDED_REDIS_PORT}`, { lazyConnect: true, maxRetriesPerRequest: 1 });
+        await redis.set('start-spec:kept', 'yes');
+        await redis.quit();
+        first.npm.kill('SIGTERM');
+        await first.exited;
+
+        const second = npmStart(env);
+        await ready(second);
+        // The admin created (and its password generated) by the first start is still there.
+        expect(await login(adminPassword)).toBe(200);
+        const again = new Redis(`redis://127.0.0.1:${env.EMBEDDED_REDIS_PORT}`, { lazyConnect: true, maxRetriesPerRequest: 1 });
+        try {
+          expect(await again.get('start-spec:kept')).toBe('yes');
+        } finally {
+          again.disconnect();
+        }
+        second.npm.kill('SIGTERM');
+        await second.exited;
       } finally {
-        again.disconnect();
+        await stopLeftovers();
+        rmSync(dataDir, { recursive: true, force: true });
       }
-      second.npm.kill('SIGTERM');
-      await second.exited;
-    } finally {
-      await stopLeftovers();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  }, STACK_TEST_MS);
+    },
+    STACK_TEST_MS,
+  );
 });

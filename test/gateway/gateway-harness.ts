@@ -37,7 +37,12 @@ export async function createBacking(seed: SeedOptions = FIXTURE_SEED): Promise<B
   const db = await createTestDatabase();
   const redis = await createTestRedis();
   const prisma = createPrismaClient(db.url);
-  const seeded = await seedDatabase(prisma, { ...seed, adminPassword: ADMIN_PASSWORD, provinceViewerApiKey: PROVINCE_KEY, districtViewerApiKey: DISTRICT_KEY });
+  const seeded = await seedDatabase(prisma, {
+    ...seed,
+    adminPassword: ADMIN_PASSWORD,
+    provinceViewerApiKey: PROVINCE_KEY,
+    districtViewerApiKey: DISTRICT_KEY,
+  });
   return {
     db,
     redis,

@@ -1,6 +1,14 @@
 import type { Socket as NetSocket } from 'node:net';
 import { JwtService } from '@nestjs/jwt';
-import { type IndicatorUpdate, SharedRedisKey, sharedRedisKey, type SnapshotMessage, type SourceHealthUpdate, type SubscribeAck, type SubscriptionRequest } from '@ioc/contracts';
+import {
+  type IndicatorUpdate,
+  SharedRedisKey,
+  sharedRedisKey,
+  type SnapshotMessage,
+  type SourceHealthUpdate,
+  type SubscribeAck,
+  type SubscriptionRequest,
+} from '@ioc/contracts';
 import { LiveFanoutService } from '../../apps/gateway/src/live/live-fanout.service';
 import { waitFor } from '../support';
 import {
@@ -36,7 +44,8 @@ describe('live gateway (socket.io /live)', () => {
   let backing: Backing;
   /** Tiles of the seeded province dashboard (one stream each). */
   const seededTiles = async (): Promise<number> =>
-    ((await backing.prisma.dashboard.findUniqueOrThrow({ where: { slug: 'province-overview' } })).layout as unknown as { tiles: unknown[] }).tiles.length;
+    ((await backing.prisma.dashboard.findUniqueOrThrow({ where: { slug: 'province-overview' } })).layout as unknown as { tiles: unknown[] })
+      .tiles.length;
   let gateway: RunningGateway;
   /** A second process on the same Redis prefix and database, coalescing to 2 updates per tile per second. */
   let second: RunningGateway;
@@ -50,7 +59,11 @@ describe('live gateway (socket.io /live)', () => {
 
   beforeAll(async () => {
     backing = await createBacking();
-    gateway = await startGateway(backing, { LIVE_MAX_UPDATES_PER_TILE_PER_S: '0', LIVE_MAX_MESSAGES_PER_10S: '20', LIVE_SLOW_CLIENT_BYTES: '65536' });
+    gateway = await startGateway(backing, {
+      LIVE_MAX_UPDATES_PER_TILE_PER_S: '0',
+      LIVE_MAX_MESSAGES_PER_10S: '20',
+      LIVE_SLOW_CLIENT_BYTES: '65536',
+    });
     second = await startGateway(backing, { LIVE_MAX_UPDATES_PER_TILE_PER_S: '2', LIVE_MAX_SUBSCRIPTIONS: '20' });
     adminToken = await login(gateway);
   });
@@ -84,7 +97,10 @@ describe('live gateway (socket.io /live)', () => {
     expect(reset).toBe(false);
     expect(updates.sort((a, b) => a.indicatorId.localeCompare(b.indicatorId))).toEqual(expected);
 
-    await publish(backing, range(4, 13).map((seq) => indicatorUpdate('doc.overdue', '522', seq)));
+    await publish(
+      backing,
+      range(4, 13).map((seq) => indicatorUpdate('doc.overdue', '522', seq)),
+    );
     await publish(backing, [indicatorUpdate('dossier.late', '524', 4)]);
     await waitFor(async () => (seqsOf(log, 'doc.overdue:522').length === 10 ? true : undefined), 10_000, 'ten deltas');
     expect(seqsOf(log, 'doc.overdue:522')).toEqual(range(4, 13));
@@ -104,9 +120,13 @@ describe('live gateway (socket.io /live)', () => {
     const burst = (async () => {
       while (published < total) {
         const next = range(published + 1, Math.min(total, published + 5));
-        await publish(backing, next.map((seq) => indicatorUpdate('dossier.online_pct', '522', seq)));
+        await publish(
+          backing,
+          next.map((seq) => indicatorUpdate('dossier.online_pct', '522', seq)),
+        );
         published = next.at(-1)!;
-        if (first.connected) await waitFor(async () => (seqsOf(before, key).length >= published || first.disconnected ? true : undefined), 5000, 'pace');
+        if (first.connected)
+          await waitFor(async () => (seqsOf(before, key).length >= published || first.disconnected ? true : undefined), 5000, 'pace');
         else await new Promise((resolve) => setTimeout(resolve, 5));
       }
     })();
@@ -130,7 +150,11 @@ describe('live gateway (socket.io /live)', () => {
 
   it('answers positions that are too old, or from another epoch, with a snapshot flagged reset', async () => {
     const key = 'doc.signed_pct:522';
-    await publish(backing, range(1, 30).map((seq) => indicatorUpdate('doc.signed_pct', '522', seq)), 10);
+    await publish(
+      backing,
+      range(1, 30).map((seq) => indicatorUpdate('doc.signed_pct', '522', seq)),
+      10,
+    );
 
     const stale = open(gateway, { token: adminToken });
     const staleLog = record(stale);
@@ -171,8 +195,14 @@ describe('live gateway (socket.io /live)', () => {
     const display = open(gateway, { apiKey: PROVINCE_KEY });
     const log = record(display);
     const tiles = await seededTiles();
-    expect(await subscribe(display, { indicators: [], units: [], dashboard: 'province-overview' })).toMatchObject({ ok: true, streams: tiles });
-    expect(log.events[0]).toMatchObject({ type: 'snapshot', payload: { reset: false, updates: expect.arrayContaining([expect.objectContaining({ indicatorId: 'doc.on_time_pct', seq: 4 })]) } });
+    expect(await subscribe(display, { indicators: [], units: [], dashboard: 'province-overview' })).toMatchObject({
+      ok: true,
+      streams: tiles,
+    });
+    expect(log.events[0]).toMatchObject({
+      type: 'snapshot',
+      payload: { reset: false, updates: expect.arrayContaining([expect.objectContaining({ indicatorId: 'doc.on_time_pct', seq: 4 })]) },
+    });
   });
 
   it('refuses bad, expired and unknown credentials with an error event, then disconnects', async () => {
@@ -201,10 +231,19 @@ describe('live gateway (socket.io /live)', () => {
     expect(log.events.at(-1)).toEqual({ type: 'error', payload: { code: 'unauthenticated', message: expect.stringContaining('expired') } });
   });
 
-  it('tells a display that connects every source\'s current health, then pushes each change from the connectors stream', async () => {
+  it("tells a display that connects every source's current health, then pushes each change from the connectors stream", async () => {
     const lastSuccessAt = new Date(Date.now() - 20_000);
     const source = await backing.prisma.source.create({
-      data: { name: 'iOffice now', connectorType: 'ioffice', connectorVersion: '1', config: {}, schedule: 'every:60000', health: 'OK', lastSuccessAt, lagSeconds: 4 },
+      data: {
+        name: 'iOffice now',
+        connectorType: 'ioffice',
+        connectorVersion: '1',
+        config: {},
+        schedule: 'every:60000',
+        health: 'OK',
+        lastSuccessAt,
+        lagSeconds: 4,
+      },
     });
     const client = open(gateway, { apiKey: DISTRICT_KEY });
     const health: SourceHealthUpdate[] = [];
@@ -213,7 +252,13 @@ describe('live gateway (socket.io /live)', () => {
     // Between two pulls: without this the display would call every tile fed by the source stale until the next one.
     await waitFor(async () => (health.some((h) => h.sourceId === source.id) ? true : undefined), 5000, 'the current source health');
     expect(health.find((h) => h.sourceId === source.id)).toEqual({
-      sourceId: source.id, status: 'OK', lastSuccessAt: lastSuccessAt.toISOString(), lastErrorAt: null, lastError: null, lagSeconds: 4, deadLetterCount: 0,
+      sourceId: source.id,
+      status: 'OK',
+      lastSuccessAt: lastSuccessAt.toISOString(),
+      lastErrorAt: null,
+      lastError: null,
+      lagSeconds: 4,
+      deadLetterCount: 0,
     });
     health.length = 0;
     const update: SourceHealthUpdate = {
@@ -244,7 +289,10 @@ describe('live gateway (socket.io /live)', () => {
     const client = open(second, { apiKey: PROVINCE_KEY });
     const log = record(client);
     await subscribe(client, { indicators: ['doc.processed_online_pct'], units: ['51'] });
-    await publish(backing, range(1, 50).map((seq) => indicatorUpdate('doc.processed_online_pct', '51', seq)));
+    await publish(
+      backing,
+      range(1, 50).map((seq) => indicatorUpdate('doc.processed_online_pct', '51', seq)),
+    );
     await waitFor(async () => (seqsOf(log, 'doc.processed_online_pct:51').at(-1) === 50 ? true : undefined), 5000, 'the latest value');
     const seqs = seqsOf(log, 'doc.processed_online_pct:51');
     expect(seqs.length).toBeLessThan(50);
@@ -261,7 +309,11 @@ describe('live gateway (socket.io /live)', () => {
     // Large updates (many sources' freshness) fill the socket buffers quickly.
     const big = (tile: { indicatorId: string; unitCode: string }, seq: number): IndicatorUpdate => ({
       ...indicatorUpdate(tile.indicatorId, tile.unitCode, seq),
-      freshness: Array.from({ length: 30 }, (_, i) => ({ sourceId: `source-${i}`, lastSuccessAt: new Date().toISOString(), lagSeconds: i })),
+      freshness: Array.from({ length: 30 }, (_, i) => ({
+        sourceId: `source-${i}`,
+        lastSuccessAt: new Date().toISOString(),
+        lagSeconds: i,
+      })),
     });
 
     // The display stops reading (its TCP socket is paused) while updates keep coming.
@@ -270,14 +322,22 @@ describe('live gateway (socket.io /live)', () => {
     let seq = 0;
     while (fanout.slowSockets === 0 && seq < 3000) {
       seq += 1;
-      await publish(backing, keys.map((tile) => big(tile, seq)));
+      await publish(
+        backing,
+        keys.map((tile) => big(tile, seq)),
+      );
     }
     expect(fanout.slowSockets).toBe(1);
     const final = seq + 50;
-    for (seq += 1; seq <= final; seq += 1) await publish(backing, keys.map((tile) => big(tile, seq)));
+    for (seq += 1; seq <= final; seq += 1)
+      await publish(
+        backing,
+        keys.map((tile) => big(tile, seq)),
+      );
 
     tcp.resume();
-    const lastOf = (tile: { indicatorId: string; unitCode: string }): number | undefined => seqsOf(log, `${tile.indicatorId}:${tile.unitCode}`).at(-1);
+    const lastOf = (tile: { indicatorId: string; unitCode: string }): number | undefined =>
+      seqsOf(log, `${tile.indicatorId}:${tile.unitCode}`).at(-1);
     await waitFor(async () => (keys.every((tile) => lastOf(tile) === final) ? true : undefined), 20_000, 'the latest values');
     for (const tile of keys) {
       const seqs = seqsOf(log, `${tile.indicatorId}:${tile.unitCode}`);
@@ -290,7 +350,10 @@ describe('live gateway (socket.io /live)', () => {
   it('bounds the number of streams per connection', async () => {
     const client = open(second, { apiKey: PROVINCE_KEY });
     const log = record(client);
-    expect(await subscribe(client, { indicators: [], units: [], dashboard: 'province-overview' })).toMatchObject({ ok: true, streams: await seededTiles() });
+    expect(await subscribe(client, { indicators: [], units: [], dashboard: 'province-overview' })).toMatchObject({
+      ok: true,
+      streams: await seededTiles(),
+    });
     const refused = await subscribe(client, { indicators: ['doc.overdue'], units: ['51'], subtree: true });
     expect(refused).toEqual({ ok: false, error: { code: 'rate_limited', message: expect.stringContaining('at most 20 per connection') } });
     expect(log.events.filter((event) => event.type === 'snapshot')).toHaveLength(1);

@@ -1,10 +1,21 @@
 import { io } from 'socket.io-client';
 import { type IndicatorUpdate, LIVE_NAMESPACE, type SnapshotMessage, type SubscribeAck, type SubscriptionRequest } from '@ioc/contracts';
 import { waitFor } from '../support';
-import { type Backing, createBacking, indicatorUpdate, type LiveClient, PROVINCE_KEY, publish, record, type RunningGateway, startGateway } from './gateway-harness';
+import {
+  type Backing,
+  createBacking,
+  indicatorUpdate,
+  type LiveClient,
+  PROVINCE_KEY,
+  publish,
+  record,
+  type RunningGateway,
+  startGateway,
+} from './gateway-harness';
 
 type Ack = SubscribeAck;
-const subscribe = (client: LiveClient, request: SubscriptionRequest): Promise<Ack> => new Promise((resolve) => client.emit('subscribe', request, resolve));
+const subscribe = (client: LiveClient, request: SubscriptionRequest): Promise<Ack> =>
+  new Promise((resolve) => client.emit('subscribe', request, resolve));
 const range = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 const CLIENTS = 100;
@@ -17,7 +28,12 @@ const keyOf = (stream: { indicatorId: string; unitCode: string }): string => `${
 /** Sequence numbers a client received per stream, from its snapshot and its updates, in order. */
 const seqsOf = (log: ReturnType<typeof record>, key: string): number[] =>
   log.events.flatMap((event) => {
-    const updates = event.type === 'snapshot' ? (event.payload as SnapshotMessage).updates : event.type === 'update' ? [event.payload as IndicatorUpdate] : [];
+    const updates =
+      event.type === 'snapshot'
+        ? (event.payload as SnapshotMessage).updates
+        : event.type === 'update'
+          ? [event.payload as IndicatorUpdate]
+          : [];
     return updates.filter((update) => keyOf(update) === key).map((update) => update.seq);
   });
 
@@ -41,14 +57,20 @@ describe('reconnect storm (socket.io /live)', () => {
 
   it('resumes many displays at the same position at once, each gap-free and duplicate-free, while updates keep coming', async () => {
     const publishSeqs = (seqs: number[]): Promise<void> =>
-      publish(backing, seqs.flatMap((seq) => STREAMS.map((stream) => indicatorUpdate(stream.indicatorId, stream.unitCode, seq))));
+      publish(
+        backing,
+        seqs.flatMap((seq) => STREAMS.map((stream) => indicatorUpdate(stream.indicatorId, stream.unitCode, seq))),
+      );
     await publishSeqs(range(1, 10));
 
     // Every display holds seq 10 of every stream when the network drops.
     const positions = Object.fromEntries(STREAMS.map((stream) => [keyOf(stream), { epoch: 'epoch-1', seq: 10 }]));
     // Missed while down, plus other streams' traffic the resume reads back through.
     await publishSeqs(range(11, 20));
-    await publish(backing, range(1, 300).map((seq) => indicatorUpdate('health.visits_today', '522', seq)));
+    await publish(
+      backing,
+      range(1, 300).map((seq) => indicatorUpdate('health.visits_today', '522', seq)),
+    );
 
     const resumed = Array.from({ length: CLIENTS }, () => {
       const client = connect(gateway, { apiKey: PROVINCE_KEY });
@@ -71,7 +93,8 @@ describe('reconnect storm (socket.io /live)', () => {
     expect(acks.filter((ack) => !ack.ok)).toEqual([]);
     expect(acks.every((ack) => ack.streams === STREAMS.length)).toBe(true);
     await waitFor(
-      async () => (resumed.every(({ log }) => STREAMS.every((stream) => seqsOf(log, keyOf(stream)).at(-1) === published)) ? true : undefined),
+      async () =>
+        resumed.every(({ log }) => STREAMS.every((stream) => seqsOf(log, keyOf(stream)).at(-1) === published)) ? true : undefined,
       120_000,
       `every display to reach seq ${published}`,
     );
@@ -84,7 +107,10 @@ describe('reconnect storm (socket.io /live)', () => {
 
   it('serves displays at different positions of the same streams in one go, each from its own position', async () => {
     const key = 'edu.attendance_pct:51';
-    await publish(backing, range(1, 40).map((seq) => indicatorUpdate('edu.attendance_pct', '51', seq)));
+    await publish(
+      backing,
+      range(1, 40).map((seq) => indicatorUpdate('edu.attendance_pct', '51', seq)),
+    );
     const displays = range(1, 60).map((index) => {
       const client = connect(gateway, { apiKey: PROVINCE_KEY });
       clients.push(client);
@@ -97,7 +123,11 @@ describe('reconnect storm (socket.io /live)', () => {
     );
     expect(acks.every((ack) => ack.ok)).toBe(true);
     await publish(backing, [indicatorUpdate('edu.attendance_pct', '51', 41)]);
-    await waitFor(async () => (displays.every(({ log }) => seqsOf(log, key).at(-1) === 41) ? true : undefined), 30_000, 'seq 41 everywhere');
+    await waitFor(
+      async () => (displays.every(({ log }) => seqsOf(log, key).at(-1) === 41) ? true : undefined),
+      30_000,
+      'seq 41 everywhere',
+    );
     for (const { log, from } of displays) expect(seqsOf(log, key)).toEqual(range(from + 1, 41));
   });
 });

@@ -41,48 +41,106 @@ describe('gateway REST API', () => {
   it('serves /health and /docs without credentials and answers 401 with a clear body elsewhere', async () => {
     await request(http).get('/health').expect(200);
     const docs = await request(http).get('/docs-json').expect(200);
-    expect(Object.keys((docs.body as { paths: object }).paths)).toEqual(expect.arrayContaining(['/values', '/dashboards/{slug}', '/admin/api-keys']));
+    expect(Object.keys((docs.body as { paths: object }).paths)).toEqual(
+      expect.arrayContaining(['/values', '/dashboards/{slug}', '/admin/api-keys']),
+    );
     const missing = await request(http).get('/indicators').expect(401);
-    expect(missing.body).toMatchObject({ statusCode: 401, error: 'unauthenticated', message: expect.stringContaining('Credentials required') });
+    expect(missing.body).toMatchObject({
+      statusCode: 401,
+      error: 'unauthenticated',
+      message: expect.stringContaining('Credentials required'),
+    });
     await request(http).post('/auth/login').send({ username: 'admin', password: 'wrong' }).expect(401);
-    await request(http).get('/indicators').set(...bearer('garbage')).expect(401);
+    await request(http)
+      .get('/indicators')
+      .set(...bearer('garbage'))
+      .expect(401);
   });
 
   it('refuses invalid bodies and queries with 400 naming each field', async () => {
     const response = await request(http)
       .post('/dashboards')
       .set(...bearer(admin))
-      .send({ slug: 'Bad Slug', title: 'x', unitCode: '522', layout: { columns: 4, tiles: [{ indicatorId: 'doc.overdue' }] }, colour: 'red' })
+      .send({
+        slug: 'Bad Slug',
+        title: 'x',
+        unitCode: '522',
+        layout: { columns: 4, tiles: [{ indicatorId: 'doc.overdue' }] },
+        colour: 'red',
+      })
       .expect(400);
     const fields = (response.body as { fields: { field: string }[] }).fields.map((entry) => entry.field);
     expect(fields).toEqual(expect.arrayContaining(['slug', 'colour', 'layout.tiles.0.unitCode']));
-    const query = await request(http).get('/values/history?indicator=doc.overdue&unit=522&resolution=WEEK&from=yesterday&to=2026-01-01').set(...bearer(admin)).expect(400);
-    expect((query.body as { fields: { field: string }[] }).fields.map((entry) => entry.field)).toEqual(expect.arrayContaining(['resolution', 'from']));
+    const query = await request(http)
+      .get('/values/history?indicator=doc.overdue&unit=522&resolution=WEEK&from=yesterday&to=2026-01-01')
+      .set(...bearer(admin))
+      .expect(400);
+    expect((query.body as { fields: { field: string }[] }).fields.map((entry) => entry.field)).toEqual(
+      expect.arrayContaining(['resolution', 'from']),
+    );
   });
 
   it('authorizes by role and by unit scope', async () => {
-    const viewerWrite = await request(http).post('/targets').set(...key(PROVINCE_KEY)).send({ indicatorId: 'doc.overdue', tier: 'PROVINCE', comparator: 'LTE', value: 5 }).expect(403);
+    const viewerWrite = await request(http)
+      .post('/targets')
+      .set(...key(PROVINCE_KEY))
+      .send({ indicatorId: 'doc.overdue', tier: 'PROVINCE', comparator: 'LTE', value: 5 })
+      .expect(403);
     expect(viewerWrite.body).toMatchObject({ error: 'forbidden', message: expect.stringContaining('ADMIN') });
-    await request(http).get('/admin/users').set(...key(PROVINCE_KEY)).expect(403);
-    await request(http).get('/sources').set(...key(PROVINCE_KEY)).expect(403);
-    await request(http).get('/sources').set(...bearer(admin)).expect(200);
+    await request(http)
+      .get('/admin/users')
+      .set(...key(PROVINCE_KEY))
+      .expect(403);
+    await request(http)
+      .get('/sources')
+      .set(...key(PROVINCE_KEY))
+      .expect(403);
+    await request(http)
+      .get('/sources')
+      .set(...bearer(admin))
+      .expect(200);
 
-    const outside = await request(http).get('/values?indicators=doc.overdue&units=51').set(...key(DISTRICT_KEY)).expect(403);
+    const outside = await request(http)
+      .get('/values?indicators=doc.overdue&units=51')
+      .set(...key(DISTRICT_KEY))
+      .expect(403);
     expect(outside.body).toMatchObject({ error: 'forbidden', message: expect.stringContaining('outside your scope') });
-    await request(http).get('/dashboards/province-overview').set(...key(DISTRICT_KEY)).expect(403);
-    await request(http).get('/dashboards/no-such-board').set(...key(DISTRICT_KEY)).expect(404);
-    expect((await request(http).get('/dashboards').set(...key(DISTRICT_KEY)).expect(200)).body).toEqual([]);
+    await request(http)
+      .get('/dashboards/province-overview')
+      .set(...key(DISTRICT_KEY))
+      .expect(403);
+    await request(http)
+      .get('/dashboards/no-such-board')
+      .set(...key(DISTRICT_KEY))
+      .expect(404);
+    expect(
+      (
+        await request(http)
+          .get('/dashboards')
+          .set(...key(DISTRICT_KEY))
+          .expect(200)
+      ).body,
+    ).toEqual([]);
 
-    const tree = await request(http).get('/units/tree').set(...key(DISTRICT_KEY)).expect(200);
+    const tree = await request(http)
+      .get('/units/tree')
+      .set(...key(DISTRICT_KEY))
+      .expect(200);
     expect(tree.body).toMatchObject({ code: '522' });
     expect((tree.body as { children: unknown[] }).children.length).toBeGreaterThan(0);
-    await request(http).get('/units/tree?root=51').set(...key(DISTRICT_KEY)).expect(403);
+    await request(http)
+      .get('/units/tree?root=51')
+      .set(...key(DISTRICT_KEY))
+      .expect(403);
   });
 
   it('serves current values and history inside the scope', async () => {
     const latest = indicatorUpdate('dossier.on_time_pct', '522', 3);
     await publish(backing, [indicatorUpdate('dossier.on_time_pct', '522', 2), latest]);
-    const values = await request(http).get('/values?indicators=dossier.on_time_pct&units=522').set(...key(DISTRICT_KEY)).expect(200);
+    const values = await request(http)
+      .get('/values?indicators=dossier.on_time_pct&units=522')
+      .set(...key(DISTRICT_KEY))
+      .expect(200);
     expect(values.body).toEqual([latest]);
 
     const unit = await backing.prisma.administrativeUnit.findUniqueOrThrow({ where: { code: '522' } });
@@ -110,24 +168,64 @@ describe('gateway REST API', () => {
     const created = await request(http)
       .post('/admin/users')
       .set(...bearer(admin))
-      .send({ username: 'chutich.522', displayName: 'Chủ tịch UBND TP Quảng Ngãi', password: 'mat-khau-rat-dai-1', role: 'LEADER', unitCode: '522' })
+      .send({
+        username: 'chutich.522',
+        displayName: 'Chủ tịch UBND TP Quảng Ngãi',
+        password: 'mat-khau-rat-dai-1',
+        role: 'LEADER',
+        unitCode: '522',
+      })
       .expect(201);
     const userId = (created.body as { id: string }).id;
     expect(created.body).not.toHaveProperty('passwordHash');
-    await request(http).patch(`/admin/users/${userId}`).set(...bearer(admin)).send({ role: 'VIEWER' }).expect(200);
+    await request(http)
+      .patch(`/admin/users/${userId}`)
+      .set(...bearer(admin))
+      .send({ role: 'VIEWER' })
+      .expect(200);
 
     const leader = await login(gateway, 'chutich.522', 'mat-khau-rat-dai-1');
-    expect((await request(http).get('/auth/me').set(...bearer(leader)).expect(200)).body).toMatchObject({ role: 'VIEWER', unitCode: '522' });
+    expect(
+      (
+        await request(http)
+          .get('/auth/me')
+          .set(...bearer(leader))
+          .expect(200)
+      ).body,
+    ).toMatchObject({ role: 'VIEWER', unitCode: '522' });
 
-    const issued = await request(http).post('/admin/api-keys').set(...bearer(admin)).send({ name: 'Màn hình xã', role: 'DISPLAY', unitCode: '522' }).expect(201);
+    const issued = await request(http)
+      .post('/admin/api-keys')
+      .set(...bearer(admin))
+      .send({ name: 'Màn hình xã', role: 'DISPLAY', unitCode: '522' })
+      .expect(201);
     const { id: keyId, key: newKey } = issued.body as { id: string; key: string };
-    await request(http).get('/auth/me').set(...key(newKey)).expect(200);
-    await request(http).post(`/admin/api-keys/${keyId}/revoke`).set(...bearer(admin)).expect(200);
-    const revoked = await request(http).get('/auth/me').set(...key(newKey)).expect(401);
+    await request(http)
+      .get('/auth/me')
+      .set(...key(newKey))
+      .expect(200);
+    await request(http)
+      .post(`/admin/api-keys/${keyId}/revoke`)
+      .set(...bearer(admin))
+      .expect(200);
+    const revoked = await request(http)
+      .get('/auth/me')
+      .set(...key(newKey))
+      .expect(401);
     expect(revoked.body).toMatchObject({ message: 'API key revoked' });
 
-    const me = (await request(http).get('/auth/me').set(...bearer(admin)).expect(200)).body as { id: string };
-    const trail = (await request(http).get('/admin/audit').set(...bearer(admin)).expect(200)).body as {
+    const me = (
+      await request(http)
+        .get('/auth/me')
+        .set(...bearer(admin))
+        .expect(200)
+    ).body as { id: string };
+    const trail = (
+      await request(http)
+        .get('/admin/audit')
+        .set(...bearer(admin))
+        .expect(200)
+    ).body as {
       action: string;
       actorId: string;
       actorType: string;
@@ -143,7 +241,11 @@ describe('gateway REST API', () => {
     expect(JSON.stringify(mine)).not.toMatch(/passwordHash|scrypt:|"hash"/);
 
     // Scope of admins: a district-level admin cannot create users at province level.
-    await request(http).patch(`/admin/users/${userId}`).set(...bearer(admin)).send({ role: 'ADMIN' }).expect(200);
+    await request(http)
+      .patch(`/admin/users/${userId}`)
+      .set(...bearer(admin))
+      .send({ role: 'ADMIN' })
+      .expect(200);
     const districtAdmin = await login(gateway, 'chutich.522', 'mat-khau-rat-dai-1');
     await request(http)
       .post('/admin/users')
@@ -154,12 +256,18 @@ describe('gateway REST API', () => {
 
   it('manages dashboards, audits them and pushes changes to the displays showing them', async () => {
     const layout = { columns: 2, tiles: [{ indicatorId: 'doc.overdue', unitCode: '522', thresholds: { good: 0, warn: 5 } }] };
-    await request(http).post('/dashboards').set(...bearer(admin)).send({ slug: 'tp-quang-ngai', title: 'TP Quảng Ngãi', unitCode: '522', layout }).expect(201);
+    await request(http)
+      .post('/dashboards')
+      .set(...bearer(admin))
+      .send({ slug: 'tp-quang-ngai', title: 'TP Quảng Ngãi', unitCode: '522', layout })
+      .expect(201);
 
     const display = connect(gateway, { apiKey: DISTRICT_KEY });
     const log = record(display);
     try {
-      const ack = await new Promise((resolve) => display.emit('subscribe', { indicators: [], units: [], dashboard: 'tp-quang-ngai' } as SubscriptionRequest, resolve));
+      const ack = await new Promise((resolve) =>
+        display.emit('subscribe', { indicators: [], units: [], dashboard: 'tp-quang-ngai' } as SubscriptionRequest, resolve),
+      );
       expect(ack).toMatchObject({ ok: true, streams: 1 });
       await request(http)
         .put('/dashboards/tp-quang-ngai')
@@ -167,7 +275,11 @@ describe('gateway REST API', () => {
         .send({ layout: { ...layout, tiles: [...layout.tiles, { indicatorId: 'dossier.late', unitCode: '522' }] } })
         .expect(200);
       await waitFor(async () => log.events.find((event) => event.type === 'dashboard'), 5000, 'the dashboard push');
-      expect(log.events.find((event) => event.type === 'dashboard')?.payload).toEqual({ slug: 'tp-quang-ngai', version: 2, deleted: false });
+      expect(log.events.find((event) => event.type === 'dashboard')?.payload).toEqual({
+        slug: 'tp-quang-ngai',
+        version: 2,
+        deleted: false,
+      });
     } finally {
       display.disconnect();
     }

@@ -11,7 +11,16 @@ import { AggregatorConfig } from '../../apps/aggregator/src/config/aggregator-co
 import { PublishingService } from '../../apps/aggregator/src/publishing/publishing.service';
 import { expectedTargetMet, loadWorld } from '../aggregator/expected-values';
 import { waitFor } from '../support';
-import { type Backing, connect, createBacking, DISTRICT_KEY, type LiveClient, PROVINCE_KEY, type RunningGateway, startGateway } from './gateway-harness';
+import {
+  type Backing,
+  connect,
+  createBacking,
+  DISTRICT_KEY,
+  type LiveClient,
+  PROVINCE_KEY,
+  type RunningGateway,
+  startGateway,
+} from './gateway-harness';
 
 const NOW = new Date('2026-11-20T10:00:00+07:00');
 
@@ -32,8 +41,15 @@ function files(unitCode: string, online: number, total: number): NormalizedEvent
 
 /** A unit's listing of one procedure in its catalogue (standing since 1 November). */
 const listing = (unitCode: string, code: string, fullyOnline: number): NormalizedEvent => ({
-  idempotencyKey: `${unitCode}-${code}`, sourceId: 'src-ioffice', stream: 'procedure-catalog', unitCode, occurredAt: '2026-11-01T07:00:00+07:00',
-  kind: 'procedure.listed', kindClass: 'gauge', values: { eligible: 1, fullyOnline }, attributes: { code },
+  idempotencyKey: `${unitCode}-${code}`,
+  sourceId: 'src-ioffice',
+  stream: 'procedure-catalog',
+  unitCode,
+  occurredAt: '2026-11-01T07:00:00+07:00',
+  kind: 'procedure.listed',
+  kindClass: 'gauge',
+  values: { eligible: 1, fullyOnline },
+  attributes: { code },
 });
 
 /**
@@ -82,7 +98,11 @@ describe('resolution scorecards (aggregator → Redis → gateway)', () => {
     http = gateway.app.getHttpServer() as App;
     queue = new Queue<EventBatchJob>(QueueName.Events, { connection: { url: backing.redis.url }, prefix: backing.redis.prefix });
     await queue.add('batch', { sourceId: 'src-ioffice', stream: 'documents', events }, { jobId: 'nq13' });
-    await waitFor(async () => ((await queue.getJobCounts('completed')).completed === 1 ? true : undefined), 30_000, 'the batch to be aggregated');
+    await waitFor(
+      async () => ((await queue.getJobCounts('completed')).completed === 1 ? true : undefined),
+      30_000,
+      'the batch to be aggregated',
+    );
   }, 90_000);
 
   afterAll(async () => {
@@ -105,20 +125,54 @@ describe('resolution scorecards (aggregator → Redis → gateway)', () => {
     const [card] = response.body as [ResolutionScorecard];
 
     const world = await loadWorld(backing.prisma);
-    const expected = world.targets.map((target) => ({ indicatorId: target.indicatorId, appliesTo: target.appliesTo, tier: target.tier, ...expectedTargetMet(world, target, events, NOW) }));
+    const expected = world.targets.map((target) => ({
+      indicatorId: target.indicatorId,
+      appliesTo: target.appliesTo,
+      tier: target.tier,
+      ...expectedTargetMet(world, target, events, NOW),
+    }));
     expect(card).toMatchObject({ resolutionCode: '13-NQ/TU', met: expected.filter((e) => e.met).length, total: 4 });
     expect(card.met).toBe(2);
     const entry = (appliesTo: string, tier: string | null) => card.entries.find((e) => e.appliesTo === appliesTo && e.tier === tier)!;
     for (const e of expected) {
       const actual = card.entries.find((c) => c.indicatorId === e.indicatorId && c.appliesTo === e.appliesTo && c.tier === e.tier)!;
-      expect({ target: `${e.appliesTo} ${e.tier}`, met: actual.met, value: actual.value }).toEqual({ target: `${e.appliesTo} ${e.tier}`, met: e.met, value: e.value });
+      expect({ target: `${e.appliesTo} ${e.tier}`, met: actual.met, value: actual.value }).toEqual({
+        target: `${e.appliesTo} ${e.tier}`,
+        met: e.met,
+        value: e.value,
+      });
     }
     // Province-level agencies together meet "trên 90 %" though the province subtree (83.3 %) does not.
-    expect(entry('LEVEL_AGGREGATE', 'PROVINCE')).toMatchObject({ comparator: 'GT', target: 90, value: 93, numerator: 93, denominator: 100, met: true, status: 'met', deadline: '2025-12-31' });
+    expect(entry('LEVEL_AGGREGATE', 'PROVINCE')).toMatchObject({
+      comparator: 'GT',
+      target: 90,
+      value: 93,
+      numerator: 93,
+      denominator: 100,
+      met: true,
+      status: 'met',
+      deadline: '2025-12-31',
+    });
     expect(entry('LEVEL_EACH', 'DISTRICT')).toMatchObject({ met: true, unitsMet: 2, unitsEvaluated: 2 });
     // 70 % is not above 70 %: the commune that misses comes first for the drill-down.
-    expect(entry('LEVEL_EACH', 'COMMUNE')).toMatchObject({ met: false, unitsMet: 1, unitsEvaluated: 2, status: 'missed', units: [{ unitCode: '21052', value: 70, met: false }, { unitCode: '21001', value: 72, met: true }] });
-    expect(entry('UNIT_SUBTREE', null)).toMatchObject({ unitCode: '51', numerator: 1, denominator: 2, value: 50, status: 'missed', met: false });
+    expect(entry('LEVEL_EACH', 'COMMUNE')).toMatchObject({
+      met: false,
+      unitsMet: 1,
+      unitsEvaluated: 2,
+      status: 'missed',
+      units: [
+        { unitCode: '21052', value: 70, met: false },
+        { unitCode: '21001', value: 72, met: true },
+      ],
+    });
+    expect(entry('UNIT_SUBTREE', null)).toMatchObject({
+      unitCode: '51',
+      numerator: 1,
+      denominator: 2,
+      value: 50,
+      status: 'missed',
+      met: false,
+    });
 
     await waitFor(async () => (pushed.length > 0 ? true : undefined), 10_000, 'the scorecard on the socket');
     expect(pushed[0]).toMatchObject({ resolutionCode: '13-NQ/TU', met: 2, total: 4 });
@@ -129,7 +183,12 @@ describe('resolution scorecards (aggregator → Redis → gateway)', () => {
     const [card] = response.body as [ResolutionScorecard];
     expect(card.entries.map((e) => `${e.appliesTo} ${e.tier}`).sort()).toEqual(['LEVEL_EACH COMMUNE', 'LEVEL_EACH DISTRICT']);
     // TP Quảng Ngãi (522) and its ward 21001 only: both meet.
-    expect(card.entries.find((e) => e.tier === 'COMMUNE')).toMatchObject({ units: [{ unitCode: '21001', value: 72, met: true }], unitsMet: 1, unitsEvaluated: 1, met: true });
+    expect(card.entries.find((e) => e.tier === 'COMMUNE')).toMatchObject({
+      units: [{ unitCode: '21001', value: 72, met: true }],
+      unitsMet: 1,
+      unitsEvaluated: 1,
+      met: true,
+    });
     expect(card).toMatchObject({ met: 2, total: 2 });
     await request(http).get('/scorecards').expect(401);
   });

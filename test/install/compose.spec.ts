@@ -25,13 +25,19 @@ interface ComposeService {
 }
 
 /** Docker itself cannot run here: the compose file is read as Compose reads it (anchors, merge keys). */
-const compose = parse(readFileSync(resolve(PROJECT_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> };
+const compose = parse(readFileSync(resolve(PROJECT_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, ComposeService>;
+};
 const dockerfile = readFileSync(resolve(PROJECT_ROOT, 'docker', 'Dockerfile'), 'utf8');
 
 /** Compose interpolation: `${VAR:-default}` takes the default, `${VAR:?message}` a value the operator must give. */
 const interpolate = (value: string | number | boolean): string =>
   String(value).replace(/\$\{(\w+)(?::([-?])([^}]*))?\}/g, (_match, name: string, kind?: string, rest?: string) =>
-    kind === '-' ? (rest ?? '') : name === 'CREDENTIALS_KEY' ? Buffer.alloc(32, 7).toString('base64') : `operator-supplied-${name.toLowerCase()}-0123456789abcdef`,
+    kind === '-'
+      ? (rest ?? '')
+      : name === 'CREDENTIALS_KEY'
+        ? Buffer.alloc(32, 7).toString('base64')
+        : `operator-supplied-${name.toLowerCase()}-0123456789abcdef`,
   );
 
 const APPS: Record<string, { entry: string; schema: Schema }> = {
@@ -43,22 +49,29 @@ const APPS: Record<string, { entry: string; schema: Schema }> = {
 
 /** Every variable a schema reads: the fields class-validator checks, inherited ones included. */
 const variablesOf = (schema: Schema): Set<string> =>
-  new Set(getMetadataStorage().getTargetValidationMetadatas(schema, '', true, false).map((metadata) => metadata.propertyName));
+  new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(schema, '', true, false)
+      .map((metadata) => metadata.propertyName),
+  );
 
 const environmentOf = (service: ComposeService): Record<string, string> =>
   Object.fromEntries(Object.entries(service.environment ?? {}).map(([name, value]) => [name, interpolate(value)]));
 
 describe('docker-compose.yml against the apps', () => {
-  it.each(Object.entries(APPS))('%s: runs its own entry point with an environment its config schema accepts, every variable known', (name, app) => {
-    const service = compose.services[name];
-    expect(service).toBeDefined();
-    const env = environmentOf(service!);
-    expect(env.APP_ENTRY).toBe(app.entry);
-    expect(() => loadConfig(app.schema, env)).not.toThrow();
-    const known = new Set([...variablesOf(app.schema), ...variablesOf(HealthcheckConfig), 'APP_ENTRY']);
-    expect(Object.keys(env).filter((variable) => !known.has(variable))).toEqual([]);
-    expect(service!.depends_on).toEqual({ migrate: { condition: 'service_completed_successfully' } });
-  });
+  it.each(Object.entries(APPS))(
+    '%s: runs its own entry point with an environment its config schema accepts, every variable known',
+    (name, app) => {
+      const service = compose.services[name];
+      expect(service).toBeDefined();
+      const env = environmentOf(service!);
+      expect(env.APP_ENTRY).toBe(app.entry);
+      expect(() => loadConfig(app.schema, env)).not.toThrow();
+      const known = new Set([...variablesOf(app.schema), ...variablesOf(HealthcheckConfig), 'APP_ENTRY']);
+      expect(Object.keys(env).filter((variable) => !known.has(variable))).toEqual([]);
+      expect(service!.depends_on).toEqual({ migrate: { condition: 'service_completed_successfully' } });
+    },
+  );
 
   it('HTTP apps are checked at their own /health, on the port they listen on; workers through Postgres and Redis', () => {
     const listening = {
@@ -90,7 +103,9 @@ describe('docker-compose.yml against the apps', () => {
     expect(migrate.command).toEqual(['sh', '-c', 'node dist/scripts/migrate.js && node dist/scripts/seed.js']);
     const env = environmentOf(migrate);
     const config = loadConfig(StackConfig, env);
-    expect(new URL(config.SEED_SIMULATOR_URL).host).toBe(`simulator:${loadConfig(SimulatorConfig, environmentOf(compose.services.simulator!)).SIMULATOR_PORT}`);
+    expect(new URL(config.SEED_SIMULATOR_URL).host).toBe(
+      `simulator:${loadConfig(SimulatorConfig, environmentOf(compose.services.simulator!)).SIMULATOR_PORT}`,
+    );
     expect(Object.keys(env).filter((variable) => !variablesOf(StackConfig).has(variable))).toEqual([]);
     // The connectors decrypt with the key the seed encrypted with.
     expect(compose.services.migrate!.environment!.CREDENTIALS_KEY).toBe(compose.services.connectors!.environment!.CREDENTIALS_KEY);

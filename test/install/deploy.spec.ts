@@ -36,7 +36,9 @@ interface K8sObject {
 const DIR = resolve(PROJECT_ROOT, 'deploy', 'kubernetes');
 const VALIDATE = resolve(PROJECT_ROOT, 'tools', 'deploy', 'validate-deploy.mjs');
 const kustomization = parse(readFileSync(join(DIR, 'kustomization.yaml'), 'utf8')) as { resources: string[] };
-const objects = kustomization.resources.flatMap((file) => parseAllDocuments(readFileSync(join(DIR, file), 'utf8')).map((doc) => doc.toJS() as K8sObject));
+const objects = kustomization.resources.flatMap((file) =>
+  parseAllDocuments(readFileSync(join(DIR, file), 'utf8')).map((doc) => doc.toJS() as K8sObject),
+);
 const byName = (kind: string, name: string): K8sObject => {
   const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
   if (!found) throw new Error(`no ${kind} ${name} in deploy/kubernetes`);
@@ -69,11 +71,25 @@ function environmentOf(container: Container): Record<string, string> {
 }
 
 const variablesOf = (schema: Schema): Set<string> =>
-  new Set(getMetadataStorage().getTargetValidationMetadatas(schema, '', true, false).map((metadata) => metadata.propertyName));
+  new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(schema, '', true, false)
+      .map((metadata) => metadata.propertyName),
+  );
 
 const APPS: Record<string, { schema: Schema; entry: string; port?: (env: Record<string, string>) => number; metricsPort: string }> = {
-  'ioc-gateway': { schema: GatewayConfig, entry: 'dist/apps/gateway/src/main.js', port: (env) => loadConfig(GatewayConfig, env).PORT, metricsPort: 'GATEWAY_METRICS_PORT' },
-  'ioc-connectors': { schema: ConnectorsConfig, entry: 'dist/apps/connectors/src/main.js', port: (env) => loadConfig(ConnectorsConfig, env).CONNECTORS_PORT, metricsPort: 'CONNECTORS_METRICS_PORT' },
+  'ioc-gateway': {
+    schema: GatewayConfig,
+    entry: 'dist/apps/gateway/src/main.js',
+    port: (env) => loadConfig(GatewayConfig, env).PORT,
+    metricsPort: 'GATEWAY_METRICS_PORT',
+  },
+  'ioc-connectors': {
+    schema: ConnectorsConfig,
+    entry: 'dist/apps/connectors/src/main.js',
+    port: (env) => loadConfig(ConnectorsConfig, env).CONNECTORS_PORT,
+    metricsPort: 'CONNECTORS_METRICS_PORT',
+  },
   'ioc-aggregator': { schema: AggregatorConfig, entry: 'dist/apps/aggregator/src/main.js', metricsPort: 'AGGREGATOR_METRICS_PORT' },
 };
 
@@ -90,7 +106,12 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
       const gateway = readFileSync(join(copy, 'gateway.yaml'), 'utf8');
       writeFileSync(
         join(copy, 'gateway.yaml'),
-        gateway.replace('  replicas: 2\n', '  replicas: two\n').replace('- { name: PORT, value: "3000" }', '- { name: PORT, value: "3000" }\n            - { name: SMTP_URL, value: smtp://u:p@mail }'),
+        gateway
+          .replace('  replicas: 2\n', '  replicas: two\n')
+          .replace(
+            /^( *)- \{ name: PORT, value: .*$/m,
+            (line, indent: string) => `${line}\n${indent}- { name: SMTP_URL, value: 'smtp://u:p@mail' }`,
+          ),
       );
       const run = spawnSync(process.execPath, [VALIDATE, copy], { cwd: PROJECT_ROOT, encoding: 'utf8' });
       expect(run.status).toBe(1);
@@ -101,29 +122,33 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
     }
   });
 
-  it.each(Object.entries(APPS))('%s: runs its entry with an environment its config schema accepts, every variable known, probes on its own ports', (name, app) => {
-    const [container] = byName('Deployment', name).spec!.template!.spec!.containers;
-    const env = environmentOf(container!);
-    expect(env.APP_ENTRY).toBe(app.entry);
-    expect(() => loadConfig(app.schema, env)).not.toThrow();
-    const known = new Set([...variablesOf(app.schema), ...variablesOf(HealthcheckConfig), 'APP_ENTRY']);
-    expect(Object.keys(env).filter((variable) => !known.has(variable))).toEqual([]);
-    const ports = Object.fromEntries((container!.ports ?? []).map((p) => [p.name, p.containerPort]));
-    expect(ports.metrics).toBe(Number(env[app.metricsPort]));
-    expect(container!.livenessProbe?.httpGet).toEqual({ path: '/metrics', port: 'metrics' });
-    if (app.port) {
-      expect(ports.http).toBe(app.port(env));
-      expect(container!.readinessProbe?.httpGet).toEqual({ path: '/health', port: 'http' });
-    }
-  });
+  it.each(Object.entries(APPS))(
+    '%s: runs its entry with an environment its config schema accepts, every variable known, probes on its own ports',
+    (name, app) => {
+      const [container] = byName('Deployment', name).spec!.template!.spec!.containers;
+      const env = environmentOf(container!);
+      expect(env.APP_ENTRY).toBe(app.entry);
+      expect(() => loadConfig(app.schema, env)).not.toThrow();
+      const known = new Set([...variablesOf(app.schema), ...variablesOf(HealthcheckConfig), 'APP_ENTRY']);
+      expect(Object.keys(env).filter((variable) => !known.has(variable))).toEqual([]);
+      const ports = Object.fromEntries((container!.ports ?? []).map((p) => [p.name, p.containerPort]));
+      expect(ports.metrics).toBe(Number(env[app.metricsPort]));
+      expect(container!.livenessProbe?.httpGet).toEqual({ path: '/metrics', port: 'metrics' });
+      if (app.port) {
+        expect(ports.http).toBe(app.port(env));
+        expect(container!.readinessProbe?.httpGet).toEqual({ path: '/health', port: 'http' });
+      }
+    },
+  );
 
   it('the migration job migrates and seeds with the stack config and the same secrets as the apps', () => {
-    const [container] = (byName('Job', 'ioc-migrate').spec!.template!.spec!.containers as (Container & { command: string[] })[]);
+    const [container] = byName('Job', 'ioc-migrate').spec!.template!.spec!.containers as (Container & { command: string[] })[];
     expect(container!.command).toEqual(['sh', '-c', 'node dist/scripts/migrate.js && node dist/scripts/seed.js']);
     const env = environmentOf(container!);
     expect(() => loadConfig(StackConfig, env)).not.toThrow();
     expect(Object.keys(env).filter((variable) => !variablesOf(StackConfig).has(variable))).toEqual([]);
     const connectors = environmentOf(byName('Deployment', 'ioc-connectors').spec!.template!.spec!.containers[0]!);
-    for (const variable of ['DATABASE_URL', 'REDIS_URL', 'REDIS_PREFIX', 'CREDENTIALS_KEY']) expect(env[variable]).toBe(connectors[variable]);
+    for (const variable of ['DATABASE_URL', 'REDIS_URL', 'REDIS_PREFIX', 'CREDENTIALS_KEY'])
+      expect(env[variable]).toBe(connectors[variable]);
   });
 });

@@ -47,7 +47,9 @@ function packagesReachedFrom(entries: string[]): Map<string, string> {
 
 describe('the production image', () => {
   it('needs only packages listed in dependencies (it installs with npm ci --omit=dev)', () => {
-    const { dependencies } = JSON.parse(readFileSync(resolve(PROJECT_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const { dependencies } = JSON.parse(readFileSync(resolve(PROJECT_ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
     const reached = packagesReachedFrom(PRODUCTION_ENTRIES);
     expect(reached.size).toBeGreaterThan(10);
     const missing = [...reached].filter(([name]) => !(name in dependencies)).map(([name, from]) => `${name} (required by ${from})`);

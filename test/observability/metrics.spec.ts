@@ -8,7 +8,15 @@ import { loadConfig } from '@ioc/config';
 import { MetricsServer } from '@ioc/platform';
 import { AppModule as AggregatorModule } from '../../apps/aggregator/src/app.module';
 import { AggregatorConfig } from '../../apps/aggregator/src/config/aggregator-config';
-import { connect, createBacking, PROVINCE_KEY, startGateway, type Backing, type LiveClient, type RunningGateway } from '../gateway/gateway-harness';
+import {
+  connect,
+  createBacking,
+  PROVINCE_KEY,
+  startGateway,
+  type Backing,
+  type LiveClient,
+  type RunningGateway,
+} from '../gateway/gateway-harness';
 import {
   PROJECT_ROOT,
   SIMULATOR_TOKEN,
@@ -49,8 +57,14 @@ describe('Prometheus metrics of every app, and the Grafana dashboard over them',
     // A rule that any value of the province breaks: evaluations and a firing alert to count.
     await backing.prisma.alertRule.create({
       data: {
-        name: 'Ký số dưới 200 %', kind: 'THRESHOLD_BELOW', indicatorId: 'doc.signed_pct', params: { threshold: 200 },
-        severity: 'MAJOR', scope: { unitCodes: ['51'] }, forSeconds: 0, keepFiringSeconds: 0,
+        name: 'Ký số dưới 200 %',
+        kind: 'THRESHOLD_BELOW',
+        indicatorId: 'doc.signed_pct',
+        params: { threshold: 200 },
+        severity: 'MAJOR',
+        scope: { unitCodes: ['51'] },
+        forSeconds: 0,
+        keepFiringSeconds: 0,
       },
     });
     simulator = await startSimulator();
@@ -70,7 +84,11 @@ describe('Prometheus metrics of every app, and the Grafana dashboard over them',
     );
     await aggregator.init();
     gateway = await startGateway(backing);
-    urls = { gateway: gateway.app.get(MetricsServer).url, aggregator: aggregator.get(MetricsServer).url, connectors: connectors.app.get(MetricsServer).url };
+    urls = {
+      gateway: gateway.app.get(MetricsServer).url,
+      aggregator: aggregator.get(MetricsServer).url,
+      connectors: connectors.app.get(MetricsServer).url,
+    };
   });
 
   afterAll(async () => {
@@ -113,33 +131,58 @@ describe('Prometheus metrics of every app, and the Grafana dashboard over them',
     );
     expect(ack.ok).toBe(true);
 
-    const connectorsScrape = await waitFor(async () => {
-      const text = await scrape(urls.connectors);
-      return sampleValue(text, 'ioc_connector_events_queued_total', { source: sourceId }) > 0 && sampleValue(text, 'ioc_connector_pull_lag_seconds', { source: sourceId }) >= 0
-        ? text
-        : undefined;
-    }, 60_000, 'events queued and a pull lag for the source');
+    const connectorsScrape = await waitFor(
+      async () => {
+        const text = await scrape(urls.connectors);
+        return sampleValue(text, 'ioc_connector_events_queued_total', { source: sourceId }) > 0 &&
+          sampleValue(text, 'ioc_connector_pull_lag_seconds', { source: sourceId }) >= 0
+          ? text
+          : undefined;
+      },
+      60_000,
+      'events queued and a pull lag for the source',
+    );
     expect(sampleValue(connectorsScrape, 'ioc_connector_counter_total', { source: sourceId, name: 'records_read' })).toBeGreaterThan(0);
 
     const queued = sampleValue(connectorsScrape, 'ioc_connector_events_queued_total', { source: sourceId });
-    const aggregatorScrape = await waitFor(async () => {
-      const text = await scrape(urls.aggregator);
-      // Every queued event processed once (applied, or a duplicate of one re-read by a later pull).
-      return sampleValue(text, 'ioc_aggregator_events_total') >= queued && sampleValue(text, 'ioc_aggregator_publish_lag_seconds_count') > 0 ? text : undefined;
-    }, 60_000, 'the queued events processed and published');
+    const aggregatorScrape = await waitFor(
+      async () => {
+        const text = await scrape(urls.aggregator);
+        // Every queued event processed once (applied, or a duplicate of one re-read by a later pull).
+        return sampleValue(text, 'ioc_aggregator_events_total') >= queued &&
+          sampleValue(text, 'ioc_aggregator_publish_lag_seconds_count') > 0
+          ? text
+          : undefined;
+      },
+      60_000,
+      'the queued events processed and published',
+    );
     expect(sampleValue(aggregatorScrape, 'ioc_aggregator_events_total', { outcome: 'applied' })).toBeGreaterThan(0);
     expect(sampleValue(aggregatorScrape, 'ioc_aggregator_batches_total')).toBeGreaterThan(0);
-    expect(sampleValue(aggregatorScrape, 'ioc_aggregator_queue_wait_seconds_count')).toBe(sampleValue(aggregatorScrape, 'ioc_aggregator_batches_total'));
+    expect(sampleValue(aggregatorScrape, 'ioc_aggregator_queue_wait_seconds_count')).toBe(
+      sampleValue(aggregatorScrape, 'ioc_aggregator_batches_total'),
+    );
     expect(sampleValue(aggregatorScrape, 'ioc_aggregator_published_updates_total')).toBeGreaterThan(0);
-    await waitFor(async () => {
-      const text = await scrape(urls.aggregator);
-      return sampleValue(text, 'ioc_alert_evaluations_total', { trigger: 'indicator' }) > 0 && sampleValue(text, 'ioc_alert_transitions_total', { event: 'fired' }) === 1 ? true : undefined;
-    }, 30_000, 'the alert rule evaluated and fired');
+    await waitFor(
+      async () => {
+        const text = await scrape(urls.aggregator);
+        return sampleValue(text, 'ioc_alert_evaluations_total', { trigger: 'indicator' }) > 0 &&
+          sampleValue(text, 'ioc_alert_transitions_total', { event: 'fired' }) === 1
+          ? true
+          : undefined;
+      },
+      30_000,
+      'the alert rule evaluated and fired',
+    );
 
-    const gatewayScrape = await waitFor(async () => {
-      const text = await scrape(urls.gateway);
-      return sampleValue(text, 'ioc_gateway_deliveries_total', { event: 'update' }) > 0 ? text : undefined;
-    }, 30_000, 'an update delivered to the display');
+    const gatewayScrape = await waitFor(
+      async () => {
+        const text = await scrape(urls.gateway);
+        return sampleValue(text, 'ioc_gateway_deliveries_total', { event: 'update' }) > 0 ? text : undefined;
+      },
+      30_000,
+      'an update delivered to the display',
+    );
     expect(sampleValue(gatewayScrape, 'ioc_gateway_connections')).toBe(1);
     expect(sampleValue(gatewayScrape, 'ioc_gateway_subscriptions')).toBe(1);
     expect(sampleValue(gatewayScrape, 'ioc_gateway_deliveries_total', { event: 'snapshot' })).toBe(1);
@@ -147,31 +190,49 @@ describe('Prometheus metrics of every app, and the Grafana dashboard over them',
     expect(sampleValue(gatewayScrape, 'ioc_gateway_reset_snapshots_total', { cause: 'resume' })).toBe(1);
 
     client.disconnect();
-    await waitFor(async () => {
-      const text = await scrape(urls.gateway);
-      return sampleValue(text, 'ioc_gateway_connections') === 0 && sampleValue(text, 'ioc_gateway_disconnects_total') === 1 ? true : undefined;
-    }, 10_000, 'the disconnect counted');
+    await waitFor(
+      async () => {
+        const text = await scrape(urls.gateway);
+        return sampleValue(text, 'ioc_gateway_connections') === 0 && sampleValue(text, 'ioc_gateway_disconnects_total') === 1
+          ? true
+          : undefined;
+      },
+      10_000,
+      'the disconnect counted',
+    );
   });
 
   it('counts dead letters by source and field at fault', async () => {
     const queue = new Queue<EventBatchJob>(QueueName.Events, { connection: { url: backing.redis.url }, prefix: backing.redis.prefix });
     try {
-      await queue.add('bad', { sourceId: 'src-broken', stream: 'documents', events: [{ idempotencyKey: 'k1', unitCode: 'nowhere' } as never] });
+      await queue.add('bad', {
+        sourceId: 'src-broken',
+        stream: 'documents',
+        events: [{ idempotencyKey: 'k1', unitCode: 'nowhere' } as never],
+      });
     } finally {
       await queue.close();
     }
-    const text = await waitFor(async () => {
-      const body = await scrape(urls.aggregator);
-      return sampleValue(body, 'ioc_aggregator_events_total', { outcome: 'refused' }) === 1 ? body : undefined;
-    }, 30_000, 'the refused event counted');
+    const text = await waitFor(
+      async () => {
+        const body = await scrape(urls.aggregator);
+        return sampleValue(body, 'ioc_aggregator_events_total', { outcome: 'refused' }) === 1 ? body : undefined;
+      },
+      30_000,
+      'the refused event counted',
+    );
     expect(sampleValue(text, 'ioc_aggregator_dead_letters_total', { source: 'src-broken' })).toBe(1);
   });
 
   it('has every metric the provisioned Grafana dashboard queries in a scrape of the running apps', async () => {
-    const dashboard = JSON.parse(readFileSync(resolve(PROJECT_ROOT, 'docker/grafana/dashboards/ioc-pipeline.json'), 'utf8')) as GrafanaDashboard;
+    const dashboard = JSON.parse(
+      readFileSync(resolve(PROJECT_ROOT, 'docker/grafana/dashboards/ioc-pipeline.json'), 'utf8'),
+    ) as GrafanaDashboard;
     const exposed = new Set<string>();
     for (const url of Object.values(urls)) for (const name of exposedNames(await scrape(url))) exposed.add(name);
-    const queried = dashboard.panels.flatMap((panel) => panel.targets.flatMap((target) => metricNamesOf(target.expr).map((metric) => ({ panel: panel.title, metric }))));
+    const queried = dashboard.panels.flatMap((panel) =>
+      panel.targets.flatMap((target) => metricNamesOf(target.expr).map((metric) => ({ panel: panel.title, metric }))),
+    );
     expect(queried.length).toBeGreaterThan(20);
     expect(queried.filter(({ metric }) => !exposed.has(metric))).toEqual([]);
   });

@@ -2,7 +2,9 @@ import { exposedNames, metricNamesOf, sampleValue } from './promql';
 
 describe('reading PromQL and scrapes', () => {
   it('finds the metric names of an expression, not its functions, labels or keywords', () => {
-    expect(metricNamesOf('histogram_quantile(0.95, sum by (le) (rate(ioc_a_seconds_bucket{app="x", le!=""}[5m])))')).toEqual(['ioc_a_seconds_bucket']);
+    expect(metricNamesOf('histogram_quantile(0.95, sum by (le) (rate(ioc_a_seconds_bucket{app="x", le!=""}[5m])))')).toEqual([
+      'ioc_a_seconds_bucket',
+    ]);
     expect(metricNamesOf('sum(rate(a_sum[5m])) / on (app) sum(rate(a_count[5m])) or vector(0)').sort()).toEqual(['a_count', 'a_sum']);
     expect(metricNamesOf('max by (source) (ioc_connector_pull_lag_seconds) > bool 3')).toEqual(['ioc_connector_pull_lag_seconds']);
   });

@@ -1,7 +1,16 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { io, type Socket } from 'socket.io-client';
-import { createTestDatabase, createTestRedis, freePort, runCompiled, waitFor, type RunningProcess, type TestDatabase, type TestRedis } from '../support';
+import {
+  createTestDatabase,
+  createTestRedis,
+  freePort,
+  runCompiled,
+  waitFor,
+  type RunningProcess,
+  type TestDatabase,
+  type TestRedis,
+} from '../support';
 
 jest.setTimeout(150_000);
 
@@ -17,7 +26,9 @@ interface ExportedSpan {
 interface OtlpJson {
   resourceSpans?: {
     resource?: { attributes?: { key: string; value: { stringValue?: string } }[] };
-    scopeSpans?: { spans?: { traceId: string; spanId: string; parentSpanId?: string; name: string; links?: { traceId: string; spanId: string }[] }[] }[];
+    scopeSpans?: {
+      spans?: { traceId: string; spanId: string; parentSpanId?: string; name: string; links?: { traceId: string; spanId: string }[] }[];
+    }[];
   }[];
 }
 
@@ -32,7 +43,8 @@ async function startReceiver(): Promise<{ server: Server; url: string; spans: Ex
         for (const resource of (JSON.parse(body) as OtlpJson).resourceSpans ?? []) {
           const service = resource.resource?.attributes?.find((a) => a.key === 'service.name')?.value.stringValue ?? '';
           for (const scope of resource.scopeSpans ?? [])
-            for (const span of scope.spans ?? []) spans.push({ service, ...span, parentSpanId: span.parentSpanId ?? '', links: span.links ?? [] });
+            for (const span of scope.spans ?? [])
+              spans.push({ service, ...span, parentSpanId: span.parentSpanId ?? '', links: span.links ?? [] });
         }
       }
       response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
@@ -44,7 +56,8 @@ async function startReceiver(): Promise<{ server: Server; url: string; spans: Ex
 
 /** The chain pull → batch → publish → emit, each span the child of the one before, in one trace. */
 function pipelineTrace(spans: ExportedSpan[]): ExportedSpan[] | undefined {
-  const childOf = (parent: ExportedSpan, name: string) => spans.find((s) => s.name === name && s.traceId === parent.traceId && s.parentSpanId === parent.spanId);
+  const childOf = (parent: ExportedSpan, name: string) =>
+    spans.find((s) => s.name === name && s.traceId === parent.traceId && s.parentSpanId === parent.spanId);
   for (const emit of spans.filter((s) => s.name === 'live.emit')) {
     const publish = spans.find((s) => s.name === 'indicators.publish' && s.spanId === emit.parentSpanId);
     const batch = publish && spans.find((s) => s.name === 'aggregate.batch' && s.spanId === publish.parentSpanId);
@@ -104,12 +117,16 @@ describe('traces across the pipeline (OpenTelemetry, OTLP/HTTP)', () => {
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ username: 'admin', password }),
         }).catch(() => undefined);
-        return response?.status === 201 || response?.status === 200 ? ((await response.json()) as { accessToken: string }).accessToken : undefined;
+        return response?.status === 201 || response?.status === 200
+          ? ((await response.json()) as { accessToken: string }).accessToken
+          : undefined;
       },
       90_000,
       'the gateway to accept the admin login',
     );
-    const indicators = ((await (await fetch(`${base}/indicators`, { headers: { authorization: `Bearer ${token}` } })).json()) as { id: string }[]).map((i) => i.id);
+    const indicators = (
+      (await (await fetch(`${base}/indicators`, { headers: { authorization: `Bearer ${token}` } })).json()) as { id: string }[]
+    ).map((i) => i.id);
     const socket = io(`${base}/live`, { auth: { token }, transports: ['websocket'], forceNew: true });
     client = socket;
     let updates = 0;

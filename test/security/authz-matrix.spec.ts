@@ -34,8 +34,12 @@ function routeMetadata(gateway: RunningGateway): Map<string, { isPublic: boolean
       for (const name of Object.getOwnPropertyNames(controller.prototype)) {
         const handler = (controller.prototype as Record<string, unknown>)[name];
         if (name === 'constructor' || typeof handler !== 'function') continue;
-        const read = <T>(key: string): T | undefined => (Reflect.getMetadata(key, handler) as T | undefined) ?? (Reflect.getMetadata(key, controller) as T | undefined);
-        byOperation.set(`${controller.name}_${name}`, { isPublic: read<boolean>(PUBLIC_ROUTE) === true, roles: read<Role[]>(REQUIRED_ROLES) });
+        const read = <T>(key: string): T | undefined =>
+          (Reflect.getMetadata(key, handler) as T | undefined) ?? (Reflect.getMetadata(key, controller) as T | undefined);
+        byOperation.set(`${controller.name}_${name}`, {
+          isPublic: read<boolean>(PUBLIC_ROUTE) === true,
+          roles: read<Role[]>(REQUIRED_ROLES),
+        });
       }
     }
   }
@@ -65,14 +69,20 @@ describe('authorization matrix from the OpenAPI document (issue 13 deliverable 7
     for (const [scope, code] of Object.entries(SCOPES)) {
       const unit = await backing.prisma.administrativeUnit.findUniqueOrThrow({ where: { code } });
       for (const role of ROLES) {
-        const user = await backing.prisma.user.create({ data: { username: `${role.toLowerCase()}.${code}`, displayName: role, role, unitId: unit.id, passwordHash: 'x' } });
+        const user = await backing.prisma.user.create({
+          data: { username: `${role.toLowerCase()}.${code}`, displayName: role, role, unitId: unit.id, passwordHash: 'x' },
+        });
         credentials.set(`${role} @ ${scope}`, { authorization: `Bearer ${await jwt.signAsync({ sub: user.id })}` });
       }
     }
     const admin = await backing.prisma.user.findUniqueOrThrow({ where: { username: 'admin' } });
     credentials.set('none', {});
-    credentials.set('forged', { authorization: `Bearer ${await new JwtService({ secret: 'another-secret-another-secret-012345' }).signAsync({ sub: admin.id })}` });
-    credentials.set('expired', { authorization: `Bearer ${await jwt.signAsync({ sub: admin.id, exp: Math.floor(Date.now() / 1000) - 60 })}` });
+    credentials.set('forged', {
+      authorization: `Bearer ${await new JwtService({ secret: 'another-secret-another-secret-012345' }).signAsync({ sub: admin.id })}`,
+    });
+    credentials.set('expired', {
+      authorization: `Bearer ${await jwt.signAsync({ sub: admin.id, exp: Math.floor(Date.now() / 1000) - 60 })}`,
+    });
     const revoked = await backing.prisma.apiKey.updateMany({ where: { hash: hashApiKey(DISTRICT_KEY) }, data: { revokedAt: new Date() } });
     expect(revoked.count).toBe(1);
     credentials.set('revoked', { 'x-api-key': DISTRICT_KEY });
@@ -100,28 +110,34 @@ describe('authorization matrix from the OpenAPI document (issue 13 deliverable 7
     const failures: string[] = [];
     let requests = 0;
     // Principals in parallel, operations in turn: one request per principal at a time.
-    await Promise.all([...credentials].map(async ([principal, headers]) => {
-      for (const operation of operations) {
-        const hasBody = ['post', 'put', 'patch'].includes(operation.method);
-        const response = await fetch(`${gateway.url}${concrete(operation.path)}`, {
-          method: operation.method.toUpperCase(),
-          headers: { ...headers, ...(hasBody ? { 'content-type': 'application/json' } : {}) },
-          body: hasBody ? '{}' : undefined,
-        });
-        requests += 1;
-        const text = await response.text();
-        const role = principal.split(' @ ')[0] as Role;
-        const authenticated = principal.includes(' @ ');
-        let expected: string;
-        let ok: boolean;
-        if (response.status >= 500) [expected, ok] = ['no 5xx', false];
-        else if (operation.isPublic) [expected, ok] = ['not 401/403 (public)', response.status !== 401 && response.status !== 403];
-        else if (!authenticated) [expected, ok] = ['401', response.status === 401];
-        else if (operation.roles && !operation.roles.includes(role)) [expected, ok] = ['403 (role)', response.status === 403 && /needs one of the roles/.test(text)];
-        else [expected, ok] = ['allowed: not 401, no role refusal', response.status !== 401 && !/needs one of the roles/.test(text)];
-        if (!ok) failures.push(`${operation.method.toUpperCase()} ${operation.path} as ${principal}: expected ${expected}, got ${response.status} ${text.slice(0, 160)}`);
-      }
-    }));
+    await Promise.all(
+      [...credentials].map(async ([principal, headers]) => {
+        for (const operation of operations) {
+          const hasBody = ['post', 'put', 'patch'].includes(operation.method);
+          const response = await fetch(`${gateway.url}${concrete(operation.path)}`, {
+            method: operation.method.toUpperCase(),
+            headers: { ...headers, ...(hasBody ? { 'content-type': 'application/json' } : {}) },
+            body: hasBody ? '{}' : undefined,
+          });
+          requests += 1;
+          const text = await response.text();
+          const role = principal.split(' @ ')[0] as Role;
+          const authenticated = principal.includes(' @ ');
+          let expected: string;
+          let ok: boolean;
+          if (response.status >= 500) [expected, ok] = ['no 5xx', false];
+          else if (operation.isPublic) [expected, ok] = ['not 401/403 (public)', response.status !== 401 && response.status !== 403];
+          else if (!authenticated) [expected, ok] = ['401', response.status === 401];
+          else if (operation.roles && !operation.roles.includes(role))
+            [expected, ok] = ['403 (role)', response.status === 403 && /needs one of the roles/.test(text)];
+          else [expected, ok] = ['allowed: not 401, no role refusal', response.status !== 401 && !/needs one of the roles/.test(text)];
+          if (!ok)
+            failures.push(
+              `${operation.method.toUpperCase()} ${operation.path} as ${principal}: expected ${expected}, got ${response.status} ${text.slice(0, 160)}`,
+            );
+        }
+      }),
+    );
     expect(failures).toEqual([]);
     expect(requests).toBe(operations.length * credentials.size);
   });

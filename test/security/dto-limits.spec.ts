@@ -24,7 +24,8 @@ describe('DTO length limits (issue 13 deliverable 5)', () => {
   beforeAll(async () => {
     for (const file of ['gateway', 'connectors', 'simulator'].flatMap((app) => dtoFiles(join(ROOT, 'apps', app, 'src')))) {
       for (const [name, dto] of Object.entries((await import(file)) as Record<string, unknown>)) {
-        if (typeof dto === 'function' && /Dto$/.test(name)) classes.push({ where: `${relative(ROOT, file)} ${name}`, dto: dto as new () => object });
+        if (typeof dto === 'function' && /Dto$/.test(name))
+          classes.push({ where: `${relative(ROOT, file)} ${name}`, dto: dto as new () => object });
       }
     }
   });
@@ -42,7 +43,8 @@ describe('DTO length limits (issue 13 deliverable 5)', () => {
       for (const [property, entries] of byProperty) {
         const names = (each: boolean) => new Set(entries.filter((e) => (e.each ?? false) === each).map((e) => e.name ?? e.type));
         for (const each of [false, true]) {
-          if (names(each).has('isString') && ![...names(each)].some((name) => STRING_BOUNDS.has(name))) unbounded.push(`${where}.${property}${each ? '[]' : ''}: string without a length bound`);
+          if (names(each).has('isString') && ![...names(each)].some((name) => STRING_BOUNDS.has(name)))
+            unbounded.push(`${where}.${property}${each ? '[]' : ''}: string without a length bound`);
         }
         const isArray = entries.some((e) => e.name === 'isArray' || e.each === true);
         if (isArray && !entries.some((e) => e.name === 'arrayMaxSize')) unbounded.push(`${where}.${property}: array without ArrayMaxSize`);

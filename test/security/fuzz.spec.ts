@@ -3,12 +3,21 @@ import fc from 'fast-check';
 import { Queue } from 'bullmq';
 import { type EventBatchJob, QueueName } from '@ioc/contracts';
 import { connectorsEnv, createSource, startConnectors, type RunningConnectors } from '../support';
-import { type Backing, connect, createBacking, type LiveClient, login, type RunningGateway, startGateway } from '../gateway/gateway-harness';
+import {
+  type Backing,
+  connect,
+  createBacking,
+  type LiveClient,
+  login,
+  type RunningGateway,
+  startGateway,
+} from '../gateway/gateway-harness';
 
 jest.setTimeout(120_000);
 
 const SECRET = 'fuzz-push-secret-0123456789';
-const sign = (body: string, timestamp: number): string => `sha256=${createHmac('sha256', SECRET).update(`${timestamp}.${body}`).digest('hex')}`;
+const sign = (body: string, timestamp: number): string =>
+  `sha256=${createHmac('sha256', SECRET).update(`${timestamp}.${body}`).digest('hex')}`;
 /** JSON values of bounded size: fuzzing looks for wrong answers, not for the body limit (tested on its own). */
 const json = (maxDepth: number) => fc.jsonValue({ maxDepth });
 
@@ -35,7 +44,10 @@ describe('fuzzing every input (issue 13 deliverable 7)', () => {
 
   beforeAll(async () => {
     backing = await createBacking();
-    [gateway, connectors] = await Promise.all([startGateway(backing, { HTTP_RATE_LIMIT_PER_MIN: '1000000', LIVE_MAX_MESSAGES_PER_10S: '100000' }), startConnectors(connectorsEnv(backing.db, backing.redis))]);
+    [gateway, connectors] = await Promise.all([
+      startGateway(backing, { HTTP_RATE_LIMIT_PER_MIN: '1000000', LIVE_MAX_MESSAGES_PER_10S: '100000' }),
+      startConnectors(connectorsEnv(backing.db, backing.redis)),
+    ]);
     admin = await login(gateway);
   });
 
@@ -45,9 +57,16 @@ describe('fuzzing every input (issue 13 deliverable 7)', () => {
   });
 
   it('push ingest: any signed body gets 202 with one verdict per event, or a 4xx that queues nothing', async () => {
-    const source = await createSource(connectors.url, { name: 'fuzz', connectorType: 'push', config: {}, credentials: { hmacSecret: SECRET } });
+    const source = await createSource(connectors.url, {
+      name: 'fuzz',
+      connectorType: 'push',
+      config: {},
+      credentials: { hmacSecret: SECRET },
+    });
     const url = `${connectors.url}/ingest/${source.body.id as string}`;
-    const iso = fc.date({ min: new Date('2024-01-01T00:00:00Z'), max: new Date('2027-06-01T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString());
+    const iso = fc
+      .date({ min: new Date('2024-01-01T00:00:00Z'), max: new Date('2027-06-01T00:00:00Z'), noInvalidDate: true })
+      .map((d) => d.toISOString());
     const event = fc.record(
       {
         idempotencyKey: fc.oneof(fc.uuid(), fc.string({ maxLength: 300 })),
@@ -55,13 +74,22 @@ describe('fuzzing every input (issue 13 deliverable 7)', () => {
         occurredAt: fc.oneof(iso, fc.constant(new Date().toISOString()), fc.string({ maxLength: 30 })),
         kind: fc.constantFrom('visits.recorded', 'dossier.received', 'beds.occupancy', 'weather.observed', 'Bad Kind'),
         kindClass: fc.constantFrom('fact', 'gauge', 'counter'),
-        values: fc.dictionary(fc.constantFrom('count', 'occupied', 'beds', 'other'), fc.oneof(fc.integer({ min: -10, max: 2_000_000 }), fc.double(), json(1))),
+        values: fc.dictionary(
+          fc.constantFrom('count', 'occupied', 'beds', 'other'),
+          fc.oneof(fc.integer({ min: -10, max: 2_000_000 }), fc.double(), json(1)),
+        ),
         attributes: fc.dictionary(fc.string({ maxLength: 12 }), json(2)),
       },
       { requiredKeys: [] },
     );
     const body = fc.oneof(
-      { weight: 4, arbitrary: fc.record({ stream: fc.oneof(fc.constant('visits'), fc.string({ maxLength: 70 })), events: fc.array(fc.oneof(event, json(3)), { maxLength: 6 }) }) },
+      {
+        weight: 4,
+        arbitrary: fc.record({
+          stream: fc.oneof(fc.constant('visits'), fc.string({ maxLength: 70 })),
+          events: fc.array(fc.oneof(event, json(3)), { maxLength: 6 }),
+        }),
+      },
       { weight: 1, arbitrary: json(4) },
     );
     const { redis } = backing;
@@ -83,7 +111,12 @@ describe('fuzzing every input (issue 13 deliverable 7)', () => {
           headers: { 'content-type': 'application/json', 'x-ioc-signature': sign(text, timestamp), 'x-ioc-timestamp': String(timestamp) },
           body: text,
         });
-        const answer = (await response.json()) as { message?: string; accepted?: number; deadLettered?: number; results?: { status: string; idempotencyKey?: string }[] };
+        const answer = (await response.json()) as {
+          message?: string;
+          accepted?: number;
+          deadLettered?: number;
+          results?: { status: string; idempotencyKey?: string }[];
+        };
         if (response.status === 202) {
           const events = (candidate as { events: unknown[] }).events;
           expect(answer.results).toHaveLength(events.length);
@@ -115,7 +148,8 @@ describe('fuzzing every input (issue 13 deliverable 7)', () => {
         (SELECT count(*) FROM silences) AS silences, (SELECT count(*) FROM dashboards) AS dashboards, (SELECT count(*) FROM indicator_definitions) AS indicators,
         (SELECT count(*) FROM targets) AS targets, (SELECT count(*) FROM push_subscriptions) AS subscriptions, (SELECT count(*) FROM alert_comments) AS comments,
         (SELECT count(*) FROM audit_logs WHERE action NOT LIKE '%.refused') AS audited`;
-    const concrete = (path: string): string => path.replace(/\{([^}]+)\}/g, (_m, name: string) => (/id$/i.test(name) ? randomUUID() : /code/i.test(name) ? '522' : 'fuzz'));
+    const concrete = (path: string): string =>
+      path.replace(/\{([^}]+)\}/g, (_m, name: string) => (/id$/i.test(name) ? randomUUID() : /code/i.test(name) ? '522' : 'fuzz'));
     let operations = 0;
     for (const [path, item] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(item)) {
@@ -125,8 +159,12 @@ describe('fuzzing every input (issue 13 deliverable 7)', () => {
         if (!operation.requestBody && queries.length === 0) continue;
         if (path === '/auth/login') continue; // throttled to 10 a minute by design; LoginDto is fuzzed through bad-input.spec and the socket-free DTO checks
         operations += 1;
-        const body = fields.length > 0 ? fc.oneof(fc.dictionary(fc.constantFrom(...fields), json(3), { maxKeys: fields.length }), json(3)) : json(3);
-        const query = fc.dictionary(fc.constantFrom(...(queries.length > 0 ? queries : ['x'])), fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('522', 'true', '2026-11-20T00:00:00Z', 'doc.processed_online_pct')));
+        const body =
+          fields.length > 0 ? fc.oneof(fc.dictionary(fc.constantFrom(...fields), json(3), { maxKeys: fields.length }), json(3)) : json(3);
+        const query = fc.dictionary(
+          fc.constantFrom(...(queries.length > 0 ? queries : ['x'])),
+          fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('522', 'true', '2026-11-20T00:00:00Z', 'doc.processed_online_pct')),
+        );
         await fc.assert(
           fc.asyncProperty(body, query, async (payload, params) => {
             const before = await snapshot();
@@ -137,8 +175,15 @@ describe('fuzzing every input (issue 13 deliverable 7)', () => {
               body: operation.requestBody ? JSON.stringify(payload) : undefined,
             });
             const text = await response.text();
-            expect({ operation: operation.operationId, status: response.status < 500 ? 'below 500' : `${response.status} ${text}` }).toEqual({ operation: operation.operationId, status: 'below 500' });
-            if (response.status >= 400) expect({ operation: operation.operationId, state: await snapshot() }).toEqual({ operation: operation.operationId, state: before });
+            expect({
+              operation: operation.operationId,
+              status: response.status < 500 ? 'below 500' : `${response.status} ${text}`,
+            }).toEqual({ operation: operation.operationId, status: 'below 500' });
+            if (response.status >= 400)
+              expect({ operation: operation.operationId, state: await snapshot() }).toEqual({
+                operation: operation.operationId,
+                state: before,
+              });
           }),
           { numRuns: 8 },
         );
@@ -168,7 +213,15 @@ describe('fuzzing every input (issue 13 deliverable 7)', () => {
       });
     const message = fc.oneof(
       json(4),
-      fc.record({ indicators: fc.array(fc.string({ maxLength: 70 }), { maxLength: 3 }), units: fc.array(fc.constantFrom('522', '51', 'x'), { maxLength: 3 }), positions: json(2), dashboard: json(1) }, { requiredKeys: [] }),
+      fc.record(
+        {
+          indicators: fc.array(fc.string({ maxLength: 70 }), { maxLength: 3 }),
+          units: fc.array(fc.constantFrom('522', '51', 'x'), { maxLength: 3 }),
+          positions: json(2),
+          dashboard: json(1),
+        },
+        { requiredKeys: [] },
+      ),
       fc.record({ alertId: fc.oneof(fc.uuid(), json(1)), note: json(1) }, { requiredKeys: [] }),
     );
     await fc.assert(

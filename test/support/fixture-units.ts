@@ -23,11 +23,19 @@ const PROVINCE = '51';
 const SINCE = '2020-01-01T00:00:00+07:00';
 
 const province: SeedUnit[] = [
-  { code: PROVINCE, name: 'Tỉnh Quảng Ngãi', nameEn: 'Quang Ngai Province', kind: 'PROVINCE', tier: 'PROVINCE', parentCode: null, validFrom: SINCE },
+  {
+    code: PROVINCE,
+    name: 'Tỉnh Quảng Ngãi',
+    nameEn: 'Quang Ngai Province',
+    kind: 'PROVINCE',
+    tier: 'PROVINCE',
+    parentCode: null,
+    validFrom: SINCE,
+  },
 ];
 
 const departments: [string, string, string][] = [
-  ['51-VPUBND', 'Văn phòng UBND tỉnh', 'Office of the Provincial People\'s Committee'],
+  ['51-VPUBND', 'Văn phòng UBND tỉnh', "Office of the Provincial People's Committee"],
   ['51-STTTT', 'Sở Thông tin và Truyền thông', 'Department of Information and Communications'],
   ['51-SNV', 'Sở Nội vụ', 'Department of Home Affairs'],
   ['51-STP', 'Sở Tư pháp', 'Department of Justice'],
@@ -95,16 +103,33 @@ const tierOfParent = (parentCode: string): UnitTier =>
 const FIXTURE_TREE: SeedUnit[] = [
   ...province,
   ...departments.map(([code, name, nameEn]): SeedUnit => ({
-    code, name, nameEn, kind: 'DEPARTMENT', tier: 'PROVINCE', parentCode: PROVINCE, validFrom: SINCE,
+    code,
+    name,
+    nameEn,
+    kind: 'DEPARTMENT',
+    tier: 'PROVINCE',
+    parentCode: PROVINCE,
+    validFrom: SINCE,
   })),
   ...districts.map(([code, name, kind]): SeedUnit => ({ code, name, kind, tier: 'DISTRICT', parentCode: PROVINCE, validFrom: SINCE })),
   {
-    code: '526', name: 'Huyện Tây Trà', kind: 'DISTRICT', tier: 'DISTRICT', parentCode: PROVINCE,
-    validFrom: SINCE, validTo: '2020-02-01T00:00:00+07:00', successorCode: '525',
+    code: '526',
+    name: 'Huyện Tây Trà',
+    kind: 'DISTRICT',
+    tier: 'DISTRICT',
+    parentCode: PROVINCE,
+    validFrom: SINCE,
+    validTo: '2020-02-01T00:00:00+07:00',
+    successorCode: '525',
   },
   ...communes.map(([code, name, kind, parentCode]): SeedUnit => ({ code, name, kind, tier: 'COMMUNE', parentCode, validFrom: SINCE })),
   ...facilities.map(([code, name, parentCode]): SeedUnit => ({
-    code, name, kind: 'FACILITY', tier: tierOfParent(parentCode), parentCode, validFrom: SINCE,
+    code,
+    name,
+    kind: 'FACILITY',
+    tier: tierOfParent(parentCode),
+    parentCode,
+    validFrom: SINCE,
   })),
 ];
 

@@ -47,22 +47,32 @@ for (const { file, object } of objects) {
   }
   for (const container of containersOf(object)) {
     const at = `${where}, container ${container.name}`;
-    if (container.image !== 'ioc-realtime') problems.push(`${at}: image must be "ioc-realtime" (the tag is set once, in kustomization.yaml)`);
-    if (!container.resources?.requests?.cpu || !container.resources?.requests?.memory) problems.push(`${at}: needs resources.requests for cpu and memory`);
+    if (container.image !== 'ioc-realtime')
+      problems.push(`${at}: image must be "ioc-realtime" (the tag is set once, in kustomization.yaml)`);
+    if (!container.resources?.requests?.cpu || !container.resources?.requests?.memory)
+      problems.push(`${at}: needs resources.requests for cpu and memory`);
     if (container.securityContext?.allowPrivilegeEscalation !== false) problems.push(`${at}: must set allowPrivilegeEscalation: false`);
-    if (object.kind === 'Deployment' && (!container.readinessProbe || !container.livenessProbe)) problems.push(`${at}: needs a readinessProbe and a livenessProbe`);
+    if (object.kind === 'Deployment' && (!container.readinessProbe || !container.livenessProbe))
+      problems.push(`${at}: needs a readinessProbe and a livenessProbe`);
     for (const variable of container.env ?? []) {
-      if ('value' in variable && /SECRET|PASSWORD|TOKEN|KEY$|_URL$/.test(variable.name) && !/^(APP_ENTRY|HEALTH_URL)$|_FILE$/.test(variable.name)) {
+      if (
+        'value' in variable &&
+        /SECRET|PASSWORD|TOKEN|KEY$|_URL$/.test(variable.name) &&
+        !/^(APP_ENTRY|HEALTH_URL)$|_FILE$/.test(variable.name)
+      ) {
         problems.push(`${at}: ${variable.name} looks secret; take it from a Secret (valueFrom.secretKeyRef), never a literal`);
       }
     }
   }
   const pod = object.spec?.template?.spec;
-  if (pod && pod.securityContext?.runAsNonRoot !== true) problems.push(`${where}: the pod must run as non-root (securityContext.runAsNonRoot)`);
+  if (pod && pod.securityContext?.runAsNonRoot !== true)
+    problems.push(`${where}: the pod must run as non-root (securityContext.runAsNonRoot)`);
 }
 
 if (problems.length > 0) {
   process.stderr.write(`validate:deploy: ${problems.length} problem(s)\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
   process.exit(1);
 }
-process.stdout.write(`validate:deploy: ${objects.length} objects in ${relative(root, dir)} valid against the Kubernetes schemas and the deployment rules\n`);
+process.stdout.write(
+  `validate:deploy: ${objects.length} objects in ${relative(root, dir)} valid against the Kubernetes schemas and the deployment rules\n`,
+);

@@ -37,8 +37,7 @@ export async function shapeFromDatabase(databaseUrl: string, schema = 'public'):
   await client.connect();
   try {
     const shape: SchemaShape = { tables: {}, enums: {} };
-    const table = (name: string): TableShape =>
-      (shape.tables[name] ??= { columns: {}, primaryKey: [], indexes: {}, foreignKeys: {} });
+    const table = (name: string): TableShape => (shape.tables[name] ??= { columns: {}, primaryKey: [], indexes: {}, foreignKeys: {} });
 
     const columns = await client.query<{ table: string; column: string; type: string; nullable: boolean; has_default: boolean }>(
       `SELECT c.relname AS table, a.attname AS column, format_type(a.atttypid, a.atttypmod) AS type,
@@ -79,7 +78,12 @@ export async function shapeFromDatabase(databaseUrl: string, schema = 'public'):
     }
 
     const foreignKeys = await client.query<{
-      table: string; name: string; columns: string[]; referenced_table: string; referenced_columns: string[]; on_delete: string;
+      table: string;
+      name: string;
+      columns: string[];
+      referenced_table: string;
+      referenced_columns: string[];
+      on_delete: string;
     }>(
       `SELECT t.relname AS table, con.conname AS name, rt.relname AS referenced_table, con.confdeltype AS on_delete,
               ARRAY(SELECT attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, o)

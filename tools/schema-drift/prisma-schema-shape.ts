@@ -106,9 +106,7 @@ export function shapeFromPrismaSchema(schema: string): SchemaShape {
   const tableOf = new Map(dmmf.datamodel.models.map((m) => [m.name, m.dbName ?? m.name]));
   const shape: SchemaShape = {
     tables: {},
-    enums: Object.fromEntries(
-      dmmf.datamodel.enums.map((e) => [e.dbName ?? e.name, e.values.map((v) => v.dbName ?? v.name)]),
-    ),
+    enums: Object.fromEntries(dmmf.datamodel.enums.map((e) => [e.dbName ?? e.name, e.values.map((v) => v.dbName ?? v.name)])),
   };
 
   for (const model of dmmf.datamodel.models) {

@@ -40,10 +40,14 @@ export function diffSchemas(expected: SchemaShape, actual: SchemaShape): string[
       else {
         if (w.type !== h.type) problems.push(`${at}, column ${column}: expected type ${w.type} but found ${h.type}`);
         if (w.nullable !== h.nullable) {
-          problems.push(`${at}, column ${column}: expected ${w.nullable ? 'NULL' : 'NOT NULL'} but found ${h.nullable ? 'NULL' : 'NOT NULL'}`);
+          problems.push(
+            `${at}, column ${column}: expected ${w.nullable ? 'NULL' : 'NOT NULL'} but found ${h.nullable ? 'NULL' : 'NOT NULL'}`,
+          );
         }
         if (w.hasDefault !== h.hasDefault) {
-          problems.push(`${at}, column ${column}: expected ${w.hasDefault ? 'a default' : 'no default'} but found ${h.hasDefault ? 'one' : 'none'}`);
+          problems.push(
+            `${at}, column ${column}: expected ${w.hasDefault ? 'a default' : 'no default'} but found ${h.hasDefault ? 'one' : 'none'}`,
+          );
         }
       }
     }

@@ -37,7 +37,10 @@ export class AppModule {
         SourcesModule,
         HealthModule,
       ],
-      providers: [{ provide: ConnectorsConfig, useValue: config }, { provide: APP_FILTER, useClass: ConnectorsExceptionFilter }],
+      providers: [
+        { provide: ConnectorsConfig, useValue: config },
+        { provide: APP_FILTER, useClass: ConnectorsExceptionFilter },
+      ],
       exports: [ConnectorsConfig],
     };
   }

@@ -58,7 +58,10 @@ export class AppModule {
         RecomputeModule,
       ],
       // The throttler runs before authentication, so floods of bad credentials are limited too.
-      providers: [{ provide: GatewayConfig, useValue: config }, { provide: APP_GUARD, useClass: ThrottlerGuard }],
+      providers: [
+        { provide: GatewayConfig, useValue: config },
+        { provide: APP_GUARD, useClass: ThrottlerGuard },
+      ],
       exports: [GatewayConfig],
       global: true,
     };

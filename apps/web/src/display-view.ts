@@ -77,7 +77,13 @@ async function history(credential: Credential, tile: DashboardTile, hours: numbe
   const to = new Date();
   const from = new Date(to.getTime() - hours * 3600_000);
   for (const resolution of ['MINUTE', 'HOUR']) {
-    const query = new URLSearchParams({ indicator: tile.indicatorId, unit: tile.unitCode, resolution, from: from.toISOString(), to: to.toISOString() });
+    const query = new URLSearchParams({
+      indicator: tile.indicatorId,
+      unit: tile.unitCode,
+      resolution,
+      from: from.toISOString(),
+      to: to.toISOString(),
+    });
     const { points } = await apiFetch<HistoryResponse>(credential, `/values/history?${query}`);
     const shown = points.filter((point) => point.value !== null).map((point) => ({ t: Date.parse(point.bucketStart), v: point.value! }));
     if (shown.length > 0) return shown;
@@ -85,7 +91,12 @@ async function history(credential: Credential, tile: DashboardTile, hours: numbe
   return [];
 }
 
-export async function loadDisplayView(credential: Credential, slug: string, drillUnit: string | undefined, historyHours: number): Promise<DisplayView> {
+export async function loadDisplayView(
+  credential: Credential,
+  slug: string,
+  drillUnit: string | undefined,
+  historyHours: number,
+): Promise<DisplayView> {
   const dashboard = await apiFetch<DashboardResponse>(credential, `/dashboards/${encodeURIComponent(slug)}`);
   const [indicators, tree] = await Promise.all([
     apiFetch<IndicatorResponse[]>(credential, '/indicators'),
@@ -97,10 +108,12 @@ export async function loadDisplayView(credential: Credential, slug: string, dril
   const drilled = unit.code !== dashboard.unitCode;
   const definitions = new Map(indicators.map((indicator) => [indicator.id, indicator]));
   // Drilled down, each tile shows its indicator for the chosen unit, when the indicator applies to that tier.
-  const tiles = (drilled ? dashboard.layout.tiles.map((tile) => ({ ...tile, unitCode: unit.code })) : dashboard.layout.tiles).filter((tile) => {
-    const definition = definitions.get(tile.indicatorId);
-    return definition && (!drilled || definition.tiers.length === 0 || definition.tiers.includes(unit.tier));
-  });
+  const tiles = (drilled ? dashboard.layout.tiles.map((tile) => ({ ...tile, unitCode: unit.code })) : dashboard.layout.tiles).filter(
+    (tile) => {
+      const definition = definitions.get(tile.indicatorId);
+      return definition && (!drilled || definition.tiers.length === 0 || definition.tiers.includes(unit.tier));
+    },
+  );
   // A sparkline is a nicety: a tile whose history cannot be read starts empty and fills from live values.
   const histories = await Promise.all(tiles.map((tile) => history(credential, tile, historyHours).catch(() => [])));
   const named = (node: UnitNode): DisplayUnit => ({ code: node.code, name: node.name });
@@ -114,7 +127,9 @@ export async function loadDisplayView(credential: Credential, slug: string, dril
     children: unit.children.map(named),
     drilled,
     unitNames: flatten(tree),
-    indicators: new Map(indicators.map((indicator) => [indicator.id, { nameVi: indicator.nameVi, unitOfMeasure: indicator.unitOfMeasure }])),
+    indicators: new Map(
+      indicators.map((indicator) => [indicator.id, { nameVi: indicator.nameVi, unitOfMeasure: indicator.unitOfMeasure }]),
+    ),
     tiles: tiles.map((tile, index) => {
       const definition = definitions.get(tile.indicatorId)!;
       return { ...tile, nameVi: definition.nameVi, unitOfMeasure: definition.unitOfMeasure, history: histories[index] ?? [] };

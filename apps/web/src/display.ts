@@ -58,7 +58,11 @@ function render(view: DisplayView): void {
   const trail = element('nav', 'trail');
   view.trail.forEach((unit, index) => {
     if (index > 0) trail.append(element('span', 'trail-sep', '›'));
-    trail.append(index === view.trail.length - 1 ? element('span', 'trail-current', unit.name) : unitLink(unit.code, unit.name, unit.code === view.root.code));
+    trail.append(
+      index === view.trail.length - 1
+        ? element('span', 'trail-current', unit.name)
+        : unitLink(unit.code, unit.name, unit.code === view.root.code),
+    );
   });
   title.append(trail);
   const connection = element('div', 'connection');
@@ -103,12 +107,16 @@ function drawScorecards(): void {
   const container = document.getElementById('scorecards');
   const view = currentView;
   if (!container || !view) return;
-  renderScorecards(container, [...scorecards.values()].sort((a, b) => a.resolutionCode.localeCompare(b.resolutionCode)), {
-    unitName: (code) => view.unitNames.get(code) ?? code,
-    indicatorName: (id) => view.indicators.get(id)?.nameVi ?? id,
-    unitOfMeasure: (id) => view.indicators.get(id)?.unitOfMeasure ?? '',
-    unitHref: (code) => (view.unitNames.has(code) ? `${location.pathname}?unit=${encodeURIComponent(code)}` : null),
-  });
+  renderScorecards(
+    container,
+    [...scorecards.values()].sort((a, b) => a.resolutionCode.localeCompare(b.resolutionCode)),
+    {
+      unitName: (code) => view.unitNames.get(code) ?? code,
+      indicatorName: (id) => view.indicators.get(id)?.nameVi ?? id,
+      unitOfMeasure: (id) => view.indicators.get(id)?.unitOfMeasure ?? '',
+      unitHref: (code) => (view.unitNames.has(code) ? `${location.pathname}?unit=${encodeURIComponent(code)}` : null),
+    },
+  );
 }
 
 function applyScorecard(card: ResolutionScorecard): void {
@@ -157,11 +165,12 @@ function refreshTile(view: TileView, now: number): void {
   const freshness = freshnessOf(view.latest, connected, now, STALE_AFTER_S, downSources, sourceReads);
   view.root.dataset.freshness = freshness;
   view.root.dataset.tone = toneOf(view.latest, view.tile);
-  view.badge.textContent = !view.latest && freshness !== 'offline'
-    ? 'CHƯA CÓ DỮ LIỆU'
-    : freshness === 'stale' && hasDownSource(view.latest, downSources)
-      ? 'NGUỒN GIÁN ĐOẠN'
-      : FRESHNESS_LABEL[freshness];
+  view.badge.textContent =
+    !view.latest && freshness !== 'offline'
+      ? 'CHƯA CÓ DỮ LIỆU'
+      : freshness === 'stale' && hasDownSource(view.latest, downSources)
+        ? 'NGUỒN GIÁN ĐOẠN'
+        : FRESHNESS_LABEL[freshness];
   view.age.textContent = view.latest ? `Nguồn đọc ${formatAge(ageSeconds(view.latest, now, sourceReads))}` : '';
   // The line spans the whole window up to now; the latest value holds until the next one arrives.
   const windowStart = now - HISTORY_HOURS * 3600_000;
@@ -223,7 +232,8 @@ async function start(credential: Credential): Promise<void> {
     },
     onScorecard: applyScorecard,
     onSourceHealth: (update) => {
-      if (update.lastSuccessAt) sourceReads.set(update.sourceId, Math.max(sourceReads.get(update.sourceId) ?? 0, Date.parse(update.lastSuccessAt)));
+      if (update.lastSuccessAt)
+        sourceReads.set(update.sourceId, Math.max(sourceReads.get(update.sourceId) ?? 0, Date.parse(update.lastSuccessAt)));
       if (update.status === 'DOWN') downSources.add(update.sourceId);
       else downSources.delete(update.sourceId);
       refresh();

@@ -79,7 +79,8 @@ async function loadAlerts(credential: Credential, list: HTMLElement): Promise<vo
       location.reload();
       return;
     }
-    const message = error instanceof ApiError && error.status === 404 ? 'Máy chủ này chưa cung cấp dịch vụ cảnh báo (GET /alerts).' : String(error);
+    const message =
+      error instanceof ApiError && error.status === 404 ? 'Máy chủ này chưa cung cấp dịch vụ cảnh báo (GET /alerts).' : String(error);
     list.replaceChildren(element('li', 'notice', message));
   }
 }
@@ -123,7 +124,10 @@ async function enablePush(credential: Credential, publicKey: string, state: HTML
       state.textContent = 'Bạn chưa cho phép thông báo.';
       return;
     }
-    const subscription = await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: urlBase64ToBytes(publicKey) });
+    const subscription = await registration.pushManager.subscribe({
+      userVisibleOnly: true,
+      applicationServerKey: urlBase64ToBytes(publicKey),
+    });
     await apiFetch(credential, '/push/subscriptions', { method: 'POST', body: JSON.stringify(subscription.toJSON()) });
     state.textContent = 'Đã bật thông báo đẩy trên trình duyệt này.';
   } catch (error) {
@@ -141,7 +145,10 @@ async function start(credential: Credential): Promise<void> {
   }
   const header = element('header', 'leader-header');
   const heading = element('div', '');
-  heading.append(element('h1', '', 'Cảnh báo trong phạm vi của bạn'), element('div', 'who', `${me.name} · ${me.role} · đơn vị ${me.unitCode}`));
+  heading.append(
+    element('h1', '', 'Cảnh báo trong phạm vi của bạn'),
+    element('div', 'who', `${me.name} · ${me.role} · đơn vị ${me.unitCode}`),
+  );
   const actions = element('div', '');
   // The button only where it can work: the gateway has a VAPID key and the browser supports push.
   const publicKey = await vapidPublicKey(credential);

@@ -4,7 +4,14 @@ import { formatValue } from './tile-state';
 
 const COMPARATOR: Record<TargetComparatorName, string> = { GT: '>', GTE: '≥', LT: '<', LTE: '≤' };
 const TIER: Record<string, string> = { PROVINCE: 'tỉnh', DISTRICT: 'huyện', COMMUNE: 'xã' };
-const STATUS: Record<string, string> = { met: 'Đạt', on_track: 'Đúng tiến độ', at_risk: 'Có nguy cơ', missed: 'Không đạt', no_data: 'Chưa có dữ liệu', no_target: '' };
+const STATUS: Record<string, string> = {
+  met: 'Đạt',
+  on_track: 'Đúng tiến độ',
+  at_risk: 'Có nguy cơ',
+  missed: 'Không đạt',
+  no_data: 'Chưa có dữ liệu',
+  no_target: '',
+};
 
 /** What a target is judged on, in words: "cấp tỉnh (các cơ quan cấp tỉnh gộp lại)", "từng xã", a unit. */
 export function appliesToLabel(entry: Pick<ScorecardEntry, 'appliesTo' | 'tier' | 'unitCode'>, unitName: (code: string) => string): string {
@@ -36,14 +43,30 @@ function entryRow(entry: ScorecardEntry, options: ScorecardPanelOptions): HTMLEl
   const row = element('li', 'scorecard-entry');
   row.dataset.status = entry.status;
   row.dataset.target = entry.targetId;
-  const title = element('div', 'scorecard-entry-title', `${options.indicatorName(entry.indicatorId)} ${COMPARATOR[entry.comparator]} ${formatValue(entry.target)} ${unit}`);
-  const scope = element('div', 'scorecard-entry-scope', `Áp dụng: ${appliesToLabel(entry, options.unitName)}${entry.deadline ? ` · hạn ${entry.deadline}` : ''}`);
-  const today = element('div', 'scorecard-entry-today', `Hiện tại: ${resultLabel(entry, entry.appliesTo, unit)} — ${STATUS[entry.status] ?? entry.status}`);
+  const title = element(
+    'div',
+    'scorecard-entry-title',
+    `${options.indicatorName(entry.indicatorId)} ${COMPARATOR[entry.comparator]} ${formatValue(entry.target)} ${unit}`,
+  );
+  const scope = element(
+    'div',
+    'scorecard-entry-scope',
+    `Áp dụng: ${appliesToLabel(entry, options.unitName)}${entry.deadline ? ` · hạn ${entry.deadline}` : ''}`,
+  );
+  const today = element(
+    'div',
+    'scorecard-entry-today',
+    `Hiện tại: ${resultLabel(entry, entry.appliesTo, unit)} — ${STATUS[entry.status] ?? entry.status}`,
+  );
   row.append(title, scope, today);
-  if (entry.deadline && entry.status === 'missed' && entry.atDeadline === null) row.append(element('div', 'scorecard-entry-deadline', `Tại hạn ${entry.deadline}: đang tính`));
+  if (entry.deadline && entry.status === 'missed' && entry.atDeadline === null)
+    row.append(element('div', 'scorecard-entry-deadline', `Tại hạn ${entry.deadline}: đang tính`));
   if (entry.atDeadline) {
     const at = entry.atDeadline;
-    const text = at.value === null && at.unitsEvaluated === 0 ? 'không có dữ liệu' : `${resultLabel(at, entry.appliesTo, unit)} — ${at.met ? 'Đạt' : 'Không đạt'}`;
+    const text =
+      at.value === null && at.unitsEvaluated === 0
+        ? 'không có dữ liệu'
+        : `${resultLabel(at, entry.appliesTo, unit)} — ${at.met ? 'Đạt' : 'Không đạt'}`;
     row.append(element('div', 'scorecard-entry-deadline', `Tại hạn ${entry.deadline}: ${text}`));
   }
   const missing = entry.units.filter((u) => !u.met);
@@ -76,7 +99,10 @@ export function renderScorecards(container: HTMLElement, cards: readonly Resolut
       details.dataset.resolution = card.resolutionCode;
       details.open = open.has(card.resolutionCode);
       const summary = element('summary', 'scorecard-summary');
-      summary.append(element('span', 'scorecard-code', card.resolutionCode), element('span', 'scorecard-count', `${card.met} / ${card.total} chỉ tiêu đạt`));
+      summary.append(
+        element('span', 'scorecard-code', card.resolutionCode),
+        element('span', 'scorecard-count', `${card.met} / ${card.total} chỉ tiêu đạt`),
+      );
       summary.title = card.title;
       const list = element('ul', 'scorecard-entries');
       for (const entry of card.entries) list.append(entryRow(entry, options));

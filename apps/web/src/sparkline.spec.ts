@@ -16,7 +16,16 @@ describe('sparkPath', () => {
   });
 
   it('draws a flat series at mid-height and nothing for no points', () => {
-    expect(sparkPath([{ t: 0, v: 3 }, { t: 10, v: 3 }], 0, 10)).toBe('0.00,15.00 100.00,15.00');
+    expect(
+      sparkPath(
+        [
+          { t: 0, v: 3 },
+          { t: 10, v: 3 },
+        ],
+        0,
+        10,
+      ),
+    ).toBe('0.00,15.00 100.00,15.00');
     expect(sparkPath([], 0, 10)).toBe('');
   });
 });

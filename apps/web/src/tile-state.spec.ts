@@ -37,7 +37,10 @@ describe('tile freshness', () => {
   });
 
   it('stays live while its sources are read on time, however long the value has not changed (issue 11)', () => {
-    const unchanged = update({ asOf: new Date(NOW - 15 * 60_000).toISOString(), freshness: [{ sourceId: 'ioffice', lastSuccessAt: new Date(NOW - 14 * 60_000).toISOString(), lagSeconds: 60 }] });
+    const unchanged = update({
+      asOf: new Date(NOW - 15 * 60_000).toISOString(),
+      freshness: [{ sourceId: 'ioffice', lastSuccessAt: new Date(NOW - 14 * 60_000).toISOString(), lagSeconds: 60 }],
+    });
     expect(freshnessOf(unchanged, true, NOW, 300, new Set(), new Map([['ioffice', NOW - 30_000]]))).toBe('live');
     expect(ageSeconds(unchanged, NOW, new Map([['ioffice', NOW - 30_000]]))).toBe(30);
     // Not read for 14 minutes: stale, whatever the value.
@@ -45,7 +48,15 @@ describe('tile freshness', () => {
   });
 
   it('shows a freshness value as the real age of the freshest read, not the age when it was published', () => {
-    const freshness = update({ value: 0, ageSeconds: true, asOf: new Date(NOW - 600_000).toISOString(), freshness: [{ sourceId: 'a', lastSuccessAt: new Date(NOW - 600_000).toISOString(), lagSeconds: 0 }, { sourceId: 'b', lastSuccessAt: new Date(NOW - 900_000).toISOString(), lagSeconds: 300 }] });
+    const freshness = update({
+      value: 0,
+      ageSeconds: true,
+      asOf: new Date(NOW - 600_000).toISOString(),
+      freshness: [
+        { sourceId: 'a', lastSuccessAt: new Date(NOW - 600_000).toISOString(), lagSeconds: 0 },
+        { sourceId: 'b', lastSuccessAt: new Date(NOW - 900_000).toISOString(), lagSeconds: 300 },
+      ],
+    });
     expect(shownValue(freshness, NOW)).toBe(600);
     expect(shownValue(freshness, NOW, new Map([['a', NOW - 20_000]]))).toBe(20);
     expect(shownValue(update({ value: 85 }), NOW)).toBe(85);

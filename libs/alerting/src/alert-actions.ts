@@ -16,7 +16,11 @@ export class AlertNotFoundError extends Error {
 }
 
 export class AlertStateError extends Error {
-  constructor(readonly alertId: string, readonly state: string, action: string) {
+  constructor(
+    readonly alertId: string,
+    readonly state: string,
+    action: string,
+  ) {
     super(`Alert ${alertId} is ${state}; it cannot be ${action}`);
     this.name = 'AlertStateError';
   }
@@ -54,8 +58,13 @@ export class AlertActions {
     if (alert.state !== 'FIRING') throw new AlertStateError(alertId, alert.state, 'acknowledged');
     const at = this.clock.now();
     const [updated] = await this.prisma.$transaction([
-      this.prisma.alert.update({ where: { id: alertId, state: 'FIRING' }, data: { state: 'ACKNOWLEDGED', acknowledgedAt: at, acknowledgedById: actor.userId } }),
-      this.prisma.alertTransition.create({ data: { alertId, fromState: 'FIRING', toState: 'ACKNOWLEDGED', actorId: actor.userId, note: note ?? null, at } }),
+      this.prisma.alert.update({
+        where: { id: alertId, state: 'FIRING' },
+        data: { state: 'ACKNOWLEDGED', acknowledgedAt: at, acknowledgedById: actor.userId },
+      }),
+      this.prisma.alertTransition.create({
+        data: { alertId, fromState: 'FIRING', toState: 'ACKNOWLEDGED', actorId: actor.userId, note: note ?? null, at },
+      }),
     ]);
     return updated;
   }
@@ -67,7 +76,9 @@ export class AlertActions {
     const at = this.clock.now();
     const [updated] = await this.prisma.$transaction([
       this.prisma.alert.update({ where: { id: alertId, state: alert.state }, data: { state: 'RESOLVED', resolvedAt: at } }),
-      this.prisma.alertTransition.create({ data: { alertId, fromState: alert.state, toState: 'RESOLVED', actorId: actor.userId, note: note ?? null, at } }),
+      this.prisma.alertTransition.create({
+        data: { alertId, fromState: alert.state, toState: 'RESOLVED', actorId: actor.userId, note: note ?? null, at },
+      }),
     ]);
     return updated;
   }

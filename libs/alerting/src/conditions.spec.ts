@@ -3,11 +3,30 @@ import { appendSample, evaluateIndicator, evaluateSource } from './conditions';
 import { validateRule, InvalidRuleError, type AlertRuleRow } from './rule-validation';
 
 const row = (kind: AlertRuleRow['kind'], params: object, scope: object = {}): AlertRuleRow => ({
-  id: 'r1', name: 'rule', kind, indicatorId: 'doc.processed_online_pct', params, severity: 'MAJOR', scope, forSeconds: 0, keepFiringSeconds: 0,
+  id: 'r1',
+  name: 'rule',
+  kind,
+  indicatorId: 'doc.processed_online_pct',
+  params,
+  severity: 'MAJOR',
+  scope,
+  forSeconds: 0,
+  keepFiringSeconds: 0,
 });
 const update = (value: number | null, target: number | null = 70): IndicatorUpdate => ({
-  indicatorId: 'doc.processed_online_pct', unitCode: '21001', value, numerator: null, denominator: null, own: { value, numerator: null, denominator: null }, target, judged: null,
-  status: 'on_track', asOf: '2026-11-23T01:00:00Z', freshness: [], seq: 1, epoch: 'e',
+  indicatorId: 'doc.processed_online_pct',
+  unitCode: '21001',
+  value,
+  numerator: null,
+  denominator: null,
+  own: { value, numerator: null, denominator: null },
+  target,
+  judged: null,
+  status: 'on_track',
+  asOf: '2026-11-23T01:00:00Z',
+  freshness: [],
+  seq: 1,
+  epoch: 'e',
 });
 const now = new Date('2026-11-23T01:00:00Z');
 

@@ -21,7 +21,10 @@ export interface GroupState {
 
 /** Order-independent digest of a group's alert ids. */
 export const groupDigest = (alertIds: string[]): string =>
-  createHash('sha256').update([...alertIds].sort().join(',')).digest('hex').slice(0, 32);
+  createHash('sha256')
+    .update([...alertIds].sort().join(','))
+    .digest('hex')
+    .slice(0, 32);
 
 const since = (iso: string, now: Date): number => (now.getTime() - Date.parse(iso)) / 1000;
 

@@ -19,7 +19,13 @@ function run(series: [number, number | null][]): { events: StepEvent[]; state: E
 
 describe('alert lifecycle step', () => {
   it('fires once a breach is held for the pending duration, measured from its start', () => {
-    const { events, state } = run([[0, 60], [30, 65], [59, 61], [60, null], [90, 50]]);
+    const { events, state } = run([
+      [0, 60],
+      [30, 65],
+      [59, 61],
+      [60, null],
+      [90, 50],
+    ]);
     expect(events).toEqual(['pending', 'fired']);
     expect(state.phase).toBe('firing');
     expect(state.since).toBe(at(0).toISOString());
@@ -27,7 +33,13 @@ describe('alert lifecycle step', () => {
   });
 
   it('drops a breach that clears before the pending duration, without firing', () => {
-    expect(run([[0, 60], [30, 75], [100, null]]).events).toEqual(['pending', 'cancelled']);
+    expect(
+      run([
+        [0, 60],
+        [30, 75],
+        [100, null],
+      ]).events,
+    ).toEqual(['pending', 'cancelled']);
   });
 
   it('fires at once when the pending duration is zero', () => {
@@ -41,7 +53,10 @@ describe('alert lifecycle step', () => {
   });
 
   it('keeps firing while a value hovers around the line, and resolves only after keep-firing time clear', () => {
-    const hovering: [number, number][] = [[0, 60], [60, 60]];
+    const hovering: [number, number][] = [
+      [0, 60],
+      [60, 60],
+    ];
     for (let s = 80; s <= 600; s += 20) hovering.push([s, s % 40 === 0 ? 69 : 71]);
     const { events, state } = run([...hovering, [700, 75], [819, null], [820, null]]);
     expect(events).toEqual(['pending', 'fired', 'resolved']);

@@ -34,7 +34,12 @@ const SEVERITY: Record<Locale, Record<AlertSeverityName, string>> = {
 };
 const TIER_NOUN: Record<Locale, Record<UnitTierName | 'MIXED', [string, string]>> = {
   vi: { PROVINCE: ['tỉnh', 'tỉnh'], DISTRICT: ['huyện', 'huyện'], COMMUNE: ['xã', 'xã'], MIXED: ['đơn vị', 'đơn vị'] },
-  en: { PROVINCE: ['province', 'provinces'], DISTRICT: ['district', 'districts'], COMMUNE: ['commune', 'communes'], MIXED: ['unit', 'units'] },
+  en: {
+    PROVINCE: ['province', 'provinces'],
+    DISTRICT: ['district', 'districts'],
+    COMMUNE: ['commune', 'communes'],
+    MIXED: ['unit', 'units'],
+  },
 };
 const MAX_LINES = 20;
 
@@ -44,7 +49,12 @@ const withUnit = (locale: Locale, value: number | null, uom: string): string =>
   value === null ? 'N/A' : `${number(locale, value)}${uom === '%' ? ' %' : uom ? ` ${uom}` : ''}`;
 const localTime = (locale: Locale, at: Date): string =>
   at.toLocaleString(locale === 'vi' ? 'vi-VN' : 'en-GB', {
-    timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', day: '2-digit', month: '2-digit', year: 'numeric',
+    timeZone: 'Asia/Ho_Chi_Minh',
+    hour: '2-digit',
+    minute: '2-digit',
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
   });
 
 /** What went wrong, e.g. "dưới 70 %" / "below 70 %". */
@@ -52,13 +62,20 @@ function condition(input: GroupMessageInput, threshold: number | null): string {
   const vi = input.locale === 'vi';
   const t = withUnit(input.locale, threshold, input.unitOfMeasure);
   switch (input.kind) {
-    case 'THRESHOLD_BELOW': return vi ? `dưới ${t}` : `below ${t}`;
-    case 'THRESHOLD_ABOVE': return vi ? `trên ${t}` : `above ${t}`;
-    case 'BELOW_TARGET': return vi ? 'chưa đạt chỉ tiêu' : 'below target';
-    case 'RATE_OF_CHANGE': return vi ? `biến động từ ${t} trở lên` : `changed by ${t} or more`;
-    case 'PROJECTED_MISS': return vi ? 'dự báo không đạt chỉ tiêu đúng hạn' : 'projected to miss the target by its deadline';
-    case 'STALE_SOURCE': return vi ? `không có dữ liệu mới quá ${t} giây` : `no fresh data for over ${t} s`;
-    case 'CONNECTOR_DOWN': return vi ? 'mất kết nối nguồn dữ liệu' : 'source connector down';
+    case 'THRESHOLD_BELOW':
+      return vi ? `dưới ${t}` : `below ${t}`;
+    case 'THRESHOLD_ABOVE':
+      return vi ? `trên ${t}` : `above ${t}`;
+    case 'BELOW_TARGET':
+      return vi ? 'chưa đạt chỉ tiêu' : 'below target';
+    case 'RATE_OF_CHANGE':
+      return vi ? `biến động từ ${t} trở lên` : `changed by ${t} or more`;
+    case 'PROJECTED_MISS':
+      return vi ? 'dự báo không đạt chỉ tiêu đúng hạn' : 'projected to miss the target by its deadline';
+    case 'STALE_SOURCE':
+      return vi ? `không có dữ liệu mới quá ${t} giây` : `no fresh data for over ${t} s`;
+    case 'CONNECTOR_DOWN':
+      return vi ? 'mất kết nối nguồn dữ liệu' : 'source connector down';
   }
 }
 
@@ -88,7 +105,8 @@ export function renderGroupMessage(input: GroupMessageInput): RenderedMessage {
       ? `• ${i.unitName}: ${value} (ngưỡng ${threshold}), từ ${localTime(locale, i.since)}`
       : `• ${i.unitName}: ${value} (threshold ${threshold}), since ${localTime(locale, i.since)}`;
   });
-  if (sorted.length > MAX_LINES) lines.push(vi ? `… và ${sorted.length - MAX_LINES} đơn vị khác` : `… and ${sorted.length - MAX_LINES} more`);
+  if (sorted.length > MAX_LINES)
+    lines.push(vi ? `… và ${sorted.length - MAX_LINES} đơn vị khác` : `… and ${sorted.length - MAX_LINES} more`);
   lines.push(vi ? `Chi tiết: ${input.link}` : `Details: ${input.link}`);
   return { title, body: lines.join('\n') };
 }

@@ -42,7 +42,12 @@ describe('user patterns run on RE2', () => {
 
 describe('silences are confined to their owner unit', () => {
   const window = { startsAt: t('2026-11-23T01:00:00Z'), endsAt: t('2026-11-23T02:00:00Z') };
-  const districtSilence: SilenceWindow = { id: 's', matchers: [{ name: 'unitPath', value: '/51/.*', isRegex: true }], scopePath: '/51/522/', ...window };
+  const districtSilence: SilenceWindow = {
+    id: 's',
+    matchers: [{ name: 'unitPath', value: '/51/.*', isRegex: true }],
+    scopePath: '/51/522/',
+    ...window,
+  };
   const at = t('2026-11-23T01:30:00Z');
 
   it('a district silence matching every unit path mutes only alerts of its district', () => {

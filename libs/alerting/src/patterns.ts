@@ -33,12 +33,14 @@ const compiled = new Map<string, LabelPattern>();
 export function compileLabelPattern(pattern: string): LabelPattern {
   const cached = compiled.get(pattern);
   if (cached) return cached;
-  if (pattern.length > MAX_PATTERN_LENGTH) throw new UnsafePatternError(pattern, `pattern is ${pattern.length} characters, over the ${MAX_PATTERN_LENGTH}-character limit`);
+  if (pattern.length > MAX_PATTERN_LENGTH)
+    throw new UnsafePatternError(pattern, `pattern is ${pattern.length} characters, over the ${MAX_PATTERN_LENGTH}-character limit`);
   let regex: RE2JS;
   try {
     regex = RE2JS.compile(pattern);
   } catch (error) {
-    if (error instanceof RE2JSException) throw new UnsafePatternError(pattern, `unsupported or invalid regular expression (RE2 syntax): ${error.message}`);
+    if (error instanceof RE2JSException)
+      throw new UnsafePatternError(pattern, `unsupported or invalid regular expression (RE2 syntax): ${error.message}`);
     throw error;
   }
   const labelPattern: LabelPattern = { test: (label) => label.length <= MAX_MATCHED_LABEL_LENGTH && regex.matches(label) };

@@ -36,7 +36,13 @@ describe('grouping timings', () => {
 
 describe('silences and quiet hours', () => {
   const labels = { ruleId: 'r1', unitCode: '21001', unitPath: '/51/522/21001/', severity: 'MAJOR' };
-  const silence = { id: 's', matchers: [{ name: 'unitCode', value: '210.*', isRegex: true }], scopePath: '/51/', startsAt: t('2026-11-23T01:00:00Z'), endsAt: t('2026-11-23T02:00:00Z') };
+  const silence = {
+    id: 's',
+    matchers: [{ name: 'unitCode', value: '210.*', isRegex: true }],
+    scopePath: '/51/',
+    startsAt: t('2026-11-23T01:00:00Z'),
+    endsAt: t('2026-11-23T02:00:00Z'),
+  };
   it('silences matching alerts inside the window only', () => {
     expect(findSilence(labels, [silence], t('2026-11-23T01:30:00Z'))).toBe(silence);
     expect(findSilence(labels, [silence], t('2026-11-23T02:00:00Z'))).toBeUndefined();
@@ -54,17 +60,28 @@ describe('silences and quiet hours', () => {
 describe('group message', () => {
   it('says how many units, what, the threshold and since when, in Vietnamese and English', () => {
     const items = Array.from({ length: 12 }, (_, i) => ({
-      unitName: `Xã ${i + 1}`, tier: 'COMMUNE' as const, value: 50 + i, threshold: 70, since: t('2026-11-23T01:05:00Z'),
+      unitName: `Xã ${i + 1}`,
+      tier: 'COMMUNE' as const,
+      value: 50 + i,
+      threshold: 70,
+      since: t('2026-11-23T01:05:00Z'),
     }));
     const input = {
-      severity: 'MAJOR' as const, kind: 'THRESHOLD_BELOW' as const, ruleName: 'r',
+      severity: 'MAJOR' as const,
+      kind: 'THRESHOLD_BELOW' as const,
+      ruleName: 'r',
       indicatorName: { vi: 'Tỷ lệ hồ sơ công việc xử lý trên môi trường mạng', en: 'Work files processed on the network' },
-      unitOfMeasure: '%', items, escalationLevel: 0, link: 'https://ioc.example/alerts',
+      unitOfMeasure: '%',
+      items,
+      escalationLevel: 0,
+      link: 'https://ioc.example/alerts',
     };
     const vi = renderGroupMessage({ ...input, locale: 'vi' });
     expect(vi.title).toBe('[Quan trọng] 12 xã dưới 70 %: Tỷ lệ hồ sơ công việc xử lý trên môi trường mạng');
     expect(vi.body).toContain('• Xã 1: 50 % (ngưỡng 70 %), từ 08:05');
     expect(vi.body).toContain('https://ioc.example/alerts');
-    expect(renderGroupMessage({ ...input, locale: 'en' }).title).toBe('[Major] 12 communes below 70 %: Work files processed on the network');
+    expect(renderGroupMessage({ ...input, locale: 'en' }).title).toBe(
+      '[Major] 12 communes below 70 %: Work files processed on the network',
+    );
   });
 });

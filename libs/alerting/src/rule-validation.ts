@@ -104,7 +104,8 @@ export function validateRule(row: AlertRuleRow): RuleSpec {
   };
 
   const notifyRoles = params.notifyRoles === undefined ? ['LEADER'] : params.notifyRoles;
-  if (!Array.isArray(notifyRoles) || !notifyRoles.every((r) => typeof r === 'string')) fail('params.notifyRoles', 'must be a list of roles');
+  if (!Array.isArray(notifyRoles) || !notifyRoles.every((r) => typeof r === 'string'))
+    fail('params.notifyRoles', 'must be a list of roles');
   if (row.forSeconds < 0) fail('forSeconds', 'must be ≥ 0');
   if (row.keepFiringSeconds < 0) fail('keepFiringSeconds', 'must be ≥ 0');
 

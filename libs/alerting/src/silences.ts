@@ -58,6 +58,7 @@ export function findSilence(labels: AlertLabels, silences: SilenceWindow[], now:
   const t = now.getTime();
   const unitPath = labels.unitPath ?? '';
   return silences.find(
-    (s) => s.startsAt.getTime() <= t && t < s.endsAt.getTime() && isWithin(unitPath, s.scopePath) && s.matchers.every((m) => matches(m, labels)),
+    (s) =>
+      s.startsAt.getTime() <= t && t < s.endsAt.getTime() && isWithin(unitPath, s.scopePath) && s.matchers.every((m) => matches(m, labels)),
   );
 }

@@ -1,13 +1,7 @@
 import type { AlertSeverityName, UnitTierName } from '@ioc/contracts';
 
 export type AlertRuleKindName =
-  | 'THRESHOLD_BELOW'
-  | 'THRESHOLD_ABOVE'
-  | 'BELOW_TARGET'
-  | 'RATE_OF_CHANGE'
-  | 'STALE_SOURCE'
-  | 'CONNECTOR_DOWN'
-  | 'PROJECTED_MISS';
+  'THRESHOLD_BELOW' | 'THRESHOLD_ABOVE' | 'BELOW_TARGET' | 'RATE_OF_CHANGE' | 'STALE_SOURCE' | 'CONNECTOR_DOWN' | 'PROJECTED_MISS';
 
 /** Which units a rule watches; every present criterion must hold. */
 export interface RuleScope {

@@ -30,7 +30,8 @@ export class EventRulesConfig extends BaseConfig {
    * (more specific) and `*=<max>` (every other measure), e.g. "count=1000000,beds.occupied:occupied=20000,*=1000000000".
    */
   @Matches(new RegExp(`^${LIMIT_ENTRY}(,${LIMIT_ENTRY})*$`), {
-    message: 'EVENT_VALUE_LIMITS must be comma-separated <field>=<max>, <kind>:<field>=<max> or *=<max> entries, e.g. "count=1000000,*=1000000000"',
+    message:
+      'EVENT_VALUE_LIMITS must be comma-separated <field>=<max>, <kind>:<field>=<max> or *=<max> entries, e.g. "count=1000000,*=1000000000"',
   })
   EVENT_VALUE_LIMITS: string = 'count=1000000,*=1000000000';
 
@@ -40,7 +41,12 @@ export class EventRulesConfig extends BaseConfig {
       maxFutureMs: this.EVENT_MAX_FUTURE_SKEW_S * 1000,
       maxAgeMs: this.EVENT_MAX_AGE_DAYS * 86_400_000,
       maxBytes: this.EVENT_MAX_BYTES,
-      values: Object.fromEntries(this.EVENT_VALUE_LIMITS.split(',').map((entry) => [entry.slice(0, entry.lastIndexOf('=')), Number(entry.slice(entry.lastIndexOf('=') + 1))])),
+      values: Object.fromEntries(
+        this.EVENT_VALUE_LIMITS.split(',').map((entry) => [
+          entry.slice(0, entry.lastIndexOf('=')),
+          Number(entry.slice(entry.lastIndexOf('=') + 1)),
+        ]),
+      ),
     };
   }
 }

@@ -23,8 +23,7 @@ describe('loadConfig', () => {
   });
 
   it('names every invalid variable in one error', () => {
-    const attempt = (): ExampleConfig =>
-      loadConfig(ExampleConfig, { PORT: '70000', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
+    const attempt = (): ExampleConfig => loadConfig(ExampleConfig, { PORT: '70000', DATABASE_URL: 'mysql://x', LOG_LEVEL: 'loud' });
     expect(attempt).toThrow(ConfigValidationError);
     try {
       attempt();

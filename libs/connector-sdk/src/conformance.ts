@@ -50,7 +50,13 @@ export function describeConnectorConformance(options: ConformanceOptions): void 
     const batches: ValidatedBatch[] = [];
     let last = cursor;
     for await (const batch of runRead({
-      connector, sourceId, stream, ...typed(), cursor, http: new HttpClient(KIT_HTTP), validation: { ...catalog, limits: DEFAULT_EVENT_LIMITS, now: new Date() },
+      connector,
+      sourceId,
+      stream,
+      ...typed(),
+      cursor,
+      http: new HttpClient(KIT_HTTP),
+      validation: { ...catalog, limits: DEFAULT_EVENT_LIMITS, now: new Date() },
     })) {
       batches.push(batch);
       last = batch.cursor ?? last;
@@ -88,7 +94,10 @@ export function describeConnectorConformance(options: ConformanceOptions): void 
       const { config, credentials } = typed();
       await expect(connector.check({ sourceId, config, credentials, http, logger })).resolves.toEqual({ ok: true });
       const bad = validateAgainstSchema(connector.spec.credentialsSchema, options.badCredentials(), 'credentials');
-      await expect(connector.check({ sourceId, config, credentials: bad, http, logger })).resolves.toMatchObject({ ok: false, kind: 'auth' });
+      await expect(connector.check({ sourceId, config, credentials: bad, http, logger })).resolves.toMatchObject({
+        ok: false,
+        kind: 'auth',
+      });
       const unreachable = validateAgainstSchema(connector.spec.configSchema, options.unreachableConfig(), 'config');
       const result = await connector.check({ sourceId, config: unreachable, credentials, http: new HttpClient(KIT_HTTP), logger });
       expect(result).toMatchObject({ ok: false });

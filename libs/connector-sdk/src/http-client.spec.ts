@@ -4,7 +4,12 @@ import { HttpClient, type HttpClientOptions } from './http-client';
 import { SourceError } from './errors';
 
 const FAST: HttpClientOptions = {
-  timeoutMs: 300, maxAttempts: 3, backoffInitialMs: 5, backoffMaxMs: 20, breakerThreshold: 100, breakerHalfOpenAfterMs: 60_000,
+  timeoutMs: 300,
+  maxAttempts: 3,
+  backoffInitialMs: 5,
+  backoffMaxMs: 20,
+  breakerThreshold: 100,
+  breakerHalfOpenAfterMs: 60_000,
 };
 
 describe('HttpClient', () => {
@@ -28,8 +33,17 @@ describe('HttpClient', () => {
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  const status = (code: number, headers: Record<string, string> = {}) => (res: import('node:http').ServerResponse) => res.writeHead(code, headers).end();
-  const failure = (promise: Promise<unknown>): Promise<SourceError> => promise.then(() => { throw new Error('expected a failure'); }, (error: SourceError) => error);
+  const status =
+    (code: number, headers: Record<string, string> = {}) =>
+    (res: import('node:http').ServerResponse) =>
+      res.writeHead(code, headers).end();
+  const failure = (promise: Promise<unknown>): Promise<SourceError> =>
+    promise.then(
+      () => {
+        throw new Error('expected a failure');
+      },
+      (error: SourceError) => error,
+    );
 
   it('retries server errors and a 429 (with Retry-After) until the source answers', async () => {
     answers = [status(500), status(429, { 'retry-after': '0' })];

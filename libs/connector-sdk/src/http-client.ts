@@ -115,13 +115,20 @@ export class HttpClient {
     try {
       response = await fetch(url, {
         method: request.method ?? 'GET',
-        headers: { accept: 'application/json', ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}), ...request.headers },
+        headers: {
+          accept: 'application/json',
+          ...(request.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...request.headers,
+        },
         body: request.body !== undefined ? JSON.stringify(request.body) : undefined,
         signal,
       });
     } catch (error) {
       if (signal.aborted) throw new SourceError('timeout', `no answer from ${url.host} within ${this.options.timeoutMs} ms`);
-      throw new SourceError('network', `cannot reach ${url.host}: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`);
+      throw new SourceError(
+        'network',
+        `cannot reach ${url.host}: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`,
+      );
     }
     const where = `${request.method ?? 'GET'} ${url.pathname}`;
     if (response.status === 401 || response.status === 403) {

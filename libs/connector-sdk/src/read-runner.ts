@@ -63,7 +63,11 @@ export async function* runRead<TConfig, TCredentials>(options: RunReadOptions<TC
     for (const record of batch.records) {
       const size = Buffer.byteLength(JSON.stringify(record.raw) ?? '');
       if (size > (options.maxRecordBytes ?? 65_536)) {
-        validated.refused.push({ raw: truncated(record.raw), reason: `record is ${size} bytes, over the ${options.maxRecordBytes ?? 65_536}-byte limit`, fields: ['(root)'] });
+        validated.refused.push({
+          raw: truncated(record.raw),
+          reason: `record is ${size} bytes, over the ${options.maxRecordBytes ?? 65_536}-byte limit`,
+          fields: ['(root)'],
+        });
         continue;
       }
       if (record.error) {
@@ -74,7 +78,11 @@ export async function* runRead<TConfig, TCredentials>(options: RunReadOptions<TC
         const result = validateEvent(candidate, options.validation);
         if (!result.ok) validated.refused.push({ raw: record.raw, reason: result.reason, fields: result.fields });
         else if (result.event.sourceId !== options.sourceId || result.event.stream !== options.stream) {
-          validated.refused.push({ raw: record.raw, reason: `event names source/stream ${result.event.sourceId}/${result.event.stream}, not the one read`, fields: ['sourceId', 'stream'] });
+          validated.refused.push({
+            raw: record.raw,
+            reason: `event names source/stream ${result.event.sourceId}/${result.event.stream}, not the one read`,
+            fields: ['sourceId', 'stream'],
+          });
         } else validated.events.push(result.event);
       }
     }

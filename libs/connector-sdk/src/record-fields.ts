@@ -16,7 +16,8 @@ const asRecord = (raw: unknown): Raw => {
 export const field = {
   string(raw: unknown, name: string): string {
     const value = asRecord(raw)[name];
-    if (typeof value !== 'string' || value === '') throw new Error(`${name} must be a non-empty string (got ${JSON.stringify(value) ?? 'nothing'})`);
+    if (typeof value !== 'string' || value === '')
+      throw new Error(`${name} must be a non-empty string (got ${JSON.stringify(value) ?? 'nothing'})`);
     return value;
   },
   optionalString(raw: unknown, name: string): string | null {
@@ -27,14 +28,16 @@ export const field = {
   },
   number(raw: unknown, name: string): number {
     const value = asRecord(raw)[name];
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${name} must be a number (got ${JSON.stringify(value) ?? 'nothing'})`);
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      throw new Error(`${name} must be a number (got ${JSON.stringify(value) ?? 'nothing'})`);
     return value;
   },
   /** A number that sources may leave out (null or absent). */
   optionalNumber(raw: unknown, name: string): number | null {
     const value = asRecord(raw)[name];
     if (value === null || value === undefined) return null;
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new Error(`${name} must be a number or null (got ${JSON.stringify(value)})`);
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      throw new Error(`${name} must be a number or null (got ${JSON.stringify(value)})`);
     return value;
   },
   boolean(raw: unknown, name: string): boolean {

@@ -7,7 +7,9 @@ describe('ConnectorRegistry', () => {
     expect(registry.registerModule({ connector: example }, 'pakn.connector.js')).toBe(example);
     expect(registry.get('pakn-portal')).toBe(example);
     expect(() => registry.registerModule({ connector: example }, 'again.js')).toThrow(/already registered/);
-    expect(() => registry.registerModule({ somethingElse: 1 }, 'wrong.js')).toThrow(/wrong.js does not export a Connector instance named "connector"/);
+    expect(() => registry.registerModule({ somethingElse: 1 }, 'wrong.js')).toThrow(
+      /wrong.js does not export a Connector instance named "connector"/,
+    );
     expect(() => registry.get('missing')).toThrow(/No connector "missing" is registered \(known: pakn-portal\)/);
   });
 });

@@ -26,7 +26,10 @@ export class ConnectorRegistry {
    */
   registerModule(moduleExports: unknown, from: string): Connector {
     const candidate = (moduleExports as { connector?: unknown } | null)?.connector;
-    if (!(candidate instanceof Connector) && !(typeof candidate === 'object' && candidate !== null && 'spec' in candidate && 'read' in candidate)) {
+    if (
+      !(candidate instanceof Connector) &&
+      !(typeof candidate === 'object' && candidate !== null && 'spec' in candidate && 'read' in candidate)
+    ) {
       throw new Error(`${from} does not export a Connector instance named "connector"`);
     }
     this.register(candidate as Connector);

@@ -16,8 +16,7 @@ export interface IngestRequest {
 
 /** The verdict on one pushed event: the one the aggregator reaches (same rule, same limits, same catalog). */
 export type IngestEventResult =
-  | { index: number; status: 'accepted'; idempotencyKey: string }
-  | { index: number; status: 'rejected'; reason: string; fields: string[] };
+  { index: number; status: 'accepted'; idempotencyKey: string } | { index: number; status: 'rejected'; reason: string; fields: string[] };
 
 export interface IngestResponse {
   accepted: number;

@@ -14,7 +14,12 @@ export const LIVE_NAMESPACE = '/live';
  * retries do not line up either. An attempt waits up to 60 s (socket.io's default is 20 s): a
  * gateway busy with a storm answers late, and an abandoned attempt is work it did for nothing.
  */
-export const LIVE_RECONNECTION = { reconnectionDelay: 1000, reconnectionDelayMax: 10_000, randomizationFactor: 1, timeout: 60_000 } as const;
+export const LIVE_RECONNECTION = {
+  reconnectionDelay: 1000,
+  reconnectionDelayMax: 10_000,
+  randomizationFactor: 1,
+  timeout: 60_000,
+} as const;
 
 export interface SubscriptionRequest {
   indicators: string[];

@@ -1,5 +1,14 @@
 import type { IndicatorWindow } from '@ioc/contracts';
-import { localDay, localMinute, localMonth, localYear, rollingMinutes, startOfLocalDay, startOfLocalMonth, startOfLocalYear } from './local-time';
+import {
+  localDay,
+  localMinute,
+  localMonth,
+  localYear,
+  rollingMinutes,
+  startOfLocalDay,
+  startOfLocalMonth,
+  startOfLocalYear,
+} from './local-time';
 import type { Granularity } from './terms';
 
 /** Bucket name of an instant at a granularity: "d:2026-11-23", "m:2026-11", "y:2026", "n:2026-11-23T07:05". */

@@ -14,7 +14,8 @@ function checkFilter(filter: unknown, path: string, problems: Problems): void {
   if (filter.where === undefined) return;
   if (!isObject(filter.where)) return void problems.push(`${path}.where: must be an object of attribute values`);
   for (const [key, value] of Object.entries(filter.where)) {
-    if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) problems.push(`${path}.where.${key}: must be a string, number, boolean or null`);
+    if (value !== null && !['string', 'number', 'boolean'].includes(typeof value))
+      problems.push(`${path}.where.${key}: must be a string, number, boolean or null`);
   }
 }
 
@@ -23,14 +24,17 @@ function checkTerm(term: unknown, path: string, problems: Problems): void {
   if (!['count', 'sum', 'latest'].includes(term.op as string)) return void problems.push(`${path}.op: must be count, sum or latest`);
   checkFilter(term.filter, `${path}.filter`, problems);
   if (term.op !== 'count' && !nonEmptyString(term.field)) problems.push(`${path}.field: required for ${String(term.op)}`);
-  if (term.standing !== undefined && (term.op !== 'latest' || typeof term.standing !== 'boolean')) problems.push(`${path}.standing: only a latest term can be standing (true or false)`);
-  if (term.distinct !== undefined && (term.op !== 'latest' || !nonEmptyString(term.distinct))) problems.push(`${path}.distinct: only a latest term can count an attribute's values once (an attribute name)`);
+  if (term.standing !== undefined && (term.op !== 'latest' || typeof term.standing !== 'boolean'))
+    problems.push(`${path}.standing: only a latest term can be standing (true or false)`);
+  if (term.distinct !== undefined && (term.op !== 'latest' || !nonEmptyString(term.distinct)))
+    problems.push(`${path}.distinct: only a latest term can count an attribute's values once (an attribute name)`);
 }
 
 const isPositive = (value: unknown): boolean => typeof value === 'number' && Number.isFinite(value) && value > 0;
 
 function checkIndex(groups: unknown, path: string, problems: Problems): void {
-  if (!Array.isArray(groups) || groups.length === 0) return void problems.push(`${path}: must be a non-empty list of { name, weight, items }`);
+  if (!Array.isArray(groups) || groups.length === 0)
+    return void problems.push(`${path}: must be a non-empty list of { name, weight, items }`);
   groups.forEach((group: unknown, g) => {
     const at = `${path}[${g}]`;
     if (!isObject(group)) return void problems.push(`${at}: must be an object { name, weight, items }`);
@@ -39,7 +43,8 @@ function checkIndex(groups: unknown, path: string, problems: Problems): void {
     if (!Array.isArray(group.items)) return void problems.push(`${at}.items: must be a list of { formula, fullAt } (empty: no data yet)`);
     group.items.forEach((item: unknown, i) => {
       if (!isObject(item)) return void problems.push(`${at}.items[${i}]: must be an object { formula, fullAt }`);
-      if (!isObject(item.formula) || !['ratio', 'score'].includes(item.formula.op as string)) problems.push(`${at}.items[${i}].formula.op: must be ratio or score`);
+      if (!isObject(item.formula) || !['ratio', 'score'].includes(item.formula.op as string))
+        problems.push(`${at}.items[${i}].formula.op: must be ratio or score`);
       else problems.push(...checkFormula(item.formula, `${at}.items[${i}].formula`));
       if (!isPositive(item.fullAt)) problems.push(`${at}.items[${i}].fullAt: must be a positive number`);
     });
@@ -63,15 +68,18 @@ export function checkFormula(formula: unknown, path = 'formula'): Problems {
     case 'ratio':
       checkTerms(formula.numerator, `${path}.numerator`, problems);
       checkTerms(formula.denominator, `${path}.denominator`, problems);
-      if (typeof formula.scale !== 'number' || !Number.isFinite(formula.scale) || formula.scale <= 0) problems.push(`${path}.scale: must be a positive number`);
-      if (formula.complement !== undefined && typeof formula.complement !== 'boolean') problems.push(`${path}.complement: must be a boolean`);
+      if (typeof formula.scale !== 'number' || !Number.isFinite(formula.scale) || formula.scale <= 0)
+        problems.push(`${path}.scale: must be a positive number`);
+      if (formula.complement !== undefined && typeof formula.complement !== 'boolean')
+        problems.push(`${path}.complement: must be a boolean`);
       break;
     case 'average':
       checkFilter(formula.filter, `${path}.filter`, problems);
       if (!nonEmptyString(formula.field)) problems.push(`${path}.field: required for average`);
       break;
     case 'score':
-      if (!Array.isArray(formula.minus) || formula.minus.length === 0) problems.push(`${path}.minus: must be a non-empty list of { numerator, denominator }`);
+      if (!Array.isArray(formula.minus) || formula.minus.length === 0)
+        problems.push(`${path}.minus: must be a non-empty list of { numerator, denominator }`);
       else {
         formula.minus.forEach((part: unknown, index) => {
           const at = `${path}.minus[${index}]`;
@@ -80,7 +88,8 @@ export function checkFormula(formula: unknown, path = 'formula'): Problems {
           checkTerms(part.denominator, `${at}.denominator`, problems);
         });
       }
-      if (typeof formula.scale !== 'number' || !Number.isFinite(formula.scale) || formula.scale <= 0) problems.push(`${path}.scale: must be a positive number`);
+      if (typeof formula.scale !== 'number' || !Number.isFinite(formula.scale) || formula.scale <= 0)
+        problems.push(`${path}.scale: must be a positive number`);
       break;
     case 'index':
       checkIndex(formula.groups, `${path}.groups`, problems);
@@ -98,12 +107,15 @@ export function checkWindow(window: unknown, path = 'window'): Problems {
   if (['today', 'month_to_date', 'year_to_date', 'standing'].includes(window.type as string)) return [];
   if (window.type !== 'rolling') return [`${path}.type: must be today, month_to_date, year_to_date, rolling or standing`];
   const minutes = window.minutes;
-  return typeof minutes === 'number' && Number.isInteger(minutes) && minutes >= 1 && minutes <= 1440 ? [] : [`${path}.minutes: must be an integer from 1 to 1440`];
+  return typeof minutes === 'number' && Number.isInteger(minutes) && minutes >= 1 && minutes <= 1440
+    ? []
+    : [`${path}.minutes: must be an integer from 1 to 1440`];
 }
 
 /** Every problem of an indicator definition's formula, window and tiers; empty when it is usable. */
 export function checkDefinition(definition: { formula: unknown; window: unknown; tiers: unknown }): Problems {
   const tiers = definition.tiers;
-  const tierProblems = Array.isArray(tiers) && tiers.every((t) => TIERS.includes(t as string)) ? [] : [`tiers: must be a list of ${TIERS.join(', ')}`];
+  const tierProblems =
+    Array.isArray(tiers) && tiers.every((t) => TIERS.includes(t as string)) ? [] : [`tiers: must be a list of ${TIERS.join(', ')}`];
   return [...checkFormula(definition.formula), ...checkWindow(definition.window), ...tierProblems];
 }

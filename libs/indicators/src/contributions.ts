@@ -35,7 +35,13 @@ export function termsByKind(terms: readonly TermSpec[]): Map<string, TermSpec[]>
   return byKind;
 }
 
-const BUCKET_SLICE: Record<Granularity, [string, number]> = { minute: ['n:', 16], day: ['d:', 10], month: ['m:', 7], year: ['y:', 4], all: ['a:', 0] };
+const BUCKET_SLICE: Record<Granularity, [string, number]> = {
+  minute: ['n:', 16],
+  day: ['d:', 10],
+  month: ['m:', 7],
+  year: ['y:', 4],
+  all: ['a:', 0],
+};
 
 export function contributionsOf(event: NormalizedEvent, terms: readonly TermSpec[]): Contribution[] {
   const candidates = termsByKind(terms).get(event.kind);

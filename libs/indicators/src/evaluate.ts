@@ -82,7 +82,9 @@ function indexReading(formula: Extract<Formula, { op: 'index' }>, parts: PartAmo
     earned += (group.weight * fractions.reduce((sum, fraction) => sum + fraction, 0)) / fractions.length;
     atStake += group.weight;
   }
-  return atStake === 0 ? { value: null, numerator: null, denominator: null } : { value: (earned * 100) / atStake, numerator: earned, denominator: atStake };
+  return atStake === 0
+    ? { value: null, numerator: null, denominator: null }
+    : { value: (earned * 100) / atStake, numerator: earned, denominator: atStake };
 }
 
 /**
@@ -182,7 +184,8 @@ export function evaluateIndicator(definition: IndicatorDefinitionData, tree: Uni
   if (formula.op === 'freshness') {
     const freshest = freshestBySubtree(tree, state);
     const ownSources = state.sources();
-    const age = (last: number | undefined): number | null => (last === undefined ? null : Math.max(0, Math.floor((now.getTime() - last) / 1000)));
+    const age = (last: number | undefined): number | null =>
+      last === undefined ? null : Math.max(0, Math.floor((now.getTime() - last) / 1000));
     return units.map((unit) => {
       const own = ownSources.get(unit.code);
       const value = age(freshest.get(unit.code));
@@ -208,7 +211,12 @@ export function evaluateIndicator(definition: IndicatorDefinitionData, tree: Uni
 }
 
 /** The indicator over the own records of a set of units taken together (a level's agencies as a whole). */
-export function evaluateOwnAggregate(definition: IndicatorDefinitionData, unitCodes: readonly string[], state: IndicatorState, now: Date): IndicatorReading {
+export function evaluateOwnAggregate(
+  definition: IndicatorDefinitionData,
+  unitCodes: readonly string[],
+  state: IndicatorState,
+  now: Date,
+): IndicatorReading {
   if (definition.formula.op === 'freshness') return { value: null, numerator: null, denominator: null };
   return readingOf(definition.formula, ownAmounts(definition, state, now), unitCodes);
 }

@@ -18,10 +18,12 @@ interface Reading {
   denominator: number | null;
 }
 
-const sum = (values: (number | null)[]): number | null => (values.every((v) => v === null) ? null : values.reduce<number>((s, v) => s + (v ?? 0), 0));
+const sum = (values: (number | null)[]): number | null =>
+  values.every((v) => v === null) ? null : values.reduce<number>((s, v) => s + (v ?? 0), 0);
 
 const countsDistinct = (formula: Formula): boolean =>
-  formula.op === 'ratio' && [...formula.numerator, ...formula.denominator].some((term) => term.op === 'latest' && term.distinct !== undefined);
+  formula.op === 'ratio' &&
+  [...formula.numerator, ...formula.denominator].some((term) => term.op === 'latest' && term.distinct !== undefined);
 
 /** Several units' readings of one bucket combined as the formula combines a subtree. */
 function combineReadings(formula: Formula, readings: Reading[]): Reading {

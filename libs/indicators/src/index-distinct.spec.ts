@@ -6,13 +6,33 @@ import { collectTerms, formulaTerms } from './terms';
 import { UnitTree, type UnitNode } from './unit-tree';
 
 const SINCE = new Date('2020-01-01T00:00:00Z');
-const node = (code: string, parentCode: string | null, tier: UnitNode['tier']): UnitNode => ({ code, parentCode, tier, validFrom: SINCE, validTo: null });
+const node = (code: string, parentCode: string | null, tier: UnitNode['tier']): UnitNode => ({
+  code,
+  parentCode,
+  tier,
+  validFrom: SINCE,
+  validTo: null,
+});
 // District D with communes C1 and C2.
 const tree = new UnitTree([node('D', null, 'DISTRICT'), node('C1', 'D', 'COMMUNE'), node('C2', 'D', 'COMMUNE')]);
 
 let n = 0;
-const event = (unitCode: string, occurredAt: string, kind: string, attributes: NormalizedEvent['attributes'] = {}, values: Record<string, number> = {}): NormalizedEvent => ({
-  idempotencyKey: `k${(n += 1)}`, sourceId: 's1', stream: 'x', unitCode, occurredAt, kind, kindClass: 'fact', values, attributes,
+const event = (
+  unitCode: string,
+  occurredAt: string,
+  kind: string,
+  attributes: NormalizedEvent['attributes'] = {},
+  values: Record<string, number> = {},
+): NormalizedEvent => ({
+  idempotencyKey: `k${(n += 1)}`,
+  sourceId: 's1',
+  stream: 'x',
+  unitCode,
+  occurredAt,
+  kind,
+  kindClass: 'fact',
+  values,
+  attributes,
 });
 const stateOf = (definitions: IndicatorDefinitionData[], events: NormalizedEvent[]): MemoryState => {
   const state = new MemoryState(collectTerms(definitions));
@@ -31,21 +51,27 @@ const FULLY_ONLINE: IndicatorDefinitionData = {
 };
 
 describe('a distinct term counts each attribute value once over a set of units', () => {
-  const listing = (unit: string, at: string, code: string, eligible: number, fullyOnline: number) => event(unit, at, 'procedure', { code }, { eligible, fullyOnline });
+  const listing = (unit: string, at: string, code: string, eligible: number, fullyOnline: number) =>
+    event(unit, at, 'procedure', { code }, { eligible, fullyOnline });
   const MORNING = '2026-11-10T07:00:00+07:00';
 
   it('is a valid definition, and a distinct field elsewhere is refused', () => {
     expect(checkDefinition(FULLY_ONLINE)).toEqual([]);
-    expect(checkDefinition({ formula: { op: 'count', filter: { kind: 'x' }, distinct: 'code' }, window: { type: 'standing' }, tiers: [] })).toEqual([
-      "formula.distinct: only a latest term can count an attribute's values once (an attribute name)",
-    ]);
+    expect(
+      checkDefinition({ formula: { op: 'count', filter: { kind: 'x' }, distinct: 'code' }, window: { type: 'standing' }, tiers: [] }),
+    ).toEqual(["formula.distinct: only a latest term can count an attribute's values once (an attribute name)"]);
   });
 
   it('counts a procedure offered by two communes once at their district, and follows each listing as it changes', () => {
     // C1 lists A (fully online) and B (not); C2 lists A (fully online) and C (fully online).
     // C1 1/2 = 50 %, C2 2/2 = 100 %; D: eligible {A, B, C} = 3, fully online {A, C} = 2 → 66.67 %
     // (adding the units' counts would say 3/4 = 75 %, with A twice).
-    const events = [listing('C1', MORNING, 'A', 1, 1), listing('C1', MORNING, 'B', 1, 0), listing('C2', MORNING, 'A', 1, 1), listing('C2', MORNING, 'C', 1, 1)];
+    const events = [
+      listing('C1', MORNING, 'A', 1, 1),
+      listing('C1', MORNING, 'B', 1, 0),
+      listing('C2', MORNING, 'A', 1, 1),
+      listing('C2', MORNING, 'C', 1, 1),
+    ];
     const state = stateOf([FULLY_ONLINE], events);
     const at = '2026-11-10T10:00:00+07:00';
     expect(valueAt(FULLY_ONLINE, state, at, 'C1')).toMatchObject({ value: 50, numerator: 1, denominator: 2, own: { value: 50 } });
@@ -73,14 +99,26 @@ describe('a distinct term counts each attribute value once over a set of units',
 });
 
 const count = (kind: string, where?: Record<string, boolean>): Term => ({ op: 'count', filter: { kind, where } });
-const percent = (kind: string, attribute: string) => ({ op: 'ratio' as const, numerator: [count(kind, { [attribute]: true })], denominator: [count(kind)], scale: 100 });
+const percent = (kind: string, attribute: string) => ({
+  op: 'ratio' as const,
+  numerator: [count(kind, { [attribute]: true })],
+  denominator: [count(kind)],
+  scale: 100,
+});
 const INDEX: IndicatorDefinitionData = {
   id: 'index',
   formula: {
     op: 'index',
     groups: [
       { name: 'online', weight: 20, items: [{ formula: percent('received', 'online'), fullAt: 50 }] },
-      { name: 'results', weight: 22, items: [{ formula: percent('resolved', 'onTime'), fullAt: 90 }, { formula: percent('paid', 'online'), fullAt: 80 }] },
+      {
+        name: 'results',
+        weight: 22,
+        items: [
+          { formula: percent('resolved', 'onTime'), fullAt: 90 },
+          { formula: percent('paid', 'online'), fullAt: 80 },
+        ],
+      },
       { name: 'publicity', weight: 18, items: [] },
     ],
   },
@@ -94,7 +132,10 @@ describe('a composite index (Decision 766 style)', () => {
 
   it('is a valid definition; groups and items are checked', () => {
     expect(checkDefinition(INDEX)).toEqual([]);
-    const broken = { op: 'index', groups: [{ name: '', weight: 0, items: [{ formula: { op: 'count', filter: { kind: 'x' } }, fullAt: 0 }] }] };
+    const broken = {
+      op: 'index',
+      groups: [{ name: '', weight: 0, items: [{ formula: { op: 'count', filter: { kind: 'x' } }, fullAt: 0 }] }],
+    };
     expect(checkDefinition({ formula: broken, window: { type: 'today' }, tiers: [] })).toEqual([
       'formula.groups[0].name: must be a non-empty string',
       'formula.groups[0].weight: must be a positive number',
@@ -118,10 +159,16 @@ describe('a composite index (Decision 766 style)', () => {
     expect(valueAt(INDEX, state, now, 'C1')).toMatchObject({ numerator: 34, denominator: 42 });
     expect(valueAt(INDEX, state, now, 'C1').value).toBeCloseTo((34 / 42) * 100, 9);
     // 2 of 5 paid online = 40 % → half of its 80 %: results = 22 × (1 + 0.5) / 2 = 16.5 → (12 + 16.5) / 42.
-    state.apply([...times(2, () => event('C1', AT, 'paid', { online: true })), ...times(3, () => event('C1', AT, 'paid', { online: false }))], 0);
+    state.apply(
+      [...times(2, () => event('C1', AT, 'paid', { online: true })), ...times(3, () => event('C1', AT, 'paid', { online: false }))],
+      0,
+    );
     expect(valueAt(INDEX, state, now, 'C1')).toMatchObject({ numerator: 28.5, denominator: 42 });
     // C2: 6 of 10 online (60 % ≥ 50 %: full 20, not more); nothing else → 20 / 20 = 100.
-    state.apply([...times(6, () => event('C2', AT, 'received', { online: true })), ...times(4, () => event('C2', AT, 'received', { online: false }))], 0);
+    state.apply(
+      [...times(6, () => event('C2', AT, 'received', { online: true })), ...times(4, () => event('C2', AT, 'received', { online: false }))],
+      0,
+    );
     expect(valueAt(INDEX, state, now, 'C2')).toMatchObject({ value: 100, numerator: 20, denominator: 20 });
     // D over both, Σ numerators / Σ denominators of each item first: online 9/20 = 45 % → 18;
     // on time 90 % → 1, paid 40 % → 0.5 → 16.5; (18 + 16.5) / 42.
@@ -130,11 +177,15 @@ describe('a composite index (Decision 766 style)', () => {
   });
 
   it('is N/A when no group has data, not 0', () => {
-    expect(valueAt(INDEX, stateOf([INDEX], []), '2026-11-20T10:00:00+07:00', 'D')).toMatchObject({ value: null, numerator: null, denominator: null });
+    expect(valueAt(INDEX, stateOf([INDEX], []), '2026-11-20T10:00:00+07:00', 'D')).toMatchObject({
+      value: null,
+      numerator: null,
+      denominator: null,
+    });
   });
 });
 
-describe('a state built from a formula\'s own terms (as a recompute does)', () => {
+describe("a state built from a formula's own terms (as a recompute does)", () => {
   it('counts an event once where the formula uses its term twice', () => {
     // received appears in the numerator and the denominator: 2 received, 1 resolved → 2 / 3.
     const shared: IndicatorDefinitionData = {
@@ -145,7 +196,14 @@ describe('a state built from a formula\'s own terms (as a recompute does)', () =
     };
     const { numerator, denominator } = formulaTerms(shared.formula, shared.window);
     const state = new MemoryState([...numerator, ...denominator]);
-    state.apply([event('C1', '2026-11-10T09:00:00+07:00', 'received'), event('C1', '2026-11-10T09:00:00+07:00', 'received'), event('C1', '2026-11-10T09:00:00+07:00', 'resolved')], 0);
+    state.apply(
+      [
+        event('C1', '2026-11-10T09:00:00+07:00', 'received'),
+        event('C1', '2026-11-10T09:00:00+07:00', 'received'),
+        event('C1', '2026-11-10T09:00:00+07:00', 'resolved'),
+      ],
+      0,
+    );
     expect(valueAt(shared, state, '2026-11-10T10:00:00+07:00', 'C1')).toMatchObject({ numerator: 2, denominator: 3 });
   });
 });

@@ -3,12 +3,28 @@ import { checkDefinition } from './check-definition';
 import { evaluateIndicator, evaluateOwnAggregate, type IndicatorDefinitionData } from './evaluate';
 import { localDay, startOfLocalDay } from './local-time';
 import { MemoryState } from './memory-state';
-import { evaluateTarget, judgedReading, meets, projectToDeadline, scorecards, targetFor, targetStatus, type TargetData, type TargetInputs } from './targets';
+import {
+  evaluateTarget,
+  judgedReading,
+  meets,
+  projectToDeadline,
+  scorecards,
+  targetFor,
+  targetStatus,
+  type TargetData,
+  type TargetInputs,
+} from './targets';
 import { collectTerms } from './terms';
 import { UnitTree, type UnitNode } from './unit-tree';
 
 const SINCE = new Date('2020-01-01T00:00:00Z');
-const node = (code: string, parentCode: string | null, tier: UnitNode['tier']): UnitNode => ({ code, parentCode, tier, validFrom: SINCE, validTo: null });
+const node = (code: string, parentCode: string | null, tier: UnitNode['tier']): UnitNode => ({
+  code,
+  parentCode,
+  tier,
+  validFrom: SINCE,
+  validTo: null,
+});
 // Province P with district D (communes C1, C2) and a department S with a facility F: four levels.
 const tree = new UnitTree([
   node('P', null, 'PROVINCE'),
@@ -30,7 +46,12 @@ const ONLINE_PCT: IndicatorDefinitionData = {
   window: { type: 'month_to_date' },
   tiers: [],
 };
-const VISITS_TODAY: IndicatorDefinitionData = { id: 'visits', formula: { op: 'sum', filter: { kind: 'visit' }, field: 'count' }, window: { type: 'today' }, tiers: [] };
+const VISITS_TODAY: IndicatorDefinitionData = {
+  id: 'visits',
+  formula: { op: 'sum', filter: { kind: 'visit' }, field: 'count' },
+  window: { type: 'today' },
+  tiers: [],
+};
 const BEDS_PCT: IndicatorDefinitionData = {
   id: 'beds',
   formula: {
@@ -46,7 +67,10 @@ const SATISFACTION: IndicatorDefinitionData = {
   id: 'sat',
   formula: {
     op: 'ratio',
-    numerator: [{ op: 'count', filter: { kind: 'doc', where: { online: false } } }, { op: 'count', filter: { kind: 'complaint' } }],
+    numerator: [
+      { op: 'count', filter: { kind: 'doc', where: { online: false } } },
+      { op: 'count', filter: { kind: 'complaint' } },
+    ],
     denominator: [{ op: 'count', filter: { kind: 'doc' } }],
     scale: 100,
     complement: true,
@@ -58,7 +82,13 @@ const DEFINITIONS = [ONLINE_PCT, VISITS_TODAY, BEDS_PCT, SATISFACTION];
 const TERMS = collectTerms(DEFINITIONS);
 
 let n = 0;
-const event = (unitCode: string, occurredAt: string, kind: string, values: Record<string, number> = {}, attributes: NormalizedEvent['attributes'] = {}): NormalizedEvent => ({
+const event = (
+  unitCode: string,
+  occurredAt: string,
+  kind: string,
+  values: Record<string, number> = {},
+  attributes: NormalizedEvent['attributes'] = {},
+): NormalizedEvent => ({
   idempotencyKey: `k${(n += 1)}`,
   sourceId: 's1',
   stream: 'x',
@@ -148,7 +178,12 @@ describe('evaluateIndicator', () => {
 });
 
 describe('averages and rolling windows', () => {
-  const WAIT: IndicatorDefinitionData = { id: 'wait', formula: { op: 'average', filter: { kind: 'visit' }, field: 'count' }, window: { type: 'rolling', minutes: 30 }, tiers: ['DISTRICT', 'PROVINCE'] };
+  const WAIT: IndicatorDefinitionData = {
+    id: 'wait',
+    formula: { op: 'average', filter: { kind: 'visit' }, field: 'count' },
+    window: { type: 'rolling', minutes: 30 },
+    tiers: ['DISTRICT', 'PROVINCE'],
+  };
   const terms = collectTerms([WAIT]);
 
   it('averages over the subtree as Σ / count, only inside the rolling window, only for its tiers', () => {
@@ -171,8 +206,16 @@ describe('averages and rolling windows', () => {
 
 describe('targets', () => {
   const target: TargetData = {
-    id: 't1', indicatorId: 'online_pct', appliesTo: 'LEVEL_EACH', tier: 'DISTRICT', unitCode: null, comparator: 'GTE', value: 80,
-    periodStart: null, deadline: new Date('2026-12-31'), resolutionCode: 'R',
+    id: 't1',
+    indicatorId: 'online_pct',
+    appliesTo: 'LEVEL_EACH',
+    tier: 'DISTRICT',
+    unitCode: null,
+    comparator: 'GTE',
+    value: 80,
+    periodStart: null,
+    deadline: new Date('2026-12-31'),
+    resolutionCode: 'R',
   };
   const now = new Date('2026-11-23T00:00:00Z');
 
@@ -225,7 +268,17 @@ describe('Nghị quyết 13-NQ/TU read as meant (hand-worked)', () => {
   const files = (unit: string, online: number, total: number): NormalizedEvent[] =>
     Array.from({ length: total }, (_, i) => event(unit, '2026-11-10T08:00:00+07:00', 'doc', {}, { online: i < online }));
   const state = new MemoryState(TERMS);
-  state.apply([...files('P', 10, 10), ...files('S', 75, 80), ...files('F', 9, 10), ...files('D', 41, 50), ...files('C1', 36, 50), ...files('C2', 35, 50)], 0);
+  state.apply(
+    [
+      ...files('P', 10, 10),
+      ...files('S', 75, 80),
+      ...files('F', 9, 10),
+      ...files('D', 41, 50),
+      ...files('C1', 36, 50),
+      ...files('C2', 35, 50),
+    ],
+    0,
+  );
   const now = new Date('2026-11-20T00:00:00Z');
   const values = evaluateIndicator(ONLINE_PCT, tree, state, now);
   const inputs: TargetInputs = {
@@ -234,14 +287,30 @@ describe('Nghị quyết 13-NQ/TU read as meant (hand-worked)', () => {
     valueOf: (_id, unit) => values.find((v) => v.unitCode === unit),
     ownAggregate: (_id, units) => evaluateOwnAggregate(ONLINE_PCT, units, state, now),
   };
-  const base = { indicatorId: 'online_pct', unitCode: null, comparator: 'GT' as const, periodStart: null, deadline: new Date('2026-12-31'), resolutionCode: '13-NQ/TU' };
+  const base = {
+    indicatorId: 'online_pct',
+    unitCode: null,
+    comparator: 'GT' as const,
+    periodStart: null,
+    deadline: new Date('2026-12-31'),
+    resolutionCode: '13-NQ/TU',
+  };
   const province: TargetData = { ...base, id: 'p', appliesTo: 'LEVEL_AGGREGATE', tier: 'PROVINCE', value: 90 };
   const district: TargetData = { ...base, id: 'd', appliesTo: 'LEVEL_EACH', tier: 'DISTRICT', value: 80 };
   const commune: TargetData = { ...base, id: 'c', appliesTo: 'LEVEL_EACH', tier: 'COMMUNE', value: 70 };
 
   it('serves own and subtree values side by side', () => {
-    expect(values.find((v) => v.unitCode === 'P')).toMatchObject({ value: 82.4, numerator: 206, denominator: 250, own: { value: 100, numerator: 10, denominator: 10 } });
-    expect(values.find((v) => v.unitCode === 'S')).toMatchObject({ numerator: 84, denominator: 90, own: { numerator: 75, denominator: 80 } });
+    expect(values.find((v) => v.unitCode === 'P')).toMatchObject({
+      value: 82.4,
+      numerator: 206,
+      denominator: 250,
+      own: { value: 100, numerator: 10, denominator: 10 },
+    });
+    expect(values.find((v) => v.unitCode === 'S')).toMatchObject({
+      numerator: 84,
+      denominator: 90,
+      own: { numerator: 75, denominator: 80 },
+    });
   });
 
   it('judges the province level on its agencies together, districts and communes each on their own records', () => {
@@ -250,17 +319,30 @@ describe('Nghị quyết 13-NQ/TU read as meant (hand-worked)', () => {
     const communes = evaluateTarget(commune, inputs);
     expect(communes).toMatchObject({ value: 70, met: false, unitsEvaluated: 2, unitsMet: 1 });
     // Drill-down: the unit that misses comes first.
-    expect(communes.units).toEqual([{ unitCode: 'C2', value: 70, met: false }, { unitCode: 'C1', value: 72, met: true }]);
+    expect(communes.units).toEqual([
+      { unitCode: 'C2', value: 70, met: false },
+      { unitCode: 'C1', value: 72, met: true },
+    ]);
   });
 
   it('scores the resolution 2 of 3, and the province tile is judged on the level, not the subtree', () => {
     const [card] = scorecards([province, district, commune], inputs, new Map([['13-NQ/TU', 'NQ 13']]), new Map());
     if (!card) throw new Error('no scorecard');
     expect(card).toMatchObject({ resolutionCode: '13-NQ/TU', title: 'NQ 13', met: 2, total: 3 });
-    expect(card.entries.map((e) => [e.targetId, e.status, e.appliesTo])).toEqual([['p', 'met', 'LEVEL_AGGREGATE'], ['d', 'met', 'LEVEL_EACH'], ['c', 'at_risk', 'LEVEL_EACH']]);
+    expect(card.entries.map((e) => [e.targetId, e.status, e.appliesTo])).toEqual([
+      ['p', 'met', 'LEVEL_AGGREGATE'],
+      ['d', 'met', 'LEVEL_EACH'],
+      ['c', 'at_risk', 'LEVEL_EACH'],
+    ]);
     const p = values.find((v) => v.unitCode === 'P')!;
     expect(judgedReading(province, p, inputs).value).toBe(94);
-    expect(judgedReading(commune, values.find((v) => v.unitCode === 'C2')!, inputs).value).toBe(70);
+    expect(
+      judgedReading(
+        commune,
+        values.find((v) => v.unitCode === 'C2')!,
+        inputs,
+      ).value,
+    ).toBe(70);
   });
 
   it('after the deadline an unmet target is missed, and carries its result at the deadline', () => {
@@ -268,7 +350,11 @@ describe('Nghị quyết 13-NQ/TU read as meant (hand-worked)', () => {
     const atDeadline = evaluateTarget(commune, inputs);
     const [card] = scorecards([commune], later, new Map(), new Map([['c', atDeadline]]));
     if (!card) throw new Error('no scorecard');
-    expect(card.entries[0]).toMatchObject({ status: 'missed', deadline: '2026-12-31', atDeadline: { met: false, unitsMet: 1, unitsEvaluated: 2 } });
+    expect(card.entries[0]).toMatchObject({
+      status: 'missed',
+      deadline: '2026-12-31',
+      atDeadline: { met: false, unitsMet: 1, unitsEvaluated: 2 },
+    });
   });
 });
 

@@ -54,7 +54,8 @@ export function meets(value: number, target: Pick<TargetData, 'comparator' | 'va
 export const deadlineEnd = (deadline: Date): Date => new Date(startOfLocalDay(deadline).getTime() + 86_400_000);
 
 const DAY_MS = 86_400_000;
-const inPeriod = (target: TargetData, now: Date): boolean => !target.periodStart || startOfLocalDay(target.periodStart).getTime() <= now.getTime();
+const inPeriod = (target: TargetData, now: Date): boolean =>
+  !target.periodStart || startOfLocalDay(target.periodStart).getTime() <= now.getTime();
 const lastDay = (target: TargetData): number => (target.deadline ? deadlineEnd(target.deadline).getTime() : Number.MAX_SAFE_INTEGER);
 
 /**
@@ -80,7 +81,13 @@ const isTopOfTier = (tree: UnitTree, code: string): boolean => {
  * one for its tier taken unit by unit (LEVEL_EACH), which wins over a level aggregate (shown on
  * the top unit of the tier); within each, the current period's.
  */
-export function targetFor(targets: readonly TargetData[], indicatorId: string, unit: { code: string; tier: UnitTierName }, tree: UnitTree, now: Date): TargetData | null {
+export function targetFor(
+  targets: readonly TargetData[],
+  indicatorId: string,
+  unit: { code: string; tier: UnitTierName },
+  tree: UnitTree,
+  now: Date,
+): TargetData | null {
   const forIndicator = targets.filter((t) => t.indicatorId === indicatorId);
   const own = forIndicator.filter((t) => (t.appliesTo === 'UNIT_OWN' || t.appliesTo === 'UNIT_SUBTREE') && t.unitCode === unit.code);
   const each = forIndicator.filter((t) => t.appliesTo === 'LEVEL_EACH' && t.tier === unit.tier);
@@ -177,9 +184,20 @@ export function evaluateTarget(target: TargetData, inputs: TargetInputs): Target
     return { ...worstReading, unitsEvaluated: units.length, unitsMet, met: units.length > 0 && unitsMet === units.length, units, at };
   }
   const value = target.unitCode ? inputs.valueOf(target.indicatorId, target.unitCode) : undefined;
-  const reading = !value ? NO_READING : target.appliesTo === 'UNIT_OWN' ? value.own : { value: value.value, numerator: value.numerator, denominator: value.denominator };
+  const reading = !value
+    ? NO_READING
+    : target.appliesTo === 'UNIT_OWN'
+      ? value.own
+      : { value: value.value, numerator: value.numerator, denominator: value.denominator };
   const units = target.unitCode ? unitResults([target.unitCode], () => reading) : [];
-  return { ...reading, unitsEvaluated: units.length, unitsMet: units.filter((u) => u.met).length, met: reading.value !== null && meets(reading.value, target), units, at };
+  return {
+    ...reading,
+    unitsEvaluated: units.length,
+    unitsMet: units.filter((u) => u.met).length,
+    met: reading.value !== null && meets(reading.value, target),
+    units,
+    at,
+  };
 }
 
 /** Status of a scorecard entry today: met now, or before the deadline at risk, after it missed. */
@@ -226,19 +244,40 @@ export function scorecards(
         atDeadline: passed ? (resultsAtDeadline.get(target.id) ?? null) : null,
       };
     });
-    return { resolutionCode, title: titles.get(resolutionCode) ?? resolutionCode, met: entries.filter((e) => e.met).length, total: entries.length, entries, asOf: inputs.now.toISOString() };
+    return {
+      resolutionCode,
+      title: titles.get(resolutionCode) ?? resolutionCode,
+      met: entries.filter((e) => e.met).length,
+      total: entries.length,
+      entries,
+      asOf: inputs.now.toISOString(),
+    };
   });
 }
 
 /** A target result restricted to the visible units (LEVEL_EACH), or null when it depends on units outside them. */
-function resultWithin<T extends TargetResult>(result: T, appliesTo: TargetAppliesTo, unitCode: string | null, visible: (code: string) => boolean): T | null {
+function resultWithin<T extends TargetResult>(
+  result: T,
+  appliesTo: TargetAppliesTo,
+  unitCode: string | null,
+  visible: (code: string) => boolean,
+): T | null {
   if (appliesTo === 'UNIT_SUBTREE' || appliesTo === 'UNIT_OWN') return unitCode && visible(unitCode) ? result : null;
   if (result.units.every((u) => visible(u.unitCode))) return result;
   if (appliesTo === 'LEVEL_AGGREGATE') return null;
   const units = result.units.filter((u) => visible(u.unitCode));
   const unitsMet = units.filter((u) => u.met).length;
   const worst = units[0];
-  return { ...result, units, unitsEvaluated: units.length, unitsMet, met: units.length > 0 && unitsMet === units.length, value: worst?.value ?? null, numerator: null, denominator: null };
+  return {
+    ...result,
+    units,
+    unitsEvaluated: units.length,
+    unitsMet,
+    met: units.length > 0 && unitsMet === units.length,
+    value: worst?.value ?? null,
+    numerator: null,
+    denominator: null,
+  };
 }
 
 /**
@@ -251,7 +290,16 @@ export function scorecardWithin(card: ResolutionScorecard, visible: (code: strin
     const today = resultWithin(entry, entry.appliesTo, entry.unitCode, visible);
     if (!today) return [];
     const atDeadline = entry.atDeadline && resultWithin(entry.atDeadline, entry.appliesTo, entry.unitCode, visible);
-    const status = today === entry ? entry.status : today.met ? 'met' : today.unitsEvaluated === 0 ? 'no_data' : entry.status === 'met' ? 'at_risk' : entry.status;
+    const status =
+      today === entry
+        ? entry.status
+        : today.met
+          ? 'met'
+          : today.unitsEvaluated === 0
+            ? 'no_data'
+            : entry.status === 'met'
+              ? 'at_risk'
+              : entry.status;
     return [{ ...today, atDeadline, status }];
   });
   return { ...card, entries, met: entries.filter((e) => e.met).length, total: entries.length };

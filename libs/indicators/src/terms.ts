@@ -32,7 +32,10 @@ const canonical = (value: unknown): string =>
 /** Stable short id of a term: equal terms in different indicators share one counter. */
 export function termId(kind: TermSpec['kind'], filter: EventFilter, field?: string, distinct?: string): string {
   const where = filter.where && Object.keys(filter.where).length > 0 ? filter.where : undefined;
-  return createHash('sha1').update(canonical({ kind, event: filter.kind, where, field: field ?? null, ...(distinct ? { distinct } : {}) })).digest('hex').slice(0, 12);
+  return createHash('sha1')
+    .update(canonical({ kind, event: filter.kind, where, field: field ?? null, ...(distinct ? { distinct } : {}) }))
+    .digest('hex')
+    .slice(0, 12);
 }
 
 export const granularityOf = (window: IndicatorWindow): Granularity =>
@@ -59,7 +62,14 @@ function fromTerm(term: Term, granularity: Granularity): TermSpec {
   const field = term.op === 'count' ? undefined : term.field;
   const reads = term.op === 'latest' && term.standing ? 'all' : granularity;
   const distinct = term.op === 'latest' ? term.distinct : undefined;
-  return { id: termId(kind, term.filter, field, distinct), kind, filter: term.filter, field, ...(distinct ? { distinct } : {}), granularities: [reads] };
+  return {
+    id: termId(kind, term.filter, field, distinct),
+    kind,
+    filter: term.filter,
+    field,
+    ...(distinct ? { distinct } : {}),
+    granularities: [reads],
+  };
 }
 
 /**
@@ -81,7 +91,12 @@ export function formulaParts(formula: Formula, window: IndicatorWindow): Formula
     case 'ratio':
       return [{ numerator: terms(formula.numerator), denominator: terms(formula.denominator) }];
     case 'average':
-      return [{ numerator: terms([{ op: 'sum', filter: formula.filter, field: formula.field }]), denominator: terms([{ op: 'count', filter: formula.filter }]) }];
+      return [
+        {
+          numerator: terms([{ op: 'sum', filter: formula.filter, field: formula.field }]),
+          denominator: terms([{ op: 'count', filter: formula.filter }]),
+        },
+      ];
     case 'score':
       return formula.minus.map((part) => ({ numerator: terms(part.numerator), denominator: terms(part.denominator) }));
     case 'index':
@@ -99,10 +114,12 @@ export function formulaTerms(formula: Formula, window: IndicatorWindow): Formula
 
 /** Every distinct term the definitions need, each with the granularities its windows read. */
 export function collectTerms(definitions: { formula: Formula; window: IndicatorWindow }[]): TermSpec[] {
-  return mergeTerms(definitions.flatMap((definition) => {
-    const { numerator, denominator } = formulaTerms(definition.formula, definition.window);
-    return [...numerator, ...denominator];
-  }));
+  return mergeTerms(
+    definitions.flatMap((definition) => {
+      const { numerator, denominator } = formulaTerms(definition.formula, definition.window);
+      return [...numerator, ...denominator];
+    }),
+  );
 }
 
 /** Each term once (a formula may use one in several places: an event must count once), with every granularity asked of it. */

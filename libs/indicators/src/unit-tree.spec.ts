@@ -3,7 +3,12 @@ import { withUnitKey } from './validate-event';
 
 const MERGER = new Date('2025-07-01T00:00:00+07:00');
 const unit = (code: string, parentCode: string | null, validFrom: Date, validTo: Date | null, officialCode?: string): UnitNode => ({
-  code, parentCode, tier: 'COMMUNE', validFrom, validTo, officialCode: officialCode ?? null,
+  code,
+  parentCode,
+  tier: 'COMMUNE',
+  validFrom,
+  validTo,
+  officialCode: officialCode ?? null,
 });
 const tree = new UnitTree([
   unit('51', null, new Date('2025-03-01T00:00:00+07:00'), null),
@@ -21,7 +26,11 @@ describe('UnitTree.resolveCode and withUnitKey', () => {
   });
 
   it('rewrites only the unit code of a well-formed event, leaving anything else for validation to refuse', () => {
-    expect(withUnitKey({ unitCode: '21211', occurredAt: '2025-06-30T10:00:00+07:00', kind: 'x' }, tree)).toEqual({ unitCode: '21211@2025-06-30', occurredAt: '2025-06-30T10:00:00+07:00', kind: 'x' });
+    expect(withUnitKey({ unitCode: '21211', occurredAt: '2025-06-30T10:00:00+07:00', kind: 'x' }, tree)).toEqual({
+      unitCode: '21211@2025-06-30',
+      occurredAt: '2025-06-30T10:00:00+07:00',
+      kind: 'x',
+    });
     const current = { unitCode: '21211', occurredAt: '2025-07-01T10:00:00+07:00' };
     expect(withUnitKey(current, tree)).toBe(current);
     expect(withUnitKey({ unitCode: '21211', occurredAt: 'yesterday' }, tree)).toEqual({ unitCode: '21211', occurredAt: 'yesterday' });

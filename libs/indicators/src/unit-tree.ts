@@ -60,7 +60,8 @@ export class UnitTree {
   /** Codes from the unit up to the root, the unit first. */
   ancestorsOf(code: string): string[] {
     const chain: string[] = [];
-    for (let unit = this.byCode.get(code); unit; unit = unit.parentCode ? this.byCode.get(unit.parentCode) : undefined) chain.push(unit.code);
+    for (let unit = this.byCode.get(code); unit; unit = unit.parentCode ? this.byCode.get(unit.parentCode) : undefined)
+      chain.push(unit.code);
     return chain;
   }
 

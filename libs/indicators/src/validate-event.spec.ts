@@ -3,21 +3,41 @@ import { UnitTree, type UnitNode } from './unit-tree';
 import { DEFAULT_EVENT_LIMITS, validateEvent, type EventRules } from './validate-event';
 
 const SINCE = new Date('2020-01-01T00:00:00Z');
-const node = (code: string, parentCode: string | null, tier: UnitNode['tier'], validTo: Date | null = null): UnitNode => ({ code, parentCode, tier, validFrom: SINCE, validTo });
+const node = (code: string, parentCode: string | null, tier: UnitNode['tier'], validTo: Date | null = null): UnitNode => ({
+  code,
+  parentCode,
+  tier,
+  validFrom: SINCE,
+  validTo,
+});
 const rules: EventRules = {
-  tree: new UnitTree([node('51', null, 'PROVINCE'), node('522', '51', 'DISTRICT'), node('21001', '522', 'COMMUNE', new Date('2026-07-01T00:00:00Z'))]),
+  tree: new UnitTree([
+    node('51', null, 'PROVINCE'),
+    node('522', '51', 'DISTRICT'),
+    node('21001', '522', 'COMMUNE', new Date('2026-07-01T00:00:00Z')),
+  ]),
   terms: collectTerms([
     { formula: { op: 'count', filter: { kind: 'dossier.received' } }, window: { type: 'today' } },
     { formula: { op: 'sum', filter: { kind: 'visits.recorded' }, field: 'count' }, window: { type: 'today' } },
     { formula: { op: 'latest', filter: { kind: 'beds.occupied' }, field: 'occupied' }, window: { type: 'today' } },
-    { formula: { op: 'latest', filter: { kind: 'procedure.listed' }, field: 'eligible', standing: true, distinct: 'code' }, window: { type: 'standing' } },
+    {
+      formula: { op: 'latest', filter: { kind: 'procedure.listed' }, field: 'eligible', standing: true, distinct: 'code' },
+      window: { type: 'standing' },
+    },
   ]),
   limits: { ...DEFAULT_EVENT_LIMITS, values: { count: 1_000_000, 'beds.occupied:occupied': 5_000, '*': 1_000_000_000 } },
   now: new Date('2026-11-20T03:00:00Z'),
 };
 const valid = {
-  idempotencyKey: 'src:stream:abc', sourceId: 'src', stream: 'stream', unitCode: '522', occurredAt: '2026-11-20T09:00:00+07:00',
-  kind: 'visits.recorded', kindClass: 'fact', values: { count: 3 }, attributes: { channel: 'online' },
+  idempotencyKey: 'src:stream:abc',
+  sourceId: 'src',
+  stream: 'stream',
+  unitCode: '522',
+  occurredAt: '2026-11-20T09:00:00+07:00',
+  kind: 'visits.recorded',
+  kindClass: 'fact',
+  values: { count: 3 },
+  attributes: { channel: 'online' },
 };
 const fieldsOf = (candidate: unknown): string[] => {
   const verdict = validateEvent(candidate, rules);

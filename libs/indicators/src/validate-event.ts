@@ -48,7 +48,8 @@ const OFFSET_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d
 const KIND = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 const KIND_CLASSES: readonly EventKindClass[] = ['fact', 'gauge'];
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isText = (value: unknown, min: number, max: number): value is string => typeof value === 'string' && value.length >= min && value.length <= max;
+const isText = (value: unknown, min: number, max: number): value is string =>
+  typeof value === 'string' && value.length >= min && value.length <= max;
 
 /** The largest amount allowed for this measure of this kind of event. */
 export function valueLimit(limits: ValueLimits, kind: string, field: string): number {
@@ -71,7 +72,8 @@ export function validateEvent(received: unknown, rules: EventRules): EventVerdic
   const candidate = withUnitKey(received, rules.tree);
   const { limits, now } = rules;
   const size = Buffer.byteLength(JSON.stringify(candidate) ?? '');
-  if (size > limits.maxBytes) return { ok: false, reason: `event is ${size} bytes, over the ${limits.maxBytes}-byte limit`, fields: ['(root)'] };
+  if (size > limits.maxBytes)
+    return { ok: false, reason: `event is ${size} bytes, over the ${limits.maxBytes}-byte limit`, fields: ['(root)'] };
   const e = candidate as Partial<Record<keyof NormalizedEvent, unknown>>;
   const problems: string[] = [];
   const fields: string[] = [];
@@ -88,7 +90,10 @@ export function validateEvent(received: unknown, rules: EventRules): EventVerdic
   else if (at.getTime() > now.getTime() + limits.maxFutureMs) {
     fail('occurredAt', `is in the future (${String(e.occurredAt)}; at most ${Math.round(limits.maxFutureMs / 1000)} s of clock skew)`);
   } else if (at.getTime() < now.getTime() - limits.maxAgeMs) {
-    fail('occurredAt', `is older than the deduplication horizon of ${Math.round(limits.maxAgeMs / 86_400_000)} days (${String(e.occurredAt)}); recompute that period from stored events instead`);
+    fail(
+      'occurredAt',
+      `is older than the deduplication horizon of ${Math.round(limits.maxAgeMs / 86_400_000)} days (${String(e.occurredAt)}); recompute that period from stored events instead`,
+    );
   }
   const unit = isText(e.unitCode, 1, 32) ? rules.tree.get(e.unitCode) : undefined;
   if (!unit) fail('unitCode', `unknown unit ${JSON.stringify(e.unitCode) ?? 'undefined'}`);
@@ -105,13 +110,17 @@ export function validateEvent(received: unknown, rules: EventRules): EventVerdic
   else {
     for (const [name, value] of Object.entries(e.attributes)) {
       if (PROTOTYPE_KEYS.has(name)) fail(`attributes.${name}`, 'is a reserved name (prototype pollution)');
-      else if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) fail(`attributes.${name}`, 'must be a string, number, boolean or null');
+      else if (value !== null && !['string', 'number', 'boolean'].includes(typeof value))
+        fail(`attributes.${name}`, 'must be a string, number, boolean or null');
       else if (typeof value === 'number' && !Number.isFinite(value)) fail(`attributes.${name}`, 'must be a finite number');
     }
     // A distinct term keeps a reading per value of its attribute (a procedure code): without it the reading would belong to nothing.
     for (const name of new Set(termsOfKind.flatMap((term) => (term.distinct ? [term.distinct] : [])))) {
       const value = e.attributes[name];
-      if (!fields.includes(`attributes.${name}`) && !((typeof value === 'string' && value.length > 0 && value.length <= 64) || typeof value === 'number')) {
+      if (
+        !fields.includes(`attributes.${name}`) &&
+        !((typeof value === 'string' && value.length > 0 && value.length <= 64) || typeof value === 'number')
+      ) {
         fail(`attributes.${name}`, `is required for ${kind} events (a non-empty string of at most 64 characters or a number)`);
       }
     }
@@ -127,7 +136,8 @@ export function validateEvent(received: unknown, rules: EventRules): EventVerdic
     }
     for (const term of termsOfKind) {
       const field = term.field;
-      if (field !== undefined && !Object.hasOwn(e.values, field) && !fields.includes(`values.${field}`)) fail(`values.${field}`, `is required for ${kind} events`);
+      if (field !== undefined && !Object.hasOwn(e.values, field) && !fields.includes(`values.${field}`))
+        fail(`values.${field}`, `is required for ${kind} events`);
     }
   }
   if (problems.length > 0) return { ok: false, reason: problems.join('; '), fields };

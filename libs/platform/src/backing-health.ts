@@ -41,7 +41,11 @@ export class BackingHealthModule {
       providers: [
         RedisHealthIndicator,
         BackingHealthService,
-        { provide: CLIENTS, useFactory: (prisma: PrismaClientLike, redis: Redis): BackingClients => ({ prisma, redis }), inject: [tokens.prisma as never, tokens.redis as never] },
+        {
+          provide: CLIENTS,
+          useFactory: (prisma: PrismaClientLike, redis: Redis): BackingClients => ({ prisma, redis }),
+          inject: [tokens.prisma as never, tokens.redis as never],
+        },
       ],
       exports: [BackingHealthService],
     };

@@ -1,4 +1,11 @@
-import { type DynamicModule, type INestApplication, type INestApplicationContext, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type DynamicModule,
+  type INestApplication,
+  type INestApplicationContext,
+  Injectable,
+  Module,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import type { BaseConfig } from '@ioc/config';
@@ -63,9 +70,11 @@ export function startHttpApp(options: HttpAppOptions): void {
     const app = await prepare(await NestFactory.create(traced(name, module, config), { bufferLogs: true }), config);
     await configure?.(app);
     // Nest hands extra arguments to http.Server#listen(port, host, backlog, callback); its typings only name the callback.
-    await (app.listen as (port: number, host: string, backlog?: number) => Promise<unknown>).call(app, port, host, backlog).catch((error: NodeJS.ErrnoException) => {
-      throw error.code === 'EADDRINUSE' ? new PortInUseError(port, name, describePortHolder(port), portVariable) : error;
-    });
+    await (app.listen as (port: number, host: string, backlog?: number) => Promise<unknown>)
+      .call(app, port, host, backlog)
+      .catch((error: NodeJS.ErrnoException) => {
+        throw error.code === 'EADDRINUSE' ? new PortInUseError(port, name, describePortHolder(port), portVariable) : error;
+      });
     app.get(Logger).log(`${name} listening on ${host}:${port}`, 'Bootstrap');
   })().catch((error: unknown) => exitOnStartupError(name, error));
 }

@@ -14,7 +14,8 @@ export type RequestWithRawBody = Request & { rawBody?: Buffer; _body?: boolean }
 
 /** A body is coming when it is chunked or has a non-zero length (the rule type-is and body-parser use). */
 const hasBody = (request: Request): boolean =>
-  request.headers['transfer-encoding'] !== undefined || (request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0');
+  request.headers['transfer-encoding'] !== undefined ||
+  (request.headers['content-length'] !== undefined && request.headers['content-length'] !== '0');
 
 const isJson = (contentType: string | undefined): boolean => {
   const media = (contentType ?? '').split(';', 1)[0]!.trim().toLowerCase();
@@ -38,18 +39,26 @@ export function jsonBodyMiddleware(options: JsonBodyOptions): RequestHandler {
   return (request: RequestWithRawBody, response: Response, next: NextFunction): void => {
     if (!hasBody(request)) return next();
     if (!isJson(request.headers['content-type'])) {
-      return refuse(response, 415, 'Unsupported Media Type', `Content-Type must be application/json (got ${request.headers['content-type'] ?? 'none'})`);
+      return refuse(
+        response,
+        415,
+        'Unsupported Media Type',
+        `Content-Type must be application/json (got ${request.headers['content-type'] ?? 'none'})`,
+      );
     }
     readRaw(request, response, (error?: unknown) => {
       if (error) {
         const { status, type } = error as { status?: number; type?: string };
-        if (status === 413 || type === 'entity.too.large') return refuse(response, 413, 'Payload Too Large', `Body over the ${options.maxBytes}-byte limit`);
-        if (status && status >= 400 && status < 500) return refuse(response, status, 'Bad Request', `Unreadable body: ${(error as Error).message}`);
+        if (status === 413 || type === 'entity.too.large')
+          return refuse(response, 413, 'Payload Too Large', `Body over the ${options.maxBytes}-byte limit`);
+        if (status && status >= 400 && status < 500)
+          return refuse(response, status, 'Bad Request', `Unreadable body: ${(error as Error).message}`);
         return next(error);
       }
       const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
       request.rawBody = bytes;
-      if (jsonDepthExceeds(bytes, options.maxDepth)) return refuse(response, 400, 'Bad Request', `JSON nested deeper than ${options.maxDepth} levels`);
+      if (jsonDepthExceeds(bytes, options.maxDepth))
+        return refuse(response, 400, 'Bad Request', `JSON nested deeper than ${options.maxDepth} levels`);
       let parsed: unknown;
       try {
         parsed = bytes.length === 0 ? undefined : JSON.parse(bytes.toString('utf8'));

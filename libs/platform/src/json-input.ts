@@ -23,7 +23,8 @@ export function jsonDepthExceeds(text: Buffer | string, limit: number): boolean 
   for (let i = 0; i < bytes.length; i += 1) {
     const byte = bytes[i];
     if (inString) {
-      if (byte === 0x5c) i += 1; // backslash: skip the escaped byte
+      if (byte === 0x5c)
+        i += 1; // backslash: skip the escaped byte
       else if (byte === 0x22) inString = false;
     } else if (byte === 0x22) inString = true;
     else if (byte === 0x7b || byte === 0x5b) {
@@ -45,10 +46,13 @@ export function checkJsonValue(value: unknown, maxDepth: number): void {
     const { value: current, path, depth } = stack.pop()!;
     if (typeof current !== 'object' || current === null) continue;
     if (depth >= maxDepth) throw new JsonInputError(`JSON nested deeper than ${maxDepth} levels at ${path || '(root)'}`, path);
-    const entries: [string, unknown][] = Array.isArray(current) ? current.map((item, index) => [String(index), item]) : Object.entries(current);
+    const entries: [string, unknown][] = Array.isArray(current)
+      ? current.map((item, index) => [String(index), item])
+      : Object.entries(current);
     for (const [key, child] of entries) {
       const childPath = path ? `${path}.${key}` : key;
-      if (PROTOTYPE_KEYS.has(key)) throw new JsonInputError(`"${key}" is not allowed as a key (prototype pollution) at ${childPath}`, childPath);
+      if (PROTOTYPE_KEYS.has(key))
+        throw new JsonInputError(`"${key}" is not allowed as a key (prototype pollution) at ${childPath}`, childPath);
       stack.push({ value: child, path: childPath, depth: depth + 1 });
     }
   }

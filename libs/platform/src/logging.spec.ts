@@ -8,11 +8,14 @@ describe('log redaction', () => {
     const sink = new Writable({ write: (chunk, _encoding, done) => (lines.push(chunk.toString()), done()) });
     const logger = pino({ redact: { paths: REDACTED_LOG_PATHS, censor: '[redacted]' } }, sink);
 
-    logger.info({
-      req: { headers: { authorization: 'Bearer eyJhbGciOi', 'x-api-key': 'ioc_abc_def', host: 'ioc.local' } },
-      source: { id: 's1', credentials: { password: 'p@ss' }, token: 'tkn' },
-      user: { username: 'admin', passwordHash: 'scrypt:salt:hash' },
-    }, 'request');
+    logger.info(
+      {
+        req: { headers: { authorization: 'Bearer eyJhbGciOi', 'x-api-key': 'ioc_abc_def', host: 'ioc.local' } },
+        source: { id: 's1', credentials: { password: 'p@ss' }, token: 'tkn' },
+        user: { username: 'admin', passwordHash: 'scrypt:salt:hash' },
+      },
+      'request',
+    );
 
     const line = lines.join('');
     for (const secret of ['eyJhbGciOi', 'ioc_abc_def', 'p@ss', 'tkn', 'scrypt:salt:hash']) expect(line).not.toContain(secret);

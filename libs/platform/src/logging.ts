@@ -37,7 +37,14 @@ export function loggingModule({ app, level }: LoggingOptions): DynamicModule {
 }
 
 /** Nest's own start-up chatter: one line per module and route, useful only when debugging. */
-const FRAMEWORK_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory', 'WebSocketsController', 'NestApplication']);
+const FRAMEWORK_CONTEXTS = new Set([
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestFactory',
+  'WebSocketsController',
+  'NestApplication',
+]);
 
 /**
  * The app's logger with Nest's framework lines moved to debug, so that info is one line per

@@ -1,4 +1,12 @@
-import { type DynamicModule, Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Logger,
+  Module,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Registry } from 'prom-client';
@@ -50,7 +58,11 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) =>
-        reject(new Error(`${this.options.app}: cannot serve metrics on ${this.options.host}:${this.options.port} (${error.code ?? error.message}); set its <APP>_METRICS_PORT`)),
+        reject(
+          new Error(
+            `${this.options.app}: cannot serve metrics on ${this.options.host}:${this.options.port} (${error.code ?? error.message}); set its <APP>_METRICS_PORT`,
+          ),
+        ),
       );
       server.listen(this.options.port, this.options.host, () => resolve());
     });

@@ -15,7 +15,6 @@ import { BatchSpanProcessor, NodeTracerProvider } from '@opentelemetry/sdk-trace
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { TraceCarrier } from '@ioc/contracts';
 
-
 export { SpanKind, type Span };
 
 const TRACER = 'ioc-realtime';
@@ -30,7 +29,9 @@ export function startTracing(service: string, endpoint: string | undefined): voi
   if (!endpoint || provider) return;
   provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: service }),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` }), { scheduledDelayMillis: 1000 })],
+    spanProcessors: [
+      new BatchSpanProcessor(new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` }), { scheduledDelayMillis: 1000 }),
+    ],
   });
   // Async-local context and the W3C propagator, so spans nest across awaits and carriers are W3C.
   provider.register();
@@ -54,7 +55,8 @@ export function currentTraceCarrier(): TraceCarrier | undefined {
   return carrier.traceparent ? (carrier as TraceCarrier) : undefined;
 }
 
-const contextOf = (carrier: TraceCarrier | undefined): Context => (carrier ? propagation.extract(context.active(), carrier) : context.active());
+const contextOf = (carrier: TraceCarrier | undefined): Context =>
+  carrier ? propagation.extract(context.active(), carrier) : context.active();
 
 export interface SpanOptions {
   kind?: SpanKind;
@@ -70,7 +72,9 @@ function startSpan(name: string, options: SpanOptions): { span: Span; active: Co
     .map((carrier) => ({ context: trace.getSpanContext(contextOf(carrier)) }))
     .filter((link): link is Link => link.context !== undefined);
   const parent = contextOf(options.parent);
-  const span = trace.getTracer(TRACER).startSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes, links }, parent);
+  const span = trace
+    .getTracer(TRACER)
+    .startSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes, links }, parent);
   return { span, active: trace.setSpan(parent, span) };
 }
 

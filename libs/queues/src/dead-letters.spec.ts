@@ -1,7 +1,17 @@
 import type { DeadLetterEntry } from '@ioc/contracts';
 import { matchesDeadLetter, planRedrive } from './dead-letters';
 
-const event = (key: string) => ({ idempotencyKey: key, sourceId: 'src-a', stream: 'docs', unitCode: '51', occurredAt: '2026-11-20T03:00:00.000Z', kind: 'document.issued', kindClass: 'fact', values: {}, attributes: {} });
+const event = (key: string) => ({
+  idempotencyKey: key,
+  sourceId: 'src-a',
+  stream: 'docs',
+  unitCode: '51',
+  occurredAt: '2026-11-20T03:00:00.000Z',
+  kind: 'document.issued',
+  kindClass: 'fact',
+  values: {},
+  attributes: {},
+});
 const entry = (fields: Partial<DeadLetterEntry>): DeadLetterEntry => ({
   reason: 'events[0]: unitCode: unknown unit 99999',
   fields: ['unitCode'],

@@ -55,13 +55,19 @@ export function redrivableEvent(entry: DeadLetterEntry): NormalizedEvent | null 
 }
 
 /** Groups redrivable dead letters into event batches per (source, stream); says why the others are skipped. */
-export function planRedrive(letters: { id: string; entry: DeadLetterEntry }[]): { batches: (EventBatchJob & { ids: string[] })[]; skipped: RedriveResult['skipped'] } {
+export function planRedrive(letters: { id: string; entry: DeadLetterEntry }[]): {
+  batches: (EventBatchJob & { ids: string[] })[];
+  skipped: RedriveResult['skipped'];
+} {
   const batches = new Map<string, EventBatchJob & { ids: string[] }>();
   const skipped: RedriveResult['skipped'] = [];
   for (const { id, entry } of letters) {
     const event = redrivableEvent(entry);
     if (!event) {
-      skipped.push({ id, why: `refused at the ${entry.stage} stage as a raw record, not an event: fix the source and backfill the period instead` });
+      skipped.push({
+        id,
+        why: `refused at the ${entry.stage} stage as a raw record, not an event: fix the source and backfill the period instead`,
+      });
       continue;
     }
     const sourceId = entry.sourceId ?? event.sourceId ?? 'unknown';
@@ -75,7 +81,11 @@ export function planRedrive(letters: { id: string; entry: DeadLetterEntry }[]): 
   return { batches: [...batches.values()], skipped };
 }
 
-const toView = (job: Job<DeadLetterEntry>): DeadLetterView => ({ id: job.id!, ...job.data, redrivable: redrivableEvent(job.data) !== null });
+const toView = (job: Job<DeadLetterEntry>): DeadLetterView => ({
+  id: job.id!,
+  ...job.data,
+  redrivable: redrivableEvent(job.data) !== null,
+});
 
 /**
  * The operator's dead-letter desk, shared by the gateway's admin routes and `npm run dlq`: list and
@@ -90,8 +100,13 @@ export class DeadLetterDesk {
   ) {}
 
   /** Matching dead letters, newest first. */
-  async list(filter: DeadLetterFilter = {}, page: { limit?: number; offset?: number } = {}): Promise<{ total: number; entries: DeadLetterView[] }> {
-    const matching = (await this.matching(filter)).sort((a, b) => Date.parse(b.data.at) - Date.parse(a.data.at) || b.timestamp - a.timestamp);
+  async list(
+    filter: DeadLetterFilter = {},
+    page: { limit?: number; offset?: number } = {},
+  ): Promise<{ total: number; entries: DeadLetterView[] }> {
+    const matching = (await this.matching(filter)).sort(
+      (a, b) => Date.parse(b.data.at) - Date.parse(a.data.at) || b.timestamp - a.timestamp,
+    );
     const offset = page.offset ?? 0;
     return { total: matching.length, entries: matching.slice(offset, offset + (page.limit ?? 100)).map(toView) };
   }

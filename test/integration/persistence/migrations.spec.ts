@@ -24,7 +24,10 @@ describe('offline migrations (prisma migrate deploy compatible)', () => {
   afterAll(() => db.drop());
 
   it('applies every migration to an empty database, then nothing on a second run', async () => {
-    const names = (await readdir(MIGRATIONS_DIR, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    const names = (await readdir(MIGRATIONS_DIR, { withFileTypes: true }))
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
     expect(names.length).toBeGreaterThan(0);
 
     const first = await migrateDeploy(db.url, MIGRATIONS_DIR);
@@ -36,8 +39,13 @@ describe('offline migrations (prisma migrate deploy compatible)', () => {
 
   it('records each migration exactly as prisma migrate deploy does', async () => {
     const rows = await query<{
-      id: string; checksum: string; migration_name: string; finished_at: Date | null; logs: string | null;
-      rolled_back_at: Date | null; applied_steps_count: number;
+      id: string;
+      checksum: string;
+      migration_name: string;
+      finished_at: Date | null;
+      logs: string | null;
+      rolled_back_at: Date | null;
+      applied_steps_count: number;
     }>(db.url, 'SELECT * FROM "_prisma_migrations" ORDER BY migration_name');
     for (const row of rows) {
       const sql = await readFile(join(MIGRATIONS_DIR, row.migration_name, 'migration.sql'));
@@ -72,8 +80,11 @@ describe('offline migrations (prisma migrate deploy compatible)', () => {
     const broken = await createTestDatabase({ migrate: false });
     try {
       await migrateDeploy(broken.url, MIGRATIONS_DIR);
-      await query(broken.url, `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, applied_steps_count)
-                               VALUES ('00000000-0000-4000-8000-000000000000', 'x', '29990101000000_half_done', 0)`);
+      await query(
+        broken.url,
+        `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, applied_steps_count)
+                               VALUES ('00000000-0000-4000-8000-000000000000', 'x', '29990101000000_half_done', 0)`,
+      );
       await expect(migrateDeploy(broken.url, MIGRATIONS_DIR)).rejects.toThrow(
         /29990101000000_half_done failed earlier and was not resolved/,
       );

@@ -17,7 +17,11 @@ describe('seed', () => {
   });
 
   it('loads the province, then changes nothing when run again', async () => {
-    const first = await seedDatabase(prisma, { ...FIXTURE_SEED, adminPassword: 'correct horse battery', provinceViewerApiKey: provinceKey });
+    const first = await seedDatabase(prisma, {
+      ...FIXTURE_SEED,
+      adminPassword: 'correct horse battery',
+      provinceViewerApiKey: provinceKey,
+    });
     expect(first.created).toBeGreaterThan(50);
     expect(Object.keys(first.generatedSecrets)).toEqual(['districtViewerApiKey']);
     const before = await dumpAllTables(db.url);
@@ -62,7 +66,10 @@ describe('seed', () => {
 
     const keys = await prisma.apiKey.findMany({ include: { unit: true }, orderBy: { name: 'asc' } });
     expect(keys.map((k) => [k.role, k.unit.code])).toEqual(
-      expect.arrayContaining([['VIEWER', '51'], ['VIEWER', '522']]),
+      expect.arrayContaining([
+        ['VIEWER', '51'],
+        ['VIEWER', '522'],
+      ]),
     );
     const province = keys.find((k) => k.unit.code === '51')!;
     expect(apiKeyMatches(provinceKey, province.hash)).toBe(true);

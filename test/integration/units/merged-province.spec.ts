@@ -37,7 +37,9 @@ describe('the merged Quảng Ngãi loaded from the official list (real Postgres,
 
   it('has 96 commune-level units in force directly under the province (86 xã, 9 phường, 1 đặc khu) and no district tier', async () => {
     const province = await prisma.administrativeUnit.findUniqueOrThrow({ where: { code: '51' } });
-    const active = await prisma.administrativeUnit.findMany({ where: { validTo: null, tier: 'COMMUNE', path: { startsWith: province.path } } });
+    const active = await prisma.administrativeUnit.findMany({
+      where: { validTo: null, tier: 'COMMUNE', path: { startsWith: province.path } },
+    });
     expect(active).toHaveLength(96);
     expect(active.every((unit) => unit.parentId === province.id)).toBe(true);
     const kinds = active.reduce<Record<string, number>>((count, unit) => ({ ...count, [unit.kind]: (count[unit.kind] ?? 0) + 1 }), {});
@@ -48,7 +50,12 @@ describe('the merged Quảng Ngãi loaded from the official list (real Postgres,
 
     // The province overview (tree) lists only the units in force.
     const admin = await login(gateway, 'admin', ADMIN_PASSWORD);
-    const tree = (await request(gateway.app.getHttpServer()).get('/units/tree').set(...bearer(admin)).expect(200)).body as { code: string; children: { tier: string }[] };
+    const tree = (
+      await request(gateway.app.getHttpServer())
+        .get('/units/tree')
+        .set(...bearer(admin))
+        .expect(200)
+    ).body as { code: string; children: { tier: string }[] };
     expect(tree.code).toBe('51');
     expect(tree.children.filter((child) => child.tier === 'COMMUNE')).toHaveLength(96);
     expect(tree.children.some((child) => child.tier === 'DISTRICT')).toBe(false);
@@ -57,7 +64,10 @@ describe('the merged Quảng Ngãi loaded from the official list (real Postgres,
   it('links every former unit to the unit that took it over', async () => {
     const kontum = await prisma.administrativeUnit.findUniqueOrThrow({ where: { code: '62' }, include: { successor: true } });
     expect([kontum.validTo, kontum.successor?.code]).toEqual([DAY('2025-07-01'), '51']);
-    const formerCommunes = await prisma.administrativeUnit.findMany({ where: { validTo: DAY('2025-07-01'), tier: 'COMMUNE' }, include: { successor: true } });
+    const formerCommunes = await prisma.administrativeUnit.findMany({
+      where: { validTo: DAY('2025-07-01'), tier: 'COMMUNE' },
+      include: { successor: true },
+    });
     expect(formerCommunes).toHaveLength(272);
     expect(formerCommunes.every((unit) => unit.successor !== null && unit.successor.validTo === null)).toBe(true);
   });
@@ -67,7 +77,9 @@ describe('the merged Quảng Ngãi loaded from the official list (real Postgres,
     const { report } = await importUnits(prisma, quangNgaiUnitList().units);
     expect(report).toEqual({ created: 0, updated: 0, unchanged: RAW.length, moved: [], orphaned: [] });
 
-    const command = runCompiled('scripts/units-import.js', { DATABASE_URL: backing.db.url, LOG_LEVEL: 'info' }, [QUANG_NGAI_UNIT_LIST_FILE]);
+    const command = runCompiled('scripts/units-import.js', { DATABASE_URL: backing.db.url, LOG_LEVEL: 'info' }, [
+      QUANG_NGAI_UNIT_LIST_FILE,
+    ]);
     expect(await command.exited).toBe(0);
     expect(command.output()).toMatch(/"created":0,"updated":0,"unchanged":408/);
     // The whole seed (units, leaders, default rules, keys) too.
@@ -79,8 +91,26 @@ describe('the merged Quảng Ngãi loaded from the official list (real Postgres,
     const before = await dumpAllTables(backing.db.url);
     const file = resolve(mkdtempSync(resolve(tmpdir(), 'units-')), 'broken.json');
     const units = [
-      { code: '99', name: 'Tỉnh thử', kind: 'PROVINCE', parent: null, validFrom: '2025-07-01T00:00:00+07:00', validTo: null, predecessors: [], source: 'test' },
-      { code: '99001', name: 'Xã thử', kind: 'VILLAGE', parent: '98', validFrom: 'yesterday', validTo: null, predecessors: [{ code: '77', share: 'full' }], source: '' },
+      {
+        code: '99',
+        name: 'Tỉnh thử',
+        kind: 'PROVINCE',
+        parent: null,
+        validFrom: '2025-07-01T00:00:00+07:00',
+        validTo: null,
+        predecessors: [],
+        source: 'test',
+      },
+      {
+        code: '99001',
+        name: 'Xã thử',
+        kind: 'VILLAGE',
+        parent: '98',
+        validFrom: 'yesterday',
+        validTo: null,
+        predecessors: [{ code: '77', share: 'full' }],
+        source: '',
+      },
     ];
     writeFileSync(file, JSON.stringify({ list: 'test', sources: {}, units }));
     const command = runCompiled('scripts/units-import.js', { DATABASE_URL: backing.db.url });
@@ -89,7 +119,11 @@ describe('the merged Quảng Ngãi loaded from the official list (real Postgres,
 
     const rejected = runCompiled('scripts/units-import.js', { DATABASE_URL: backing.db.url }, [file]);
     expect(await rejected.exited).toBe(1);
-    for (const problem of ['units[1] (99001).kind: expected PROVINCE', 'units[1] (99001).validFrom: expected an ISO date-time', 'units[1] (99001).source: expected where the code comes from']) {
+    for (const problem of [
+      'units[1] (99001).kind: expected PROVINCE',
+      'units[1] (99001).validFrom: expected an ISO date-time',
+      'units[1] (99001).source: expected where the code comes from',
+    ]) {
       expect(rejected.output()).toContain(problem);
     }
     expect(await dumpAllTables(backing.db.url)).toEqual(before);
@@ -100,7 +134,13 @@ describe('the merged Quảng Ngãi loaded from the official list (real Postgres,
     const formerCode = tinhKhe.predecessors[0]!.code;
     const former = await prisma.administrativeUnit.findUniqueOrThrow({ where: { code: formerCode } });
     const user = await prisma.user.create({
-      data: { username: 'chutich.tinhky', displayName: 'Chủ tịch UBND xã (cũ)', role: 'LEADER', unitId: former.id, passwordHash: await hashPassword('leader-password-1') },
+      data: {
+        username: 'chutich.tinhky',
+        displayName: 'Chủ tịch UBND xã (cũ)',
+        role: 'LEADER',
+        unitId: former.id,
+        passwordHash: await hashPassword('leader-password-1'),
+      },
     });
 
     const { report } = await importUnits(prisma, quangNgaiUnitList().units);
@@ -109,14 +149,25 @@ describe('the merged Quảng Ngãi loaded from the official list (real Postgres,
     expect(moved.unit.code).toBe('21211');
     const audit = await prisma.auditLog.findFirstOrThrow({ where: { entityType: 'user', entityId: user.id } });
     expect([audit.actorType, audit.action, audit.before, (audit.after as { unitCode: string }).unitCode]).toEqual([
-      'SYSTEM', 'scope.moved_to_successor', { unitCode: formerCode }, '21211',
+      'SYSTEM',
+      'scope.moved_to_successor',
+      { unitCode: formerCode },
+      '21211',
     ]);
 
     const token = await login(gateway, 'chutich.tinhky', 'leader-password-1');
     const http = gateway.app.getHttpServer();
-    const tree = (await request(http).get('/units/tree').set(...bearer(token)).expect(200)).body as { code: string };
+    const tree = (
+      await request(http)
+        .get('/units/tree')
+        .set(...bearer(token))
+        .expect(200)
+    ).body as { code: string };
     expect(tree.code).toBe('21211');
-    const history = (query: string) => request(http).get(`/values/history?indicator=doc.processed_online_pct&resolution=DAY&from=2025-06-01T00:00:00Z&to=2025-07-10T00:00:00Z&${query}`).set(...bearer(token));
+    const history = (query: string) =>
+      request(http)
+        .get(`/values/history?indicator=doc.processed_online_pct&resolution=DAY&from=2025-06-01T00:00:00Z&to=2025-07-10T00:00:00Z&${query}`)
+        .set(...bearer(token));
     await history('unit=21211').expect(200);
     await history(`unit=${encodeURIComponent(formerCode)}`).expect(200); // its predecessor, as history
     const neighbour = RAW.find((unit) => unit.code === '21025' && unit.validTo === null)!;
@@ -131,7 +182,12 @@ describe('the merged Quảng Ngãi loaded from the official list (real Postgres,
     expect(predecessorCodes.length).toBeGreaterThanOrEqual(2);
     const outsider = RAW.find((unit) => unit.code === '21025' && unit.validTo === null)!.predecessors[0]!.code;
     const days = ['2025-06-27', '2025-06-30', '2025-07-01', '2025-07-02'];
-    const ids = new Map((await prisma.administrativeUnit.findMany({ where: { code: { in: [...predecessorCodes, outsider, '21211'] } } })).map((u) => [u.code, u.id]));
+    const ids = new Map(
+      (await prisma.administrativeUnit.findMany({ where: { code: { in: [...predecessorCodes, outsider, '21211'] } } })).map((u) => [
+        u.code,
+        u.id,
+      ]),
+    );
 
     // Deterministic figures: former communes report until 30 June, the new commune from 1 July.
     const stored: { code: string; day: string; numerator: number; denominator: number }[] = [];
@@ -146,8 +202,14 @@ describe('the merged Quảng Ngãi loaded from the official list (real Postgres,
     }
     await prisma.indicatorSnapshot.createMany({
       data: stored.map((row) => ({
-        indicatorId: indicator, unitId: ids.get(row.code)!, resolution: 'DAY' as const, bucketStart: DAY(row.day),
-        numerator: row.numerator, denominator: row.denominator, value: (row.numerator * 100) / row.denominator, asOf: DAY(row.day),
+        indicatorId: indicator,
+        unitId: ids.get(row.code)!,
+        resolution: 'DAY' as const,
+        bucketStart: DAY(row.day),
+        numerator: row.numerator,
+        denominator: row.denominator,
+        value: (row.numerator * 100) / row.denominator,
+        asOf: DAY(row.day),
       })),
     });
 

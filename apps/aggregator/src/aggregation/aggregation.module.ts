@@ -12,7 +12,26 @@ import { TrendService } from './trend.service';
 
 @Module({
   imports: [CatalogModule],
-  providers: [AggregationProcessor, BatchTracesService, StateChangesService, StateStoreService, DeadLetterService, LiveValuesService, TrendService, StoredEventsService, DeadlineResultsService],
-  exports: [BatchTracesService, StateChangesService, StateStoreService, DeadLetterService, LiveValuesService, TrendService, StoredEventsService, CatalogModule],
+  providers: [
+    AggregationProcessor,
+    BatchTracesService,
+    StateChangesService,
+    StateStoreService,
+    DeadLetterService,
+    LiveValuesService,
+    TrendService,
+    StoredEventsService,
+    DeadlineResultsService,
+  ],
+  exports: [
+    BatchTracesService,
+    StateChangesService,
+    StateStoreService,
+    DeadLetterService,
+    LiveValuesService,
+    TrendService,
+    StoredEventsService,
+    CatalogModule,
+  ],
 })
 export class AggregationModule {}

@@ -52,7 +52,9 @@ export class AggregationProcessor implements OnApplicationBootstrap, OnApplicati
       stalledInterval: AGGREGATOR_JOB_LOCK_MS,
       maxStalledCount: 100,
     });
-    this.worker.on('failed', (job, error) => this.logger.error({ jobId: job?.id, attempts: job?.attemptsMade }, `Batch failed: ${error.message}`));
+    this.worker.on('failed', (job, error) =>
+      this.logger.error({ jobId: job?.id, attempts: job?.attemptsMade }, `Batch failed: ${error.message}`),
+    );
     this.worker.on('error', (error) => this.logger.error(`Worker error: ${error.message}`));
   }
 
@@ -63,7 +65,11 @@ export class AggregationProcessor implements OnApplicationBootstrap, OnApplicati
 
   /** One span per batch, continuing the trace of the pull or push that queued it. */
   private processInSpan(job: Job<EventBatchJob>): Promise<{ applied: number; refused: number }> {
-    const attributes = { 'messaging.message.id': job.id ?? '', 'ioc.source_id': job.data?.sourceId ?? '', 'ioc.stream': job.data?.stream ?? '' };
+    const attributes = {
+      'messaging.message.id': job.id ?? '',
+      'ioc.source_id': job.data?.sourceId ?? '',
+      'ioc.stream': job.data?.stream ?? '',
+    };
     return inSpan('aggregate.batch', { kind: SpanKind.CONSUMER, attributes, parent: job.data?.trace }, async (span) => {
       const result = await this.process(job);
       span.setAttributes({ 'ioc.events.applied': result.applied, 'ioc.events.refused': result.refused });
@@ -98,12 +104,23 @@ export class AggregationProcessor implements OnApplicationBootstrap, OnApplicati
       }
     }
     if (!Array.isArray(job.data?.events)) {
-      refused.push({ reason: 'job data has no events array', fields: ['events'], sourceId: null, stream: null, stage: 'aggregator', raw: job.data, at: now.toISOString() });
+      refused.push({
+        reason: 'job data has no events array',
+        fields: ['events'],
+        sourceId: null,
+        stream: null,
+        stage: 'aggregator',
+        raw: job.data,
+        at: now.toISOString(),
+      });
     }
     await this.deadLetters.refuse(refused, job.id);
     const applied = valid.length > 0 ? await this.store.apply(valid, terms, now.getTime()) : 0;
     this.count(job, applied, valid.length - applied, refused.length);
-    this.logger.debug({ jobId: job.id, sourceId: job.data?.sourceId, events: events.length, applied, refused: refused.length }, 'Batch aggregated');
+    this.logger.debug(
+      { jobId: job.id, sourceId: job.data?.sourceId, events: events.length, applied, refused: refused.length },
+      'Batch aggregated',
+    );
     return { applied, refused: refused.length };
   }
 

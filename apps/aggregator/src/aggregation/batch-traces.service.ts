@@ -25,12 +25,18 @@ export class BatchTracesService {
 
   async note(carrier: TraceCarrier | undefined): Promise<void> {
     if (!carrier) return;
-    await this.redis.multi().lpush(this.key, JSON.stringify(carrier)).ltrim(this.key, 0, MAX_LINKED_BATCHES - 1).exec();
+    await this.redis
+      .multi()
+      .lpush(this.key, JSON.stringify(carrier))
+      .ltrim(this.key, 0, MAX_LINKED_BATCHES - 1)
+      .exec();
   }
 
   /** The batches applied since the last call, oldest first. */
   async take(): Promise<TraceCarrier[]> {
-    const [[, entries]] = ((await this.redis.multi().lrange(this.key, 0, -1).del(this.key).exec()) ?? [[null, []]]) as [[Error | null, string[]]];
+    const [[, entries]] = ((await this.redis.multi().lrange(this.key, 0, -1).del(this.key).exec()) ?? [[null, []]]) as [
+      [Error | null, string[]],
+    ];
     return entries.reverse().map((entry) => JSON.parse(entry) as TraceCarrier);
   }
 }

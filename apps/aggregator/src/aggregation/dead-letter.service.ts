@@ -31,14 +31,20 @@ export class DeadLetterService {
     if (entries.length === 0) return;
     for (const entry of entries) this.metrics.deadLetters.inc({ source: entry.sourceId ?? 'unknown', field: entry.fields[0] ?? 'event' });
     // Same refused record, same job id: a redelivered batch adds no second dead letter.
-    const ids = entries.map((entry) => `aggregator-${createHash('sha1').update(JSON.stringify(entry.raw) ?? 'undefined').digest('hex')}`);
+    const ids = entries.map(
+      (entry) =>
+        `aggregator-${createHash('sha1')
+          .update(JSON.stringify(entry.raw) ?? 'undefined')
+          .digest('hex')}`,
+    );
     await this.queue.addBulk(entries.map((data, index) => ({ name: 'aggregator', data, opts: { jobId: ids[index] } })));
     const counted = await (this.redis as unknown as { countDeadLetters: CountCommand }).countDeadLetters(
       this.seenKey,
       this.countsKey,
       ...ids.flatMap((id, index) => [id, entries[index]?.sourceId ?? 'unknown']),
     );
-    if (counted > 0) this.logger.warn({ jobId, refused: counted, firstReason: entries[0]?.reason }, 'Events refused to the dead-letter queue');
+    if (counted > 0)
+      this.logger.warn({ jobId, refused: counted, firstReason: entries[0]?.reason }, 'Events refused to the dead-letter queue');
   }
 
   async counts(): Promise<Record<string, number>> {

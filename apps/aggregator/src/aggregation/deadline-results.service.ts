@@ -1,6 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { streamKey as keyOf, type TargetResult } from '@ioc/contracts';
-import { deadlineEnd, evaluateIndicator, evaluateOwnAggregate, evaluateTarget, type IndicatorValue, type TargetData } from '@ioc/indicators';
+import {
+  deadlineEnd,
+  evaluateIndicator,
+  evaluateOwnAggregate,
+  evaluateTarget,
+  type IndicatorValue,
+  type TargetData,
+} from '@ioc/indicators';
 import { CatalogService } from '../catalog/catalog.service';
 import { StoredEventsService } from './stored-events.service';
 
@@ -27,10 +34,21 @@ export class DeadlineResultsService {
     const known = new Map<string, TargetResult>();
     for (const target of this.catalog.current().targets) {
       if (!target.deadline || deadlineEnd(target.deadline) > now) continue;
-      const signature = JSON.stringify([target.indicatorId, target.appliesTo, target.tier, target.unitCode, target.comparator, target.value, target.deadline]);
+      const signature = JSON.stringify([
+        target.indicatorId,
+        target.appliesTo,
+        target.tier,
+        target.unitCode,
+        target.comparator,
+        target.value,
+        target.deadline,
+      ]);
       const cached = this.results.get(target.id);
       if (cached && cached.signature === signature) known.set(target.id, cached.result);
-      if ((!cached || cached.signature !== signature || now.getTime() - cached.computedAt > RECOMPUTE_AFTER_MS) && !this.pending.has(target.id)) {
+      if (
+        (!cached || cached.signature !== signature || now.getTime() - cached.computedAt > RECOMPUTE_AFTER_MS) &&
+        !this.pending.has(target.id)
+      ) {
         this.pending.add(target.id);
         this.compute(target, signature, now)
           .catch((error: unknown) => this.logger.error({ targetId: target.id }, `Result at deadline failed: ${String(error)}`))
@@ -46,7 +64,10 @@ export class DeadlineResultsService {
     const definition = definitions.find((d) => d.id === target.indicatorId);
     const at = new Date(deadlineEnd(target.deadline!).getTime() - 1);
     const state = definition ? await this.stored.stateAt(definition, at) : undefined;
-    const values = definition && state ? new Map(evaluateIndicator(definition, tree, state, at).map((v) => [keyOf(v.indicatorId, v.unitCode), v])) : new Map<string, IndicatorValue>();
+    const values =
+      definition && state
+        ? new Map(evaluateIndicator(definition, tree, state, at).map((v) => [keyOf(v.indicatorId, v.unitCode), v]))
+        : new Map<string, IndicatorValue>();
     const result = evaluateTarget(target, {
       tree,
       now: at,

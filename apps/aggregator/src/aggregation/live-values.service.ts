@@ -57,7 +57,9 @@ export class LiveValuesService {
       const target = targetFor(targets, value.indicatorId, unit, tree, now);
       const judged = target ? judgedReading(target, value, inputs) : null;
       const projection =
-        target?.deadline && judged?.value != null ? projectToDeadline([...this.trendOf(target, value), { at: now, value: judged.value }], target.deadline) : null;
+        target?.deadline && judged?.value != null
+          ? projectToDeadline([...this.trendOf(target, value), { at: now, value: judged.value }], target.deadline)
+          : null;
       return {
         ...value,
         target: target?.value ?? null,

@@ -1,7 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import type { IndicatorWindow, NormalizedEvent } from '@ioc/contracts';
-import { ALL_TIME_BUCKET, bucketsOfWindow, contributionsOf, formulaTerms, localDay, type IndicatorDefinitionData, type IndicatorState, type TermSpec } from '@ioc/indicators';
+import {
+  ALL_TIME_BUCKET,
+  bucketsOfWindow,
+  contributionsOf,
+  formulaTerms,
+  localDay,
+  type IndicatorDefinitionData,
+  type IndicatorState,
+  type TermSpec,
+} from '@ioc/indicators';
 import { REDIS_CLIENT } from '@ioc/queues';
 import { AggregatorConfig } from '../config/aggregator-config';
 import { APPLY_BATCH_LUA } from './state-scripts';

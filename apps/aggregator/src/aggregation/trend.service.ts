@@ -40,7 +40,14 @@ export class TrendService implements OnModuleInit, OnModuleDestroy {
   }
 
   async reload(): Promise<void> {
-    const indicatorIds = [...new Set(this.catalog.current().targets.filter((t) => t.deadline).map((t) => t.indicatorId))];
+    const indicatorIds = [
+      ...new Set(
+        this.catalog
+          .current()
+          .targets.filter((t) => t.deadline)
+          .map((t) => t.indicatorId),
+      ),
+    ];
     const since = new Date(this.clock.now().getTime() - this.config.AGGREGATOR_TREND_DAYS * 86_400_000);
     const rows = await this.prisma.indicatorSnapshot.findMany({
       where: { indicatorId: { in: indicatorIds }, resolution: 'DAY', bucketStart: { gte: since } },

@@ -49,7 +49,10 @@ export class AlertEvaluatorService {
   async reloadCatalog(): Promise<void> {
     const [rows, units] = await Promise.all([
       this.prisma.alertRule.findMany({ where: { enabled: true }, include: { unit: { select: { path: true } } } }),
-      this.prisma.administrativeUnit.findMany({ where: { validTo: null }, select: { id: true, code: true, name: true, tier: true, path: true, depth: true } }),
+      this.prisma.administrativeUnit.findMany({
+        where: { validTo: null },
+        select: { id: true, code: true, name: true, tier: true, path: true, depth: true },
+      }),
     ]);
     this.rules = rows.flatMap((row) => {
       try {
@@ -73,7 +76,10 @@ export class AlertEvaluatorService {
     await this.catalog();
     const unit = this.units.get(update.unitCode);
     if (!unit) {
-      this.logger.warn({ unitCode: update.unitCode, indicatorId: update.indicatorId }, 'Indicator update for an unknown unit; no alert rule applies');
+      this.logger.warn(
+        { unitCode: update.unitCode, indicatorId: update.indicatorId },
+        'Indicator update for an unknown unit; no alert rule applies',
+      );
       return;
     }
     const now = this.clock.now();
@@ -81,7 +87,9 @@ export class AlertEvaluatorService {
       if (!isIndicatorRule(rule) || rule.indicatorId !== update.indicatorId || !inScope(rule.scope, unit)) continue;
       await this.advance(rule, `${rule.id}:${unit.code}`, unit.code, null, now, (stored) => {
         const history =
-          update.value === null ? stored.history : appendSample(stored.history, { at: now.getTime(), value: update.value }, historySeconds(rule));
+          update.value === null
+            ? stored.history
+            : appendSample(stored.history, { at: now.getTime(), value: update.value }, historySeconds(rule));
         return { history, result: evaluateIndicator(rule, update, history, now) };
       });
     }
@@ -95,7 +103,10 @@ export class AlertEvaluatorService {
   }
 
   private sourceRules(sourceId: string): RuleSpec[] {
-    return this.rules.filter((r) => (r.params.kind === 'STALE_SOURCE' || r.params.kind === 'CONNECTOR_DOWN') && (!r.params.sourceId || r.params.sourceId === sourceId));
+    return this.rules.filter(
+      (r) =>
+        (r.params.kind === 'STALE_SOURCE' || r.params.kind === 'CONNECTOR_DOWN') && (!r.params.sourceId || r.params.sourceId === sourceId),
+    );
   }
 
   private async evaluateSource(source: SourceState, now: Date): Promise<void> {
@@ -145,7 +156,10 @@ export class AlertEvaluatorService {
       const { state, event } = step(stored.state, observed?.result ?? null, now, rule);
       const next: StoredEvaluation = { ...stored, state, history: observed?.history ?? stored.history };
       if (event === 'fired') {
-        next.state = { ...state, alertId: await this.openAlert(rule, fingerprint, unitCode, state.since!, now, state.value, state.threshold) };
+        next.state = {
+          ...state,
+          alertId: await this.openAlert(rule, fingerprint, unitCode, state.since!, now, state.value, state.threshold),
+        };
         this.metrics.alertTransitions.inc({ event: 'fired' });
         this.logger.log({ ruleId: rule.id, unitCode, sourceId, fingerprint, alertId: next.state.alertId }, 'Alert firing');
       } else if (event === 'resolved') {
@@ -177,7 +191,10 @@ export class AlertEvaluatorService {
     value: number | null,
     threshold: number | null,
   ): Promise<string> {
-    const open = await this.prisma.alert.findFirst({ where: { fingerprint, state: { in: ['FIRING', 'ACKNOWLEDGED'] } }, select: { id: true } });
+    const open = await this.prisma.alert.findFirst({
+      where: { fingerprint, state: { in: ['FIRING', 'ACKNOWLEDGED'] } },
+      select: { id: true },
+    });
     if (open) return open.id;
     const unit = this.units.get(unitCode)!;
     const alert = await this.prisma.alert.create({
@@ -205,11 +222,16 @@ export class AlertEvaluatorService {
   }
 
   private async closeAlert(fingerprint: string, now: Date): Promise<void> {
-    const open = await this.prisma.alert.findMany({ where: { fingerprint, state: { in: ['FIRING', 'ACKNOWLEDGED'] } }, select: { id: true, state: true } });
+    const open = await this.prisma.alert.findMany({
+      where: { fingerprint, state: { in: ['FIRING', 'ACKNOWLEDGED'] } },
+      select: { id: true, state: true },
+    });
     for (const alert of open) {
       await this.prisma.$transaction([
         this.prisma.alert.update({ where: { id: alert.id }, data: { state: 'RESOLVED', resolvedAt: now } }),
-        this.prisma.alertTransition.create({ data: { alertId: alert.id, fromState: alert.state, toState: 'RESOLVED', at: now, note: 'condition cleared' } }),
+        this.prisma.alertTransition.create({
+          data: { alertId: alert.id, fromState: alert.state, toState: 'RESOLVED', at: now, note: 'condition cleared' },
+        }),
       ]);
     }
   }

@@ -85,7 +85,11 @@ export class AlertNotifierService {
   private async notify(): Promise<void> {
     const now = this.clock.now();
     const [alerts, recipients, silences] = await Promise.all([
-      this.prisma.alert.findMany({ where: { state: { in: ['FIRING', 'ACKNOWLEDGED'] } }, include: OPEN_ALERT_INCLUDE, orderBy: { firedAt: 'asc' } }),
+      this.prisma.alert.findMany({
+        where: { state: { in: ['FIRING', 'ACKNOWLEDGED'] } },
+        include: OPEN_ALERT_INCLUDE,
+        orderBy: { firedAt: 'asc' },
+      }),
       this.prisma.user.findMany({ where: { active: true }, include: RECIPIENT_INCLUDE }),
       this.activeSilences(now),
     ]);
@@ -137,11 +141,22 @@ export class AlertNotifierService {
   }
 
   private async activeSilences(now: Date): Promise<SilenceWindow[]> {
-    const rows = await this.prisma.silence.findMany({ where: { startsAt: { lte: now }, endsAt: { gt: now } }, include: { unit: { select: { path: true } } } });
+    const rows = await this.prisma.silence.findMany({
+      where: { startsAt: { lte: now }, endsAt: { gt: now } },
+      include: { unit: { select: { path: true } } },
+    });
     return rows.flatMap((row) => {
       try {
         // No owner unit: a province-wide silence (every unit path starts with "/").
-        return [{ id: row.id, matchers: parseMatchers(row.matchers), scopePath: row.unit?.path ?? '/', startsAt: row.startsAt, endsAt: row.endsAt }];
+        return [
+          {
+            id: row.id,
+            matchers: parseMatchers(row.matchers),
+            scopePath: row.unit?.path ?? '/',
+            startsAt: row.startsAt,
+            endsAt: row.endsAt,
+          },
+        ];
       } catch (error) {
         this.logger.error({ silenceId: row.id }, `Silence ignored, its matchers are invalid: ${(error as Error).message}`);
         return [];
@@ -158,7 +173,13 @@ export class AlertNotifierService {
     await this.prisma.$transaction([
       this.prisma.alert.update({ where: { id: alert.id }, data: { escalationLevel: level } }),
       this.prisma.alertTransition.create({
-        data: { alertId: alert.id, fromState: 'FIRING', toState: 'FIRING', at: now, note: `escalated to unit ${chain[level]} (level ${level}): unacknowledged` },
+        data: {
+          alertId: alert.id,
+          fromState: 'FIRING',
+          toState: 'FIRING',
+          at: now,
+          note: `escalated to unit ${chain[level]} (level ${level}): unacknowledged`,
+        },
       }),
     ]);
     this.logger.warn({ alertId: alert.id, unitCode: alert.unit.code, escalatedTo: chain[level] }, 'Alert escalated');
@@ -168,7 +189,10 @@ export class AlertNotifierService {
   private payloadFor(group: Group, recipient: Recipient): DeliveryPayload {
     const [first] = group.alerts;
     const locale: Locale = recipient.locale.startsWith('en') ? 'en' : 'vi';
-    const link = group.alerts.length === 1 ? `${this.config.ALERT_LINK_BASE_URL}/${first.id}` : `${this.config.ALERT_LINK_BASE_URL}?rule=${first.ruleId}&unit=${group.ownerCode}`;
+    const link =
+      group.alerts.length === 1
+        ? `${this.config.ALERT_LINK_BASE_URL}/${first.id}`
+        : `${this.config.ALERT_LINK_BASE_URL}?rule=${first.ruleId}&unit=${group.ownerCode}`;
     const indicator = first.rule.indicator;
     const { title, body } = renderGroupMessage({
       locale,
@@ -177,7 +201,13 @@ export class AlertNotifierService {
       ruleName: first.rule.name,
       indicatorName: indicator ? { vi: indicator.nameVi, en: indicator.nameEn } : null,
       unitOfMeasure: indicator?.unitOfMeasure ?? '',
-      items: group.alerts.map((a) => ({ unitName: a.unit.name, tier: a.unit.tier, value: a.value, threshold: a.threshold, since: a.startedAt })),
+      items: group.alerts.map((a) => ({
+        unitName: a.unit.name,
+        tier: a.unit.tier,
+        value: a.value,
+        threshold: a.threshold,
+        since: a.startedAt,
+      })),
       escalationLevel: group.level,
       link,
     });
@@ -192,7 +222,12 @@ export class AlertNotifierService {
       body,
       link,
       alerts: group.alerts.map((a) => ({
-        alertId: a.id, unitCode: a.unit.code, unitName: a.unit.name, value: a.value, threshold: a.threshold, since: a.startedAt.toISOString(),
+        alertId: a.id,
+        unitCode: a.unit.code,
+        unitName: a.unit.name,
+        value: a.value,
+        threshold: a.threshold,
+        since: a.startedAt.toISOString(),
       })),
     };
   }
@@ -201,7 +236,8 @@ export class AlertNotifierService {
   private destinations(recipient: Recipient, severity: string, now: Date): { channel: NotificationChannel; destination: string }[] {
     const list: { channel: NotificationChannel; destination: string }[] = [{ channel: 'IN_APP', destination: recipient.id }];
     if (severity === 'INFO' || (severity !== 'CRITICAL' && inQuietHours(recipient.quietHours, now))) return list;
-    if (this.config.VAPID_PUBLIC_KEY) list.push(...recipient.pushSubscriptions.map((s) => ({ channel: 'WEB_PUSH' as const, destination: s.endpoint })));
+    if (this.config.VAPID_PUBLIC_KEY)
+      list.push(...recipient.pushSubscriptions.map((s) => ({ channel: 'WEB_PUSH' as const, destination: s.endpoint })));
     if (this.config.ALERT_WEBHOOK_URL) list.push({ channel: 'WEBHOOK', destination: this.config.ALERT_WEBHOOK_URL });
     if (this.config.SMTP_URL && recipient.email) list.push({ channel: 'EMAIL', destination: recipient.email });
     return list;

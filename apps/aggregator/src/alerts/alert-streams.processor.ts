@@ -1,12 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
-import {
-  QueueName,
-  SharedRedisKey,
-  sharedRedisKey,
-  type IndicatorUpdate,
-  type SourceHealthUpdate,
-} from '@ioc/contracts';
+import { QueueName, SharedRedisKey, sharedRedisKey, type IndicatorUpdate, type SourceHealthUpdate } from '@ioc/contracts';
 import { InjectTypedQueue, REDIS_CLIENT, type TypedQueue } from '@ioc/queues';
 import { PeriodicTask } from '@ioc/platform';
 import { AggregatorConfig } from '../config/aggregator-config';
@@ -89,8 +83,16 @@ export class AlertStreamsProcessor implements OnApplicationBootstrap, OnApplicat
     while (this.running) {
       try {
         const reply = (await this.reader!.xreadgroup(
-          'GROUP', ALERT_CONSUMER_GROUP, this.config.ALERT_CONSUMER_NAME,
-          'COUNT', BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', ...keys, ...keys.map(() => cursor),
+          'GROUP',
+          ALERT_CONSUMER_GROUP,
+          this.config.ALERT_CONSUMER_NAME,
+          'COUNT',
+          BATCH,
+          'BLOCK',
+          BLOCK_MS,
+          'STREAMS',
+          ...keys,
+          ...keys.map(() => cursor),
         )) as [string, StreamEntry[]][] | null;
         const entries = (reply ?? []).flatMap(([stream, list]) => list.map((entry) => ({ stream, entry })));
         if (cursor === '0' && entries.length === 0) cursor = '>';
@@ -105,7 +107,15 @@ export class AlertStreamsProcessor implements OnApplicationBootstrap, OnApplicat
 
   private async claimAbandoned(): Promise<void> {
     for (const stream of Object.values(this.streams)) {
-      const [, entries] = (await this.redis.xautoclaim(stream, ALERT_CONSUMER_GROUP, this.config.ALERT_CONSUMER_NAME, CLAIM_IDLE_MS, '0-0', 'COUNT', BATCH)) as [string, StreamEntry[]];
+      const [, entries] = (await this.redis.xautoclaim(
+        stream,
+        ALERT_CONSUMER_GROUP,
+        this.config.ALERT_CONSUMER_NAME,
+        CLAIM_IDLE_MS,
+        '0-0',
+        'COUNT',
+        BATCH,
+      )) as [string, StreamEntry[]];
       await this.handleAll(entries.map((entry) => ({ stream, entry })));
     }
   }
@@ -137,15 +147,19 @@ export class AlertStreamsProcessor implements OnApplicationBootstrap, OnApplicat
     }
     const problem = stream === this.streams.indicators ? indicatorProblem(parsed) : healthProblem(parsed);
     if (problem) {
-      await this.deadLetters.add('alert-stream-entry', {
-        reason: `Unusable ${stream} entry ${id}: ${problem.reason}`,
-        fields: problem.fields,
-        sourceId: null,
-        stream,
-        stage: 'aggregator',
-        raw: raw ?? fields,
-        at: new Date().toISOString(),
-      }, { jobId: `alerts-${stream}-${id}`.replace(/:/g, '_') });
+      await this.deadLetters.add(
+        'alert-stream-entry',
+        {
+          reason: `Unusable ${stream} entry ${id}: ${problem.reason}`,
+          fields: problem.fields,
+          sourceId: null,
+          stream,
+          stage: 'aggregator',
+          raw: raw ?? fields,
+          at: new Date().toISOString(),
+        },
+        { jobId: `alerts-${stream}-${id}`.replace(/:/g, '_') },
+      );
       this.logger.warn({ stream, entryId: id, fields: problem.fields }, problem.reason);
     } else if (stream === this.streams.indicators) {
       await this.evaluator.onIndicatorUpdate(parsed as IndicatorUpdate);

@@ -61,7 +61,12 @@ export class NotificationChannelsService implements OnModuleDestroy {
       case 'IN_APP':
         await this.redis.xadd(
           alertRedisKey(this.config.REDIS_PREFIX, AlertRedisKey.AlertNotifications),
-          'MAXLEN', '~', IN_APP_STREAM_MAXLEN, '*', 'n', JSON.stringify(notification),
+          'MAXLEN',
+          '~',
+          IN_APP_STREAM_MAXLEN,
+          '*',
+          'n',
+          JSON.stringify(notification),
         );
         return null;
       case 'WEBHOOK':
@@ -110,16 +115,16 @@ export class NotificationChannelsService implements OnModuleDestroy {
       link: notification.link,
       groupKey: notification.groupKey,
     });
-    const request = webpush.generateRequestDetails(
-      { endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
-      payload,
-      {
-        vapidDetails: { subject: this.config.VAPID_SUBJECT, publicKey: this.config.VAPID_PUBLIC_KEY, privateKey: this.config.VAPID_PRIVATE_KEY },
-        TTL: 24 * 3600,
-        urgency: notification.severity === 'CRITICAL' ? 'high' : 'normal',
-        topic: notification.groupKey.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 32),
+    const request = webpush.generateRequestDetails({ endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } }, payload, {
+      vapidDetails: {
+        subject: this.config.VAPID_SUBJECT,
+        publicKey: this.config.VAPID_PUBLIC_KEY,
+        privateKey: this.config.VAPID_PRIVATE_KEY,
       },
-    );
+      TTL: 24 * 3600,
+      urgency: notification.severity === 'CRITICAL' ? 'high' : 'normal',
+      topic: notification.groupKey.replace(/[^A-Za-z0-9_-]/g, '').slice(0, 32),
+    });
     const response = await fetch(request.endpoint, {
       method: request.method,
       headers: request.headers as Record<string, string>,
@@ -137,8 +142,10 @@ export class NotificationChannelsService implements OnModuleDestroy {
 
   private async email(to: string, notification: AlertNotification): Promise<void> {
     this.mailer ??= createTransport(this.config.SMTP_URL);
-    await this.mailer.sendMail({ from: this.config.SMTP_FROM, to, subject: notification.title, text: notification.body }).catch((error: unknown) => {
-      throw new DeliveryFailedError(`SMTP refused: ${(error as Error).message}`);
-    });
+    await this.mailer
+      .sendMail({ from: this.config.SMTP_FROM, to, subject: notification.title, text: notification.body })
+      .catch((error: unknown) => {
+        throw new DeliveryFailedError(`SMTP refused: ${(error as Error).message}`);
+      });
   }
 }

@@ -53,8 +53,13 @@ export class NotificationDeliveryProcessor extends WorkerHost {
       const status = expired ? 'EXPIRED' : final ? 'FAILED' : 'PENDING';
       this.metrics.notifications.inc({ channel: delivery.channel, outcome: expired ? 'expired' : final ? 'failed' : 'retry' });
       await this.prisma.$transaction([
-        this.prisma.notificationDelivery.update({ where: { id: deliveryId }, data: { status, attempts: attempt, lastStatusCode: statusCode, lastError: message } }),
-        this.prisma.notificationAttempt.create({ data: { deliveryId, attempt, status: expired ? 'EXPIRED' : 'FAILED', statusCode, error: message } }),
+        this.prisma.notificationDelivery.update({
+          where: { id: deliveryId },
+          data: { status, attempts: attempt, lastStatusCode: statusCode, lastError: message },
+        }),
+        this.prisma.notificationAttempt.create({
+          data: { deliveryId, attempt, status: expired ? 'EXPIRED' : 'FAILED', statusCode, error: message },
+        }),
       ]);
       if (expired) {
         await this.prisma.pushSubscription.deleteMany({ where: { endpoint: delivery.destination } });

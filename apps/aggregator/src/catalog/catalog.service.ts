@@ -26,7 +26,12 @@ export class CatalogService implements OnModuleInit, OnModuleDestroy {
     private readonly prisma: PrismaService,
     private readonly config: AggregatorConfig,
   ) {
-    this.reloads = new PeriodicTask('Catalog reload (keeping the previous catalog)', config.AGGREGATOR_CATALOG_REFRESH_MS, () => this.reload(), this.logger);
+    this.reloads = new PeriodicTask(
+      'Catalog reload (keeping the previous catalog)',
+      config.AGGREGATOR_CATALOG_REFRESH_MS,
+      () => this.reload(),
+      this.logger,
+    );
   }
 
   async onModuleInit(): Promise<void> {
@@ -65,7 +70,14 @@ export class CatalogService implements OnModuleInit, OnModuleDestroy {
       definitions: data,
       terms: collectTerms(data),
       tree: new UnitTree(
-        units.map((u) => ({ code: u.code, officialCode: u.officialCode, parentCode: u.parent?.code ?? null, tier: u.tier, validFrom: u.validFrom, validTo: u.validTo })),
+        units.map((u) => ({
+          code: u.code,
+          officialCode: u.officialCode,
+          parentCode: u.parent?.code ?? null,
+          tier: u.tier,
+          validFrom: u.validFrom,
+          validTo: u.validTo,
+        })),
       ),
       unitIds: new Map(units.map((u) => [u.code, u.id])),
       targets: targets.map((t) => ({

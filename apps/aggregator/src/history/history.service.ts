@@ -84,7 +84,8 @@ export class HistoryService implements OnApplicationBootstrap, OnModuleDestroy {
     const { definitions, unitIds } = this.catalog.current();
     const recomputable = definitions.filter((d) => d.formula.op !== 'freshness');
     const indicators = job.indicatorId ? recomputable.filter((d) => d.id === job.indicatorId) : recomputable;
-    if (indicators.length === 0) throw new Error(`Indicator ${job.indicatorId} is unknown, disabled, or a freshness indicator (not recomputable from events)`);
+    if (indicators.length === 0)
+      throw new Error(`Indicator ${job.indicatorId} is unknown, disabled, or a freshness indicator (not recomputable from events)`);
     let units: Set<string> | null = null;
     if (job.unitCode) {
       const unit = await this.prisma.administrativeUnit.findUnique({ where: { code: job.unitCode } });
@@ -103,7 +104,9 @@ export class HistoryService implements OnApplicationBootstrap, OnModuleDestroy {
       const asOf = new Date(instant);
       for (const definition of indicators) {
         const values = (await this.recompute(definition.id, asOf)).filter((v) => !units || units.has(v.unitCode));
-        const rows = values.flatMap((v) => atInstant.map((bucket) => ({ v, resolution: bucket.resolution, start: bucket.start, unitId: unitIds.get(v.unitCode)! })));
+        const rows = values.flatMap((v) =>
+          atInstant.map((bucket) => ({ v, resolution: bucket.resolution, start: bucket.start, unitId: unitIds.get(v.unitCode)! })),
+        );
         written += await this.upsert(rows, asOf);
         done += 1;
         await progress({ done, total, rows: written });
@@ -149,7 +152,9 @@ export class HistoryService implements OnApplicationBootstrap, OnModuleDestroy {
     ];
     let deleted = 0;
     for (const [resolution, retention] of cutoffs) {
-      const { count } = await this.prisma.indicatorSnapshot.deleteMany({ where: { resolution, bucketStart: { lt: new Date(now.getTime() - retention) } } });
+      const { count } = await this.prisma.indicatorSnapshot.deleteMany({
+        where: { resolution, bucketStart: { lt: new Date(now.getTime() - retention) } },
+      });
       deleted += count;
     }
     return deleted;

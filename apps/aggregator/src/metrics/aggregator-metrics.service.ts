@@ -23,7 +23,12 @@ export class AggregatorMetricsService {
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     const registers = [registry];
     this.batches = new Counter({ name: 'ioc_aggregator_batches_total', help: 'Event batches processed', registers });
-    this.events = new Counter({ name: 'ioc_aggregator_events_total', help: 'Events processed, by outcome (applied, duplicate, refused)', labelNames: ['outcome'], registers });
+    this.events = new Counter({
+      name: 'ioc_aggregator_events_total',
+      help: 'Events processed, by outcome (applied, duplicate, refused)',
+      labelNames: ['outcome'],
+      registers,
+    });
     this.deadLetters = new Counter({
       name: 'ioc_aggregator_dead_letters_total',
       help: 'Events refused to the dead-letter queue, by source and first field at fault (the reason)',
@@ -42,14 +47,23 @@ export class AggregatorMetricsService {
       buckets: LAG_BUCKETS,
       registers,
     });
-    this.publishedUpdates = new Counter({ name: 'ioc_aggregator_published_updates_total', help: 'Indicator updates written to the stream', registers });
+    this.publishedUpdates = new Counter({
+      name: 'ioc_aggregator_published_updates_total',
+      help: 'Indicator updates written to the stream',
+      registers,
+    });
     this.alertEvaluations = new Counter({
       name: 'ioc_alert_evaluations_total',
       help: 'Alert rule evaluations, by trigger (indicator update, source health, clock tick)',
       labelNames: ['trigger'],
       registers,
     });
-    this.alertTransitions = new Counter({ name: 'ioc_alert_transitions_total', help: 'Alerts fired or resolved', labelNames: ['event'], registers });
+    this.alertTransitions = new Counter({
+      name: 'ioc_alert_transitions_total',
+      help: 'Alerts fired or resolved',
+      labelNames: ['event'],
+      registers,
+    });
     this.notifications = new Counter({
       name: 'ioc_alert_notifications_total',
       help: 'Notification delivery attempts, by channel and outcome (sent, retry, failed, expired)',

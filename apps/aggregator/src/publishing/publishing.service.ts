@@ -20,7 +20,14 @@ import { AggregatorConfig } from '../config/aggregator-config';
 import { AggregatorMetricsService } from '../metrics/aggregator-metrics.service';
 import { PUBLISH_UPDATES_LUA } from '../aggregation/state-scripts';
 
-type PublishCommand = (updates: string, latest: string, signatures: string, seqs: string, epoch: string, ...args: (string | number)[]) => Promise<[number, number]>;
+type PublishCommand = (
+  updates: string,
+  latest: string,
+  signatures: string,
+  seqs: string,
+  epoch: string,
+  ...args: (string | number)[]
+) => Promise<[number, number]>;
 
 /**
  * What makes an update worth sending: everything but the as-of time and ages that grow by
@@ -42,7 +49,11 @@ const signatureOf = (v: LiveValue): string =>
 
 /** A scorecard without its as-of times: what makes a change worth announcing. */
 const scorecardSignature = (card: ResolutionScorecard): string =>
-  JSON.stringify({ ...card, asOf: null, entries: card.entries.map((e) => ({ ...e, at: null, atDeadline: e.atDeadline && { ...e.atDeadline, at: null } })) });
+  JSON.stringify({
+    ...card,
+    asOf: null,
+    entries: card.entries.map((e) => ({ ...e, at: null, atDeadline: e.atDeadline && { ...e.atDeadline, at: null } })),
+  });
 
 /**
  * Publishes IndicatorUpdates for the gateways. On a state change (leading edge) and on each tick
@@ -54,7 +65,16 @@ const scorecardSignature = (card: ResolutionScorecard): string =>
 @Injectable()
 export class PublishingService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(PublishingService.name);
-  private readonly keys: { updates: string; latest: string; epoch: string; signatures: string; seqs: string; gate: string; scorecards: string; scorecardUpdates: string };
+  private readonly keys: {
+    updates: string;
+    latest: string;
+    epoch: string;
+    signatures: string;
+    seqs: string;
+    gate: string;
+    scorecards: string;
+    scorecardUpdates: string;
+  };
   /** Signature of each resolution's last announced scorecard (per process: a repeat after a gate change is harmless). */
   private cardsSent = new Map<string, string>();
   private readonly instance = randomUUID();
@@ -129,10 +149,13 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
   /** One more publish as soon as the gate (this interval's publisher, here or elsewhere) expires. */
   private async scheduleTrailing(): Promise<void> {
     const left = await this.redis.pttl(this.keys.gate).catch(() => this.config.AGGREGATOR_PUBLISH_INTERVAL_MS);
-    this.trailing = setTimeout(() => {
-      this.trailing = undefined;
-      void this.publishes.runNow();
-    }, Math.max(1, left));
+    this.trailing = setTimeout(
+      () => {
+        this.trailing = undefined;
+        void this.publishes.runNow();
+      },
+      Math.max(1, left),
+    );
   }
 
   /** Publishes changed streams when this process holds the gate for the current interval; false when another holds it. */
@@ -197,7 +220,14 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
     }
     // Called even with nothing pending: the script is also what notices a lost epoch.
     const { updates, latest, signatures, seqs, epoch } = this.keys;
-    const [published, renewed] = await (this.redis as unknown as { publishUpdates: PublishCommand }).publishUpdates(updates, latest, signatures, seqs, epoch, ...args);
+    const [published, renewed] = await (this.redis as unknown as { publishUpdates: PublishCommand }).publishUpdates(
+      updates,
+      latest,
+      signatures,
+      seqs,
+      epoch,
+      ...args,
+    );
     if (renewed && pending.size < values.length) {
       // New epoch: the streams skipped on this process's memory must go out again too.
       this.sent.clear();
@@ -213,7 +243,9 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
   private async publishScorecards(cards: readonly ResolutionScorecard[]): Promise<void> {
     if (cards.length === 0) return;
     const changed = cards.filter((card) => this.cardsSent.get(card.resolutionCode) !== scorecardSignature(card));
-    const multi = this.redis.multi().hset(this.keys.scorecards, Object.fromEntries(cards.map((card) => [card.resolutionCode, JSON.stringify(card)])));
+    const multi = this.redis
+      .multi()
+      .hset(this.keys.scorecards, Object.fromEntries(cards.map((card) => [card.resolutionCode, JSON.stringify(card)])));
     for (const card of changed) multi.xadd(this.keys.scorecardUpdates, 'MAXLEN', '~', 1000, '*', 'u', JSON.stringify(card));
     await multi.exec();
     for (const card of changed) this.cardsSent.set(card.resolutionCode, scorecardSignature(card));

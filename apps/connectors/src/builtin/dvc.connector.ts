@@ -29,7 +29,15 @@ export class DvcConnector extends RestSystemConnector {
         const channel = CHANNELS[kenhNop];
         if (!channel) throw new Error(`KenhNop must be 1, 2 or 3 (got ${kenhNop})`);
         const fact = (what: string, occurredAt: string, attributes: EventDraft['attributes']) =>
-          buildEvent(context, { key: [id, what], unitCode, occurredAt, kind: `dossier.${what}`, kindClass: 'fact', values: { count: 1 }, attributes });
+          buildEvent(context, {
+            key: [id, what],
+            unitCode,
+            occurredAt,
+            kind: `dossier.${what}`,
+            kindClass: 'fact',
+            values: { count: 1 },
+            attributes,
+          });
         const electronicResult = field.optionalString(record, 'HinhThucNhanKetQua') === 'TRUC_TUYEN';
         const events = [fact('received', field.instant(record, 'NgayTiepNhan').iso, { channel, electronicResult })];
         if (field.optionalString(record, 'NgayThanhToan') !== null) {
@@ -51,25 +59,38 @@ export class DvcConnector extends RestSystemConnector {
       path: '/dvc/api/v1/overdue-backlog',
       cursor: incremental,
       kinds: ['dossiers.overdue_open'],
-      map: (record, context) => [buildEvent(context, {
-        key: [field.string(record, 'id')], unitCode: field.string(record, 'MaDonVi'), occurredAt: field.instant(record, 'ThoiDiem').iso,
-        kind: 'dossiers.overdue_open', kindClass: 'gauge', values: { count: field.number(record, 'SoHoSoQuaHanChuaGiaiQuyet') },
-      })],
+      map: (record, context) => [
+        buildEvent(context, {
+          key: [field.string(record, 'id')],
+          unitCode: field.string(record, 'MaDonVi'),
+          occurredAt: field.instant(record, 'ThoiDiem').iso,
+          kind: 'dossiers.overdue_open',
+          kindClass: 'gauge',
+          values: { count: field.number(record, 'SoHoSoQuaHanChuaGiaiQuyet') },
+        }),
+      ],
     },
     {
       name: 'procedure-catalog',
-      description: 'The unit\'s procedure catalogue, one record per procedure (MaTTHC) each time its listing changes: eligible, and offered fully online or not (gauge)',
+      description:
+        "The unit's procedure catalogue, one record per procedure (MaTTHC) each time its listing changes: eligible, and offered fully online or not (gauge)",
       path: '/dvc/api/v1/procedure-catalog',
       cursor: incremental,
       kinds: ['procedure.listed'],
       map: (record, context) => {
         // QĐ 766 counts each procedure code once at a parent, so the code travels with the reading.
         const eligible = field.boolean(record, 'DuDieuKien');
-        return [buildEvent(context, {
-          key: [field.string(record, 'id')], unitCode: field.string(record, 'MaDonVi'), occurredAt: field.instant(record, 'Ngay').iso,
-          kind: 'procedure.listed', kindClass: 'gauge', attributes: { code: field.string(record, 'MaTTHC') },
-          values: { eligible: eligible ? 1 : 0, fullyOnline: eligible && field.string(record, 'MucDo') === 'TOAN_TRINH' ? 1 : 0 },
-        })];
+        return [
+          buildEvent(context, {
+            key: [field.string(record, 'id')],
+            unitCode: field.string(record, 'MaDonVi'),
+            occurredAt: field.instant(record, 'Ngay').iso,
+            kind: 'procedure.listed',
+            kindClass: 'gauge',
+            attributes: { code: field.string(record, 'MaTTHC') },
+            values: { eligible: eligible ? 1 : 0, fullyOnline: eligible && field.string(record, 'MucDo') === 'TOAN_TRINH' ? 1 : 0 },
+          }),
+        ];
       },
     },
     {
@@ -82,10 +103,16 @@ export class DvcConnector extends RestSystemConnector {
         const dossier = field.optionalString(record, 'MaHoSo');
         // Only complaints about a dossier enter the 766 satisfaction share; the key is the dossier, so it counts once.
         if (field.string(record, 'LoaiPhanAnh') !== 'KHIEU_NAI' || dossier === null) return [];
-        return [buildEvent(context, {
-          key: [dossier, 'complained'], unitCode: field.string(record, 'MaDonVi'), occurredAt: field.instant(record, 'NgayGui').iso,
-          kind: 'dossier.complained', kindClass: 'fact', values: { count: 1 },
-        })];
+        return [
+          buildEvent(context, {
+            key: [dossier, 'complained'],
+            unitCode: field.string(record, 'MaDonVi'),
+            occurredAt: field.instant(record, 'NgayGui').iso,
+            kind: 'dossier.complained',
+            kindClass: 'fact',
+            values: { count: 1 },
+          }),
+        ];
       },
     },
   ];

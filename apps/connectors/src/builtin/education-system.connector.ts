@@ -25,10 +25,29 @@ export class EducationSystemConnector extends RestSystemConnector {
         const occurredAt = field.instant(record, 'thoiDiemDiemDanh').iso;
         const enrolled = field.number(record, 'siSo');
         return [
-          buildEvent(context, { key: [id], unitCode, occurredAt, kind: 'attendance.daily', kindClass: 'gauge', values: { present: field.number(record, 'coMat'), enrolled } }),
-          buildEvent(context, { key: [id, 'hocBaSo'], unitCode, occurredAt, kind: 'school_records.digital', kindClass: 'gauge', values: { digital: field.number(record, 'hocBaSo'), enrolled } }),
           buildEvent(context, {
-            key: [id, 'khongTienMat'], unitCode, occurredAt, kind: 'tuition.cashless', kindClass: 'gauge', values: { cashless: field.number(record, 'thanhToanKhongTienMat'), enrolled },
+            key: [id],
+            unitCode,
+            occurredAt,
+            kind: 'attendance.daily',
+            kindClass: 'gauge',
+            values: { present: field.number(record, 'coMat'), enrolled },
+          }),
+          buildEvent(context, {
+            key: [id, 'hocBaSo'],
+            unitCode,
+            occurredAt,
+            kind: 'school_records.digital',
+            kindClass: 'gauge',
+            values: { digital: field.number(record, 'hocBaSo'), enrolled },
+          }),
+          buildEvent(context, {
+            key: [id, 'khongTienMat'],
+            unitCode,
+            occurredAt,
+            kind: 'tuition.cashless',
+            kindClass: 'gauge',
+            values: { cashless: field.number(record, 'thanhToanKhongTienMat'), enrolled },
           }),
         ];
       },

@@ -167,7 +167,13 @@ export class GenericHttpConnector extends Connector<GenericHttpConfig, GenericHt
           const parts = (Array.isArray(key) ? key : [key]).map(String);
           const event = buildEvent(context, { key: parts, unitCode: '', occurredAt: '', kind: '', kindClass: 'fact', values: {} });
           // The draft's own fields win, so a malformed mapping result reaches validation as it is.
-          return { ...rest, idempotencyKey: event.idempotencyKey, sourceId: event.sourceId, stream: event.stream, attributes: rest.attributes ?? {} };
+          return {
+            ...rest,
+            idempotencyKey: event.idempotencyKey,
+            sourceId: event.sourceId,
+            stream: event.stream,
+            attributes: rest.attributes ?? {},
+          };
         });
       },
     });

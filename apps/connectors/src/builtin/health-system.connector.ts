@@ -15,7 +15,8 @@ export class HealthSystemConnector extends RestSystemConnector {
   protected readonly streams: RestStream[] = [
     {
       name: 'facility-reports',
-      description: 'Hourly report per facility: visits, emergencies, notifiable-disease cases and electronic health records opened in the hour (facts), bed occupancy (gauge)',
+      description:
+        'Hourly report per facility: visits, emergencies, notifiable-disease cases and electronic health records opened in the hour (facts), bed occupancy (gauge)',
       path: '/his/api/v1/facility-reports',
       cursor: incremental,
       kinds: ['visits.recorded', 'beds.occupancy', 'emergencies.recorded', 'diseases.notified', 'health_records.opened'],
@@ -24,14 +25,38 @@ export class HealthSystemConnector extends RestSystemConnector {
         const unitCode = field.string(record, 'maCoSo');
         const occurredAt = field.instant(record, 'gioKetThuc').iso;
         return [
-          buildEvent(context, { key: [id, 'visits'], unitCode, occurredAt, kind: 'visits.recorded', kindClass: 'fact', values: { count: field.number(record, 'luotKham') } }),
           buildEvent(context, {
-            key: [id, 'beds'], unitCode, occurredAt, kind: 'beds.occupancy', kindClass: 'gauge',
+            key: [id, 'visits'],
+            unitCode,
+            occurredAt,
+            kind: 'visits.recorded',
+            kindClass: 'fact',
+            values: { count: field.number(record, 'luotKham') },
+          }),
+          buildEvent(context, {
+            key: [id, 'beds'],
+            unitCode,
+            occurredAt,
+            kind: 'beds.occupancy',
+            kindClass: 'gauge',
             values: { occupied: field.number(record, 'benhNhanNoiTru'), beds: field.number(record, 'giuongKeHoach') },
           }),
           // capCuu, benhTruyenNhiem, hoSoSucKhoeDienTu: counts in the hour (0 is a report too: it makes a count 0, not N/A).
-          ...([['emergencies.recorded', 'capCuu'], ['diseases.notified', 'benhTruyenNhiem'], ['health_records.opened', 'hoSoSucKhoeDienTu']] as const).map(([kind, name]) =>
-            buildEvent(context, { key: [id, kind], unitCode, occurredAt, kind, kindClass: 'fact', values: { count: field.number(record, name) } }),
+          ...(
+            [
+              ['emergencies.recorded', 'capCuu'],
+              ['diseases.notified', 'benhTruyenNhiem'],
+              ['health_records.opened', 'hoSoSucKhoeDienTu'],
+            ] as const
+          ).map(([kind, name]) =>
+            buildEvent(context, {
+              key: [id, kind],
+              unitCode,
+              occurredAt,
+              kind,
+              kindClass: 'fact',
+              values: { count: field.number(record, name) },
+            }),
           ),
         ];
       },

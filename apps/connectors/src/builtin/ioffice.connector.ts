@@ -24,19 +24,33 @@ export class IOfficeConnector extends RestSystemConnector {
         const unitCode = field.string(record, 'maDonVi');
         const direction = field.string(record, 'loaiVanBan');
         if (direction === 'di') {
-          return [buildEvent(context, {
-            key: [id, 'issued'], unitCode, occurredAt: field.instant(record, 'ngayTao').iso,
-            kind: 'document.issued', kindClass: 'fact', values: { count: 1 }, attributes: { signed: field.boolean(record, 'kySo') },
-          })];
+          return [
+            buildEvent(context, {
+              key: [id, 'issued'],
+              unitCode,
+              occurredAt: field.instant(record, 'ngayTao').iso,
+              kind: 'document.issued',
+              kindClass: 'fact',
+              values: { count: 1 },
+              attributes: { signed: field.boolean(record, 'kySo') },
+            }),
+          ];
         }
         if (direction !== 'den') throw new Error(`loaiVanBan must be "den" or "di" (got ${JSON.stringify(direction)})`);
         const processedAt = field.optionalString(record, 'ngayXuLy');
         if (processedAt === null) return [];
         const processed = field.instant(record, 'ngayXuLy');
-        return [buildEvent(context, {
-          key: [id, 'processed'], unitCode, occurredAt: processed.iso, kind: 'document.processed', kindClass: 'fact', values: { count: 1 },
-          attributes: { onNetwork: field.boolean(record, 'xuLyTrenMang'), onTime: processed.ms <= field.instant(record, 'hanXuLy').ms },
-        })];
+        return [
+          buildEvent(context, {
+            key: [id, 'processed'],
+            unitCode,
+            occurredAt: processed.iso,
+            kind: 'document.processed',
+            kindClass: 'fact',
+            values: { count: 1 },
+            attributes: { onNetwork: field.boolean(record, 'xuLyTrenMang'), onTime: processed.ms <= field.instant(record, 'hanXuLy').ms },
+          }),
+        ];
       },
     },
     {
@@ -45,10 +59,16 @@ export class IOfficeConnector extends RestSystemConnector {
       path: '/ioffice/api/v1/overdue-snapshots',
       cursor: incremental,
       kinds: ['documents.overdue'],
-      map: (record, context) => [buildEvent(context, {
-        key: [field.string(record, 'id')], unitCode: field.string(record, 'maDonVi'), occurredAt: field.instant(record, 'thoiDiem').iso,
-        kind: 'documents.overdue', kindClass: 'gauge', values: { count: field.number(record, 'soVanBanQuaHan') },
-      })],
+      map: (record, context) => [
+        buildEvent(context, {
+          key: [field.string(record, 'id')],
+          unitCode: field.string(record, 'maDonVi'),
+          occurredAt: field.instant(record, 'thoiDiem').iso,
+          kind: 'documents.overdue',
+          kindClass: 'gauge',
+          values: { count: field.number(record, 'soVanBanQuaHan') },
+        }),
+      ],
     },
   ];
 }

@@ -31,13 +31,20 @@ export class EventRulesService {
 
   private async load(): Promise<EventCatalog> {
     const [definitions, units] = await Promise.all([
-      this.prisma.indicatorDefinition.findMany({ where: { enabled: true }, select: { id: true, formula: true, window: true, tiers: true } }),
+      this.prisma.indicatorDefinition.findMany({
+        where: { enabled: true },
+        select: { id: true, formula: true, window: true, tiers: true },
+      }),
       this.prisma.administrativeUnit.findMany({ include: { parent: { select: { code: true } } } }),
     ]);
     const usable = definitions.filter((definition) => checkDefinition(definition).length === 0);
     return {
-      terms: collectTerms(usable.map((d) => ({ formula: d.formula as unknown as Formula, window: d.window as unknown as IndicatorWindow }))),
-      tree: new UnitTree(units.map((u) => ({ code: u.code, parentCode: u.parent?.code ?? null, tier: u.tier, validFrom: u.validFrom, validTo: u.validTo }))),
+      terms: collectTerms(
+        usable.map((d) => ({ formula: d.formula as unknown as Formula, window: d.window as unknown as IndicatorWindow })),
+      ),
+      tree: new UnitTree(
+        units.map((u) => ({ code: u.code, parentCode: u.parent?.code ?? null, tier: u.tier, validFrom: u.validFrom, validTo: u.validTo })),
+      ),
     };
   }
 }

@@ -53,7 +53,8 @@ export class IngestService {
   private async ingestInSpan(sourceId: string, request: SignedRequest): Promise<IngestResponse> {
     const source = await this.prisma.source.findUnique({ where: { id: sourceId } });
     if (!source) throw new SourceNotFoundError(sourceId);
-    if (source.connectorType !== PUSH_CONNECTOR_TYPE) throw new SourceRequestError(`source ${sourceId} is a "${source.connectorType}" source, not a push source`);
+    if (source.connectorType !== PUSH_CONNECTOR_TYPE)
+      throw new SourceRequestError(`source ${sourceId} is a "${source.connectorType}" source, not a push source`);
     if (!source.enabled) throw new SourceRequestError(`source ${sourceId} is disabled`);
     const { hmacSecret } = validateAgainstSchema(PushCredentials, this.sources.decryptCredentials(source), 'credentials');
     await this.authenticate(sourceId, hmacSecret, request);
@@ -63,9 +64,10 @@ export class IngestService {
     const accepted: NormalizedEvent[] = [];
     const refused: RefusedRecord[] = [];
     const results: IngestEventResult[] = payload.events.map((candidate, index) => {
-      const filled = typeof candidate === 'object' && candidate !== null && !Array.isArray(candidate)
-        ? { sourceId, stream: payload.stream, ...candidate }
-        : candidate;
+      const filled =
+        typeof candidate === 'object' && candidate !== null && !Array.isArray(candidate)
+          ? { sourceId, stream: payload.stream, ...candidate }
+          : candidate;
       const verdict = validateEvent(filled, rules);
       const refusal = !verdict.ok
         ? { reason: verdict.reason, fields: verdict.fields }
@@ -98,7 +100,10 @@ export class IngestService {
     if (!signature || !/^sha256=[0-9a-f]{64}$/.test(signature)) {
       throw new RequestAuthenticationError(`missing or malformed ${IngestHeader.Signature} header: ${SIGNING_HELP}`);
     }
-    const expected = createHmac('sha256', secret).update(`${timestamp}.`).update(rawBody ?? Buffer.alloc(0)).digest();
+    const expected = createHmac('sha256', secret)
+      .update(`${timestamp}.`)
+      .update(rawBody ?? Buffer.alloc(0))
+      .digest();
     if (!timingSafeEqual(expected, Buffer.from(signature.slice('sha256='.length), 'hex'))) {
       throw new RequestAuthenticationError(`signature does not match the body and timestamp: ${SIGNING_HELP}`);
     }

@@ -21,14 +21,24 @@ export class ConnectorMetricsService {
       labelNames: ['source', 'stream', 'name'],
       registers,
     });
-    this.eventsQueued = new Counter({ name: 'ioc_connector_events_queued_total', help: 'Valid events queued on the events queue', labelNames: ['source', 'stream'], registers });
+    this.eventsQueued = new Counter({
+      name: 'ioc_connector_events_queued_total',
+      help: 'Valid events queued on the events queue',
+      labelNames: ['source', 'stream'],
+      registers,
+    });
     this.deadLettered = new Counter({
       name: 'ioc_connector_dead_lettered_total',
       help: 'Records or events refused and sent to the dead-letter queue',
       labelNames: ['source', 'stream', 'stage'],
       registers,
     });
-    this.pullFailures = new Counter({ name: 'ioc_connector_pull_failures_total', help: 'Pulls that ended with an error', labelNames: ['source'], registers });
+    this.pullFailures = new Counter({
+      name: 'ioc_connector_pull_failures_total',
+      help: 'Pulls that ended with an error',
+      labelNames: ['source'],
+      registers,
+    });
     this.pullLag = new Gauge({
       name: 'ioc_connector_pull_lag_seconds',
       help: 'Age of the newest change read from the source at its last successful pull',

@@ -8,7 +8,9 @@ import { ConnectorsConfig } from '../config/connectors-config';
 async function buildRegistry(config: ConnectorsConfig): Promise<ConnectorRegistry> {
   const registry = new ConnectorRegistry();
   for (const connector of builtinConnectors()) registry.register(connector);
-  const modules = config.CONNECTOR_MODULES.split(',').map((path) => path.trim()).filter(Boolean);
+  const modules = config.CONNECTOR_MODULES.split(',')
+    .map((path) => path.trim())
+    .filter(Boolean);
   for (const path of modules) {
     const connector = registry.registerModule(await import(resolve(path)), path);
     new Logger('ConnectorRegistry').log(`registered connector ${connector.spec.id}@${connector.spec.version} from ${path}`);

@@ -54,7 +54,15 @@ export class SourceHealthService {
 
   private async publish(source: Source): Promise<SourceHealthUpdate> {
     const update = sourceHealthOf(source);
-    await this.redis.xadd(sharedRedisKey(this.config.REDIS_PREFIX, SharedRedisKey.SourceHealth), 'MAXLEN', '~', STREAM_MAX_LENGTH, '*', 'u', JSON.stringify(update));
+    await this.redis.xadd(
+      sharedRedisKey(this.config.REDIS_PREFIX, SharedRedisKey.SourceHealth),
+      'MAXLEN',
+      '~',
+      STREAM_MAX_LENGTH,
+      '*',
+      'u',
+      JSON.stringify(update),
+    );
     return update;
   }
 }

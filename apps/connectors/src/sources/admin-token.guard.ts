@@ -16,7 +16,8 @@ export class AdminTokenGuard implements CanActivate {
     if (!expected) throw new RequestAuthenticationError('source administration is disabled: CONNECTORS_ADMIN_TOKEN is not set');
     const header = context.switchToHttp().getRequest<Request>().headers.authorization ?? '';
     const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
-    if (!timingSafeEqual(sha256(given), sha256(expected))) throw new RequestAuthenticationError('a valid "Authorization: Bearer <admin token>" header is required');
+    if (!timingSafeEqual(sha256(given), sha256(expected)))
+      throw new RequestAuthenticationError('a valid "Authorization: Bearer <admin token>" header is required');
     return true;
   }
 }

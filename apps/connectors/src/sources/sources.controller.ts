@@ -25,7 +25,10 @@ export class SourcesController {
 
   @Post(':sourceId/backfill')
   @HttpCode(HttpStatus.ACCEPTED)
-  backfill(@Param('sourceId', new ParseUUIDPipe()) sourceId: string, @Body(validation) request: BackfillRequestDto): Promise<{ jobId: string }> {
+  backfill(
+    @Param('sourceId', new ParseUUIDPipe()) sourceId: string,
+    @Body(validation) request: BackfillRequestDto,
+  ): Promise<{ jobId: string }> {
     return this.sourcesService.backfill(sourceId, request);
   }
 }

@@ -34,7 +34,11 @@ export class EventPublisherService {
     for (let start = 0; start < events.length; start += size) {
       const chunk = events.slice(start, start + size);
       const jobId = `batch-${digest(`${sourceId}\n${stream}\n${chunk.map((e) => e.idempotencyKey).join('\n')}`)}`;
-      jobs.push({ name: 'event-batch', data: { sourceId, stream, events: chunk, ...(trace ? { trace } : {}) }, opts: { ...DEFAULT_JOB_OPTIONS[QueueName.Events], jobId } });
+      jobs.push({
+        name: 'event-batch',
+        data: { sourceId, stream, events: chunk, ...(trace ? { trace } : {}) },
+        opts: { ...DEFAULT_JOB_OPTIONS[QueueName.Events], jobId },
+      });
     }
     // Kept as received so an indicator can be recomputed for a past period; re-reads are no-ops.
     await insertSourceEvents(this.prisma, sourceId && stream ? events.map((event) => ({ ...event, sourceId, stream })) : events);
@@ -44,7 +48,12 @@ export class EventPublisherService {
   }
 
   /** Dead-letters refused records with their reason and counts them on the source's health. */
-  async deadLetter(sourceId: string | null, stream: string | null, refused: RefusedRecord[], stage: DeadLetterEntry['stage']): Promise<void> {
+  async deadLetter(
+    sourceId: string | null,
+    stream: string | null,
+    refused: RefusedRecord[],
+    stage: DeadLetterEntry['stage'],
+  ): Promise<void> {
     if (refused.length === 0) return;
     const at = new Date().toISOString();
     await this.deadLetters.addBulk(

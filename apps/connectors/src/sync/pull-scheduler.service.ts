@@ -38,7 +38,10 @@ export class PullSchedulerService implements OnApplicationBootstrap, OnApplicati
 
   async reconcile(): Promise<void> {
     const known = new Set(this.registry.list().map((connector) => connector.spec.id));
-    const sources = await this.prisma.source.findMany({ where: { enabled: true }, select: { id: true, connectorType: true, schedule: true } });
+    const sources = await this.prisma.source.findMany({
+      where: { enabled: true },
+      select: { id: true, connectorType: true, schedule: true },
+    });
     const wanted = new Set<string>();
     for (const source of sources) {
       if (!known.has(source.connectorType)) continue;

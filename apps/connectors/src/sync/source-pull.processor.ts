@@ -12,10 +12,18 @@ export class SourcePullProcessor extends WorkerHost {
   }
 
   process(job: Job<SourcePullJob>): Promise<PullReport> {
-    const attributes = { 'ioc.source_id': job.data.sourceId, 'messaging.message.id': job.id ?? '', 'ioc.backfill': job.data.backfill !== undefined };
+    const attributes = {
+      'ioc.source_id': job.data.sourceId,
+      'messaging.message.id': job.id ?? '',
+      'ioc.backfill': job.data.backfill !== undefined,
+    };
     return inSpan('source.pull', { kind: SpanKind.CONSUMER, attributes }, async (span) => {
       const report = await this.sync.pull(job.data);
-      span.setAttributes({ 'ioc.pull.status': report.status, 'ioc.events.queued': report.events, 'ioc.events.dead_lettered': report.deadLettered });
+      span.setAttributes({
+        'ioc.pull.status': report.status,
+        'ioc.events.queued': report.events,
+        'ioc.events.dead_lettered': report.deadLettered,
+      });
       return report;
     });
   }

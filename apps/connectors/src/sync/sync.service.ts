@@ -56,7 +56,14 @@ export class SyncService implements OnApplicationShutdown {
         try {
           const cursor = backfill ? null : ((source.cursor as Record<string, string>)[stream] ?? null);
           for await (const batch of runRead({
-            connector, sourceId, stream, config, credentials, http, cursor, logger,
+            connector,
+            sourceId,
+            stream,
+            config,
+            credentials,
+            http,
+            cursor,
+            logger,
             metrics: this.metrics.forStream(sourceId, stream),
             range: backfill ? { from: new Date(backfill.from), to: new Date(backfill.to) } : undefined,
             validation: await this.eventRules.rules(),
@@ -83,8 +90,7 @@ export class SyncService implements OnApplicationShutdown {
     if (failure) {
       this.metrics.pullFailures.inc({ source: sourceId });
       await this.health.recordFailure(sourceId, failure);
-    }
-    else if (!backfill) await this.health.recordSuccess(sourceId, await this.newestChange(sourceId));
+    } else if (!backfill) await this.health.recordSuccess(sourceId, await this.newestChange(sourceId));
     report.status = failure ? 'failed' : 'done';
     // Every poll: detail for debugging; source health changes are what info reports.
     this.logger.debug({ backfill: backfill ?? undefined, ...report }, 'pull finished');
@@ -106,7 +112,9 @@ export class SyncService implements OnApplicationShutdown {
 
   private async newestChange(sourceId: string): Promise<Date | null> {
     const { cursor } = await this.prisma.source.findUniqueOrThrow({ where: { id: sourceId }, select: { cursor: true } });
-    const instants = Object.values(cursor as Record<string, string>).map((value) => Date.parse(value)).filter((ms) => !Number.isNaN(ms));
+    const instants = Object.values(cursor as Record<string, string>)
+      .map((value) => Date.parse(value))
+      .filter((ms) => !Number.isNaN(ms));
     return instants.length > 0 ? new Date(Math.max(...instants)) : null;
   }
 

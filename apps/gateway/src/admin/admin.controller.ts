@@ -53,7 +53,11 @@ export class AdminController {
   @ApiOperation({ summary: 'Audit trail (newest first, 500 at most)' })
   @ApiQuery({ name: 'entityType', required: false })
   @ApiQuery({ name: 'entityId', required: false })
-  audit(@CurrentPrincipal() actor: Principal, @Query('entityType') entityType?: string, @Query('entityId') entityId?: string): Promise<object[]> {
+  audit(
+    @CurrentPrincipal() actor: Principal,
+    @Query('entityType') entityType?: string,
+    @Query('entityId') entityId?: string,
+  ): Promise<object[]> {
     return this.admin.auditTrail(actor, entityType, entityId);
   }
 }

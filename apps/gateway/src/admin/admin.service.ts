@@ -20,17 +20,29 @@ export class AdminService {
   ) {}
 
   async listUsers(actor: Principal): Promise<UserView[]> {
-    const rows = await this.prisma.user.findMany({ where: { unit: { path: { startsWith: actor.unitPath } } }, include: { unit: true }, orderBy: { username: 'asc' } });
+    const rows = await this.prisma.user.findMany({
+      where: { unit: { path: { startsWith: actor.unitPath } } },
+      include: { unit: true },
+      orderBy: { username: 'asc' },
+    });
     return rows.map(userView);
   }
 
   async createUser(actor: Principal, input: CreateUserDto): Promise<UserView> {
     const unit = await this.scope.resolveUnit(actor, input.unitCode);
-    if (await this.prisma.user.findUnique({ where: { username: input.username } })) throw new ConflictError(`User "${input.username}" exists`, ['username']);
+    if (await this.prisma.user.findUnique({ where: { username: input.username } }))
+      throw new ConflictError(`User "${input.username}" exists`, ['username']);
     const passwordHash = await hashPassword(input.password);
     return this.prisma.$transaction(async (tx) => {
       const row = await tx.user.create({
-        data: { username: input.username, displayName: input.displayName, email: input.email ?? null, role: input.role, unitId: unit.id, passwordHash },
+        data: {
+          username: input.username,
+          displayName: input.displayName,
+          email: input.email ?? null,
+          role: input.role,
+          unitId: unit.id,
+          passwordHash,
+        },
         include: { unit: true },
       });
       await this.audit.record(actor, { action: 'user.create', entityType: 'user', entityId: row.id, after: userView(row) }, tx);
@@ -42,12 +54,19 @@ export class AdminService {
     const before = await this.prisma.user.findUnique({ where: { id }, include: { unit: true } });
     if (!before) throw new NotFoundError(`No user ${id}`);
     if (!inScope(actor, before.unit.path)) throw new ForbiddenError(`User ${before.username} is outside your scope (${actor.unitCode})`);
-    const unit = input.unitCode ? (await this.scope.resolveUnit(actor, input.unitCode)) : null;
+    const unit = input.unitCode ? await this.scope.resolveUnit(actor, input.unitCode) : null;
     const passwordHash = input.password ? await hashPassword(input.password) : undefined;
     return this.prisma.$transaction(async (tx) => {
       const row = await tx.user.update({
         where: { id },
-        data: { displayName: input.displayName, email: input.email, role: input.role, active: input.active, passwordHash, ...(unit ? { unitId: unit.id } : {}) },
+        data: {
+          displayName: input.displayName,
+          email: input.email,
+          role: input.role,
+          active: input.active,
+          passwordHash,
+          ...(unit ? { unitId: unit.id } : {}),
+        },
         include: { unit: true },
       });
       const after = { ...userView(row), ...(passwordHash ? { passwordChanged: true } : {}) };
@@ -57,7 +76,11 @@ export class AdminService {
   }
 
   async listApiKeys(actor: Principal): Promise<ApiKeyView[]> {
-    const rows = await this.prisma.apiKey.findMany({ where: { unit: { path: { startsWith: actor.unitPath } } }, include: { unit: true }, orderBy: { createdAt: 'asc' } });
+    const rows = await this.prisma.apiKey.findMany({
+      where: { unit: { path: { startsWith: actor.unitPath } } },
+      include: { unit: true },
+      orderBy: { createdAt: 'asc' },
+    });
     return rows.map(apiKeyView);
   }
 
@@ -89,7 +112,11 @@ export class AdminService {
     if (!inScope(actor, before.unit.path)) throw new ForbiddenError(`API key ${before.prefix} is outside your scope (${actor.unitCode})`);
     return this.prisma.$transaction(async (tx) => {
       const row = await tx.apiKey.update({ where: { id }, data: { revokedAt: before.revokedAt ?? new Date() }, include: { unit: true } });
-      await this.audit.record(actor, { action: 'api_key.revoke', entityType: 'api_key', entityId: id, before: apiKeyView(before), after: apiKeyView(row) }, tx);
+      await this.audit.record(
+        actor,
+        { action: 'api_key.revoke', entityType: 'api_key', entityId: id, before: apiKeyView(before), after: apiKeyView(row) },
+        tx,
+      );
       return apiKeyView(row);
     });
   }

@@ -32,7 +32,11 @@ export class AlertRulesController {
 
   @Patch(':id')
   @ApiOperation({ summary: 'Change an alert rule (audited)' })
-  update(@CurrentPrincipal() actor: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateAlertRuleDto): Promise<AlertRule> {
+  update(
+    @CurrentPrincipal() actor: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: UpdateAlertRuleDto,
+  ): Promise<AlertRule> {
     return this.rules.update(actor, id, body);
   }
 

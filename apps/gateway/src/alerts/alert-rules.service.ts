@@ -10,7 +10,9 @@ import { ForbiddenError, InvalidInputError, NotFoundError } from '../common/doma
 import { fieldErrors } from '../common/validation';
 import { type CreateAlertRuleDto, PARAMS_BY_KIND, type UpdateAlertRuleDto } from './dto/alert-rule.dto';
 
-type RuleInput = Required<Pick<CreateAlertRuleDto, 'name' | 'kind' | 'params' | 'severity' | 'forSeconds' | 'keepFiringSeconds' | 'enabled'>> &
+type RuleInput = Required<
+  Pick<CreateAlertRuleDto, 'name' | 'kind' | 'params' | 'severity' | 'forSeconds' | 'keepFiringSeconds' | 'enabled'>
+> &
   Pick<CreateAlertRuleDto, 'indicatorId' | 'scope'>;
 
 /** Alert rules as data: validated by kind, kept inside the author's scope, every change audited. */
@@ -85,7 +87,10 @@ export class AlertRulesService {
     const errors = validateSync(plainToInstance(paramsClass, input.params), { whitelist: true, forbidNonWhitelisted: true });
     if (errors.length > 0) {
       const fields = fieldErrors(errors, 'params');
-      throw new InvalidInputError(`Invalid params for ${input.kind}: ${fields.map((f) => `${f.field} (${f.errors.join(', ')})`).join('; ')}`, fields.map((f) => f.field));
+      throw new InvalidInputError(
+        `Invalid params for ${input.kind}: ${fields.map((f) => `${f.field} (${f.errors.join(', ')})`).join('; ')}`,
+        fields.map((f) => f.field),
+      );
     }
     if (input.indicatorId && !(await this.prisma.indicatorDefinition.findUnique({ where: { id: input.indicatorId } }))) {
       throw new InvalidInputError(`Unknown indicator ${input.indicatorId}`, ['indicatorId']);
@@ -94,7 +99,9 @@ export class AlertRulesService {
     const named = [...(scope.unitCodes ?? []), ...(scope.subtreeOf ? [scope.subtreeOf] : [])];
     if (named.length > 0) await this.scope.resolveUnits(actor, [...new Set(named)]);
     else if (actor.unitPath.split('/').filter(Boolean).length > 1) {
-      throw new ForbiddenError(`A rule over the whole province needs a province-level author; name scope.subtreeOf or scope.unitCodes inside ${actor.unitCode}`);
+      throw new ForbiddenError(
+        `A rule over the whole province needs a province-level author; name scope.subtreeOf or scope.unitCodes inside ${actor.unitCode}`,
+      );
     }
     const data = {
       name: input.name,

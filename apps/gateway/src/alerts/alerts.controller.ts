@@ -30,7 +30,11 @@ export class AlertsController {
   @HttpCode(200)
   @Roles('ADMIN', 'LEADER', 'OPERATOR')
   @ApiOperation({ summary: 'Acknowledge a firing alert (stops repeats and escalation)' })
-  acknowledge(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: AlertNoteDto): Promise<AlertView> {
+  acknowledge(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: AlertNoteDto,
+  ): Promise<AlertView> {
     return this.alerts.acknowledge(principal, id, body.note);
   }
 
@@ -38,14 +42,22 @@ export class AlertsController {
   @HttpCode(200)
   @Roles('ADMIN', 'LEADER', 'OPERATOR')
   @ApiOperation({ summary: 'Resolve an open alert by hand' })
-  resolve(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: AlertNoteDto): Promise<AlertView> {
+  resolve(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: AlertNoteDto,
+  ): Promise<AlertView> {
     return this.alerts.resolve(principal, id, body.note);
   }
 
   @Post(':id/comments')
   @Roles('ADMIN', 'LEADER', 'OPERATOR')
   @ApiOperation({ summary: 'Comment on an alert' })
-  comment(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: AlertCommentDto): Promise<AlertComment> {
+  comment(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: AlertCommentDto,
+  ): Promise<AlertComment> {
     return this.alerts.comment(principal, id, body.body);
   }
 }

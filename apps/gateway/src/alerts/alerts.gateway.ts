@@ -27,7 +27,10 @@ export class AlertsGateway implements OnGatewayInit<LiveNamespace> {
   }
 
   @SubscribeMessage('alert:ack')
-  async acknowledge(@ConnectedSocket() socket: LiveSocket, @MessageBody() message: AlertAckMessageDto): Promise<{ ok: true; state: string }> {
+  async acknowledge(
+    @ConnectedSocket() socket: LiveSocket,
+    @MessageBody() message: AlertAckMessageDto,
+  ): Promise<{ ok: true; state: string }> {
     const principal = await socket.data.ready;
     if (!principal) throw new UnauthenticatedError('Not authenticated');
     const alert = await this.alerts.acknowledge(principal, message.alertId, message.note);

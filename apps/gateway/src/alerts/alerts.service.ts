@@ -47,7 +47,12 @@ export class AlertsService {
       state: query.state ?? { in: [...OPEN_STATES] },
       ...(query.severity ? { severity: query.severity } : {}),
     };
-    const rows = await this.prisma.alert.findMany({ where, include: WITH_NAMES, orderBy: [{ startedAt: 'desc' }, { id: 'asc' }], take: LIST_LIMIT });
+    const rows = await this.prisma.alert.findMany({
+      where,
+      include: WITH_NAMES,
+      orderBy: [{ startedAt: 'desc' }, { id: 'asc' }],
+      take: LIST_LIMIT,
+    });
     return rows.map(alertView);
   }
 

@@ -31,7 +31,11 @@ export class SilencesController {
 
   @Patch(':id')
   @ApiOperation({ summary: 'Change a silence, e.g. end it early with endsAt (audited)' })
-  update(@CurrentPrincipal() actor: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateSilenceDto): Promise<SilenceView> {
+  update(
+    @CurrentPrincipal() actor: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: UpdateSilenceDto,
+  ): Promise<SilenceView> {
     return this.silences.update(actor, id, body);
   }
 

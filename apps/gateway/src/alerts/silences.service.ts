@@ -42,10 +42,18 @@ export class SilencesService {
   }
 
   async create(actor: Principal, input: CreateSilenceDto): Promise<SilenceView> {
-    const data = checked({ matchers: input.matchers, startsAt: input.startsAt ?? new Date(), endsAt: input.endsAt, comment: input.comment ?? null });
+    const data = checked({
+      matchers: input.matchers,
+      startsAt: input.startsAt ?? new Date(),
+      endsAt: input.endsAt,
+      comment: input.comment ?? null,
+    });
     const unitId = input.unitCode ? (await this.scope.resolveUnit(actor, input.unitCode)).id : actor.unitId;
     return this.prisma.$transaction(async (tx) => {
-      const row = await tx.silence.create({ data: { ...data, unitId, createdById: actor.kind === 'user' ? actor.id : null }, include: WITH_UNIT });
+      const row = await tx.silence.create({
+        data: { ...data, unitId, createdById: actor.kind === 'user' ? actor.id : null },
+        include: WITH_UNIT,
+      });
       await this.audit.record(actor, { action: 'silence.create', entityType: 'silence', entityId: row.id, after: row }, tx);
       return view(row);
     });
@@ -81,7 +89,9 @@ export class SilencesService {
     if (!silence) throw new NotFoundError(`No silence ${id}`);
     if (!ownsObject(principal, silence.unit)) {
       await this.audit.record(principal, { action: 'silence.refused', entityType: 'silence', entityId: id, before: silence });
-      throw new ForbiddenError(`Silence ${id} belongs to unit ${silence.unit?.code ?? 'province'}, outside your scope (${principal.unitCode})`);
+      throw new ForbiddenError(
+        `Silence ${id} belongs to unit ${silence.unit?.code ?? 'province'}, outside your scope (${principal.unitCode})`,
+      );
     }
     return silence;
   }

@@ -20,7 +20,11 @@ function jwtSecret(config: GatewayConfig): string {
   imports: [
     JwtModule.registerAsync({
       inject: [GatewayConfig],
-      useFactory: (config: GatewayConfig) => ({ secret: jwtSecret(config), signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
+      useFactory: (config: GatewayConfig) => ({
+        secret: jwtSecret(config),
+        signOptions: { algorithm: 'HS256' },
+        verifyOptions: { algorithms: ['HS256'] },
+      }),
     }),
   ],
   controllers: [AuthController],

@@ -13,7 +13,13 @@ export class ScopeService {
 
   constructor(private readonly prisma: PrismaService) {
     this.units = sharedLoader(
-      async (codes) => byKeys(codes, await this.prisma.administrativeUnit.findMany({ where: { code: { in: [...new Set(codes)] } } }), (unit) => unit.code, null),
+      async (codes) =>
+        byKeys(
+          codes,
+          await this.prisma.administrativeUnit.findMany({ where: { code: { in: [...new Set(codes)] } } }),
+          (unit) => unit.code,
+          null,
+        ),
       { concurrency: 2, maxBatchSize: 2000 },
     );
   }
@@ -33,7 +39,9 @@ export class ScopeService {
     if (failed) throw failed;
     const missing = codes.filter((code) => !units.some((unit) => unit.code === code));
     if (missing.length > 0) throw new NotFoundError(`Unknown unit code(s): ${missing.join(', ')}`, ['units']);
-    const outside = (await Promise.all(units.map(async (unit) => ((await this.visible(principal, unit)) ? null : unit)))).find((unit) => unit !== null);
+    const outside = (await Promise.all(units.map(async (unit) => ((await this.visible(principal, unit)) ? null : unit)))).find(
+      (unit) => unit !== null,
+    );
     if (outside) throw new ForbiddenError(`Unit ${outside.code} (${outside.name}) is outside your scope (${principal.unitCode})`);
     if (!subtree) return units;
     const descendants = await this.prisma.administrativeUnit.findMany({
@@ -51,8 +59,10 @@ export class ScopeService {
   async lineage(unit: AdministrativeUnit): Promise<AdministrativeUnit[]> {
     const lineage = [unit];
     const seen = new Set([unit.id]);
-    for (let frontier = [unit.id]; frontier.length > 0; ) {
-      const predecessors = (await this.prisma.administrativeUnit.findMany({ where: { successorId: { in: frontier } } })).filter((p) => !seen.has(p.id));
+    for (let frontier = [unit.id]; frontier.length > 0;) {
+      const predecessors = (await this.prisma.administrativeUnit.findMany({ where: { successorId: { in: frontier } } })).filter(
+        (p) => !seen.has(p.id),
+      );
       for (const predecessor of predecessors) seen.add(predecessor.id);
       lineage.push(...predecessors);
       frontier = predecessors.map((p) => p.id);

@@ -36,7 +36,11 @@ export class CatalogController {
   @Patch('indicators/:id')
   @Roles('ADMIN')
   @ApiOperation({ summary: 'Update an indicator (admin, audited; bumps its version)' })
-  updateIndicator(@CurrentPrincipal() actor: Principal, @Param('id') id: string, @Body() body: UpdateIndicatorDto): Promise<IndicatorDefinition> {
+  updateIndicator(
+    @CurrentPrincipal() actor: Principal,
+    @Param('id') id: string,
+    @Body() body: UpdateIndicatorDto,
+  ): Promise<IndicatorDefinition> {
     return this.catalog.updateIndicator(actor, id, body);
   }
 
@@ -57,7 +61,11 @@ export class CatalogController {
   @Patch('targets/:id')
   @Roles('ADMIN')
   @ApiOperation({ summary: 'Update a target (admin, audited)' })
-  updateTarget(@CurrentPrincipal() actor: Principal, @Param('id', ParseUUIDPipe) id: string, @Body() body: UpdateTargetDto): Promise<Target> {
+  updateTarget(
+    @CurrentPrincipal() actor: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: UpdateTargetDto,
+  ): Promise<Target> {
     return this.catalog.updateTarget(actor, id, body);
   }
 }

@@ -31,7 +31,8 @@ export class CatalogService {
 
   async createIndicator(actor: Principal, input: CreateIndicatorDto): Promise<IndicatorDefinition> {
     this.checkDefinition(input.formula, input.window);
-    if (await this.prisma.indicatorDefinition.findUnique({ where: { id: input.id } })) throw new ConflictError(`Indicator "${input.id}" exists`, ['id']);
+    if (await this.prisma.indicatorDefinition.findUnique({ where: { id: input.id } }))
+      throw new ConflictError(`Indicator "${input.id}" exists`, ['id']);
     return this.prisma.$transaction(async (tx) => {
       const created = await tx.indicatorDefinition.create({
         data: { ...input, formula: input.formula as object, window: input.window as object, tiers: input.tiers ?? [] },
@@ -49,7 +50,12 @@ export class CatalogService {
       const { formula, window, ...rest } = input;
       const updated = await tx.indicatorDefinition.update({
         where: { id },
-        data: { ...rest, ...(formula ? { formula: formula as object } : {}), ...(window ? { window: window as object } : {}), version: { increment: 1 } },
+        data: {
+          ...rest,
+          ...(formula ? { formula: formula as object } : {}),
+          ...(window ? { window: window as object } : {}),
+          version: { increment: 1 },
+        },
       });
       await this.audit.record(actor, { action: 'indicator.update', entityType: 'indicator', entityId: id, before, after: updated }, tx);
       return updated;
@@ -58,11 +64,15 @@ export class CatalogService {
 
   async createTarget(actor: Principal, input: CreateTargetDto): Promise<Target> {
     await this.getIndicator(input.indicatorId);
-    const unit = input.unitCode ? (await this.scope.resolveUnit(actor, input.unitCode)) : null;
+    const unit = input.unitCode ? await this.scope.resolveUnit(actor, input.unitCode) : null;
     const appliesTo = input.appliesTo ?? (unit ? 'UNIT_SUBTREE' : 'LEVEL_EACH');
     const forUnit = appliesTo === 'UNIT_SUBTREE' || appliesTo === 'UNIT_OWN';
-    if (forUnit !== !!unit) throw new InvalidInputError(`appliesTo ${appliesTo} needs ${forUnit ? 'a unitCode' : 'a tier and no unitCode'}`, [forUnit ? 'unitCode' : 'tier']);
-    if (input.periodStart && input.deadline && input.periodStart > input.deadline) throw new InvalidInputError('periodStart must not be after deadline', ['periodStart', 'deadline']);
+    if (forUnit !== !!unit)
+      throw new InvalidInputError(`appliesTo ${appliesTo} needs ${forUnit ? 'a unitCode' : 'a tier and no unitCode'}`, [
+        forUnit ? 'unitCode' : 'tier',
+      ]);
+    if (input.periodStart && input.deadline && input.periodStart > input.deadline)
+      throw new InvalidInputError('periodStart must not be after deadline', ['periodStart', 'deadline']);
     const resolution = input.resolutionCode ? await this.prisma.resolution.findUnique({ where: { code: input.resolutionCode } }) : null;
     if (input.resolutionCode && !resolution) throw new NotFoundError(`No resolution "${input.resolutionCode}"`, ['resolutionCode']);
     return this.prisma.$transaction(async (tx) => {

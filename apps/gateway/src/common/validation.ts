@@ -44,27 +44,33 @@ export function fieldErrors(errors: ValidationError[], parent = ''): { field: st
 
 /** Global validation: unknown fields are refused, every failure is named with its field path. */
 export const createValidationPipe = (): ValidationPipe =>
-  new GuardedValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    exceptionFactory: (errors) => {
-      const fields = fieldErrors(errors);
-      return new BadRequestException({ message: `Invalid request: ${fields.map((f) => f.field).join(', ')}`, fields });
+  new GuardedValidationPipe(
+    {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: (errors) => {
+        const fields = fieldErrors(errors);
+        return new BadRequestException({ message: `Invalid request: ${fields.map((f) => f.field).join(', ')}`, fields });
+      },
     },
-  }, (message, field) => new BadRequestException({ message, fields: [{ field, errors: [message] }] }));
+    (message, field) => new BadRequestException({ message, fields: [{ field, errors: [message] }] }),
+  );
 
 /** Validation of socket messages: failures become InvalidInputError, which the socket filter answers through the ack. */
 export const createSocketValidationPipe = (): ValidationPipe =>
-  new GuardedValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    exceptionFactory: (errors) => {
-      const fields = fieldErrors(errors);
-      return new InvalidInputError(
-        `Invalid request: ${fields.map((f) => `${f.field} (${f.errors.join(', ')})`).join('; ')}`,
-        fields.map((f) => f.field),
-      );
+  new GuardedValidationPipe(
+    {
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: (errors) => {
+        const fields = fieldErrors(errors);
+        return new InvalidInputError(
+          `Invalid request: ${fields.map((f) => `${f.field} (${f.errors.join(', ')})`).join('; ')}`,
+          fields.map((f) => f.field),
+        );
+      },
     },
-  }, (message, field) => new InvalidInputError(message, [field]));
+    (message, field) => new InvalidInputError(message, [field]),
+  );

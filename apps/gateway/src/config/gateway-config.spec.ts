@@ -19,7 +19,11 @@ describe('GatewayConfig', () => {
   });
 
   it('reads the live limits as numbers', () => {
-    const config = loadConfig(GatewayConfig, { JWT_SECRET: 'x'.repeat(32), LIVE_MAX_UPDATES_PER_TILE_PER_S: '0', LIVE_MAX_SUBSCRIPTIONS: '50' });
+    const config = loadConfig(GatewayConfig, {
+      JWT_SECRET: 'x'.repeat(32),
+      LIVE_MAX_UPDATES_PER_TILE_PER_S: '0',
+      LIVE_MAX_SUBSCRIPTIONS: '50',
+    });
     expect([config.LIVE_MAX_UPDATES_PER_TILE_PER_S, config.LIVE_MAX_SUBSCRIPTIONS]).toEqual([0, 50]);
   });
 });

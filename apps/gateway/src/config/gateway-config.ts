@@ -80,7 +80,9 @@ export class GatewayConfig extends BaseConfig {
 
   /** VAPID public key (URL-safe base64) browsers subscribe to Web Push with; the same pair's private key is the aggregator's. Empty = Web Push off. */
   @IsString()
-  @Matches(/^([A-Za-z0-9_-]{80,100})?$/, { message: 'VAPID_PUBLIC_KEY must be a URL-safe base64 P-256 public key (npx web-push generate-vapid-keys) or empty' })
+  @Matches(/^([A-Za-z0-9_-]{80,100})?$/, {
+    message: 'VAPID_PUBLIC_KEY must be a URL-safe base64 P-256 public key (npx web-push generate-vapid-keys) or empty',
+  })
   VAPID_PUBLIC_KEY: string = '';
 
   /** Internal port of Prometheus' GET /metrics (on METRICS_HOST), named per app so one environment can serve all three; 0 picks a free port (tests). */

@@ -19,7 +19,11 @@ export class DashboardsService {
   ) {}
 
   async list(principal: Principal): Promise<DashboardView[]> {
-    const rows = await this.prisma.dashboard.findMany({ where: { unit: { path: { startsWith: principal.unitPath } } }, include: { unit: true }, orderBy: { slug: 'asc' } });
+    const rows = await this.prisma.dashboard.findMany({
+      where: { unit: { path: { startsWith: principal.unitPath } } },
+      include: { unit: true },
+      orderBy: { slug: 'asc' },
+    });
     return rows.map((row) => this.view(row));
   }
 
@@ -30,9 +34,13 @@ export class DashboardsService {
   async create(actor: Principal, input: CreateDashboardDto): Promise<DashboardView> {
     const unit = await this.scope.resolveUnit(actor, input.unitCode);
     await this.checkLayout(actor, input.layout);
-    if (await this.prisma.dashboard.findUnique({ where: { slug: input.slug } })) throw new ConflictError(`Dashboard "${input.slug}" exists`, ['slug']);
+    if (await this.prisma.dashboard.findUnique({ where: { slug: input.slug } }))
+      throw new ConflictError(`Dashboard "${input.slug}" exists`, ['slug']);
     const created = await this.prisma.$transaction(async (tx) => {
-      const row = await tx.dashboard.create({ data: { slug: input.slug, title: input.title, unitId: unit.id, layout: toJson(input.layout) }, include: { unit: true } });
+      const row = await tx.dashboard.create({
+        data: { slug: input.slug, title: input.title, unitId: unit.id, layout: toJson(input.layout) },
+        include: { unit: true },
+      });
       await this.audit.record(actor, { action: 'dashboard.create', entityType: 'dashboard', entityId: row.id, after: this.view(row) }, tx);
       return row;
     });
@@ -41,7 +49,7 @@ export class DashboardsService {
 
   async update(actor: Principal, slug: string, input: UpdateDashboardDto): Promise<DashboardView> {
     const before = await this.find(actor, slug);
-    const unit = input.unitCode ? (await this.scope.resolveUnit(actor, input.unitCode)) : null;
+    const unit = input.unitCode ? await this.scope.resolveUnit(actor, input.unitCode) : null;
     if (input.layout) await this.checkLayout(actor, input.layout);
     const updated = await this.prisma.$transaction(async (tx) => {
       const row = await tx.dashboard.update({
@@ -54,7 +62,11 @@ export class DashboardsService {
         },
         include: { unit: true },
       });
-      await this.audit.record(actor, { action: 'dashboard.update', entityType: 'dashboard', entityId: row.id, before: this.view(before), after: this.view(row) }, tx);
+      await this.audit.record(
+        actor,
+        { action: 'dashboard.update', entityType: 'dashboard', entityId: row.id, before: this.view(before), after: this.view(row) },
+        tx,
+      );
       return row;
     });
     this.live.notifyDashboardChange({ slug, version: updated.version, deleted: false });
@@ -65,7 +77,11 @@ export class DashboardsService {
     const before = await this.find(actor, slug);
     await this.prisma.$transaction(async (tx) => {
       await tx.dashboard.delete({ where: { id: before.id } });
-      await this.audit.record(actor, { action: 'dashboard.delete', entityType: 'dashboard', entityId: before.id, before: this.view(before) }, tx);
+      await this.audit.record(
+        actor,
+        { action: 'dashboard.delete', entityType: 'dashboard', entityId: before.id, before: this.view(before) },
+        tx,
+      );
     });
     this.live.notifyDashboardChange({ slug, version: before.version, deleted: true });
   }
@@ -73,7 +89,8 @@ export class DashboardsService {
   private async find(principal: Principal, slug: string): Promise<Dashboard & { unit: { code: string; path: string } }> {
     const row = await this.prisma.dashboard.findUnique({ where: { slug }, include: { unit: true } });
     if (!row) throw new NotFoundError(`No dashboard "${slug}"`);
-    if (!inScope(principal, row.unit.path)) throw new ForbiddenError(`Dashboard "${slug}" shows ${row.unit.code}, outside your scope (${principal.unitCode})`);
+    if (!inScope(principal, row.unit.path))
+      throw new ForbiddenError(`Dashboard "${slug}" shows ${row.unit.code}, outside your scope (${principal.unitCode})`);
     return row;
   }
 

@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { QueueName } from '@ioc/contracts';
-import { DeadLetterDesk, type DeadLetterFilter, type DeadLetterView, InjectTypedQueue, type RedriveResult, type TypedQueue } from '@ioc/queues';
+import {
+  DeadLetterDesk,
+  type DeadLetterFilter,
+  type DeadLetterView,
+  InjectTypedQueue,
+  type RedriveResult,
+  type TypedQueue,
+} from '@ioc/queues';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { InvalidInputError, NotFoundError } from '../common/domain-errors';
@@ -41,14 +48,26 @@ export class DeadLettersService {
   async redrive(actor: Principal, body: DeadLetterActionDto): Promise<RedriveResult> {
     const filter = this.checked(body);
     const result = await this.desk.redrive(filter);
-    await this.audit.record(actor, { action: 'dead_letters.redrive', entityType: 'dead_letter', entityId: describe(filter), before: filter, after: result });
+    await this.audit.record(actor, {
+      action: 'dead_letters.redrive',
+      entityType: 'dead_letter',
+      entityId: describe(filter),
+      before: filter,
+      after: result,
+    });
     return result;
   }
 
   async purge(actor: Principal, body: DeadLetterActionDto): Promise<{ purged: number }> {
     const filter = this.checked(body);
     const result = await this.desk.purge(filter);
-    await this.audit.record(actor, { action: 'dead_letters.purge', entityType: 'dead_letter', entityId: describe(filter), before: filter, after: result });
+    await this.audit.record(actor, {
+      action: 'dead_letters.purge',
+      entityType: 'dead_letter',
+      entityId: describe(filter),
+      before: filter,
+      after: result,
+    });
     return result;
   }
 

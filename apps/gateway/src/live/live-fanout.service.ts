@@ -140,8 +140,7 @@ export class LiveFanoutService implements OnModuleInit, OnApplicationShutdown {
     if (entry.trace) {
       const attributes = { 'ioc.stream_key': key, 'ioc.room_size': namespace.adapter.rooms.get(room)?.size ?? 0 };
       inSpanSync('live.emit', { kind: SpanKind.PRODUCER, parent: entry.trace, attributes }, emit);
-    }
-    else emit();
+    } else emit();
     for (const id of namespace.adapter.rooms.get(SLOW_ROOM) ?? []) {
       const socket = namespace.sockets.get(id);
       if (socket?.rooms.has(room)) socket.data.pending.set(key, entry.update);
@@ -164,7 +163,10 @@ export class LiveFanoutService implements OnModuleInit, OnApplicationShutdown {
         this.flushPending(socket);
       } else if (slow && now - socket.data.slowSince! > this.config.LIVE_SLOW_CLIENT_TIMEOUT_S * 1000) {
         this.logger.warn(`Disconnecting socket ${socket.id}: slow for more than ${this.config.LIVE_SLOW_CLIENT_TIMEOUT_S} s`);
-        socket.emit('error', { code: 'rate_limited', message: `Could not keep up for ${this.config.LIVE_SLOW_CLIENT_TIMEOUT_S} s; disconnected` });
+        socket.emit('error', {
+          code: 'rate_limited',
+          message: `Could not keep up for ${this.config.LIVE_SLOW_CLIENT_TIMEOUT_S} s; disconnected`,
+        });
         socket.disconnect(true);
         this.metrics.slowDisconnects.inc();
       }

@@ -44,7 +44,12 @@ export class LiveService {
     }, LOOKUPS);
     this.indicators = sharedLoader(async (ids) => {
       const rows = await this.prisma.indicatorDefinition.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true } });
-      return byKeys(ids, rows.map((row) => row.id), (id) => id, null);
+      return byKeys(
+        ids,
+        rows.map((row) => row.id),
+        (id) => id,
+        null,
+      );
     }, LOOKUPS);
   }
 
@@ -52,7 +57,8 @@ export class LiveService {
   async authenticate(socket: LiveSocket): Promise<Principal | null> {
     const { auth, headers } = socket.handshake;
     const bearer = typeof auth.token === 'string' ? auth.token : undefined;
-    const apiKey = typeof auth.apiKey === 'string' ? auth.apiKey : typeof headers['x-api-key'] === 'string' ? headers['x-api-key'] : undefined;
+    const apiKey =
+      typeof auth.apiKey === 'string' ? auth.apiKey : typeof headers['x-api-key'] === 'string' ? headers['x-api-key'] : undefined;
     try {
       const principal = await this.auth.authenticate({ bearer, apiKey });
       if (principal.expiresAt !== null && principal.expiresAt - Date.now() < MAX_TIMER_MS) {
@@ -94,7 +100,13 @@ export class LiveService {
       const latest = state.latest.get(key);
       const position = positions.get(key);
       const entries = state.entries.get(key) ?? [];
-      const plan = position ? planResume(position, latest, entries.map((entry) => entry.update)) : 'reset';
+      const plan = position
+        ? planResume(
+            position,
+            latest,
+            entries.map((entry) => entry.update),
+          )
+        : 'reset';
       if (plan === 'reset') {
         if (position) {
           reset = true;
@@ -144,7 +156,10 @@ export class LiveService {
     window.messages += 1;
     if (window.messages <= this.config.LIVE_MAX_MESSAGES_PER_10S) return true;
     this.logger.warn(`Disconnecting socket ${socket.id}: more than ${this.config.LIVE_MAX_MESSAGES_PER_10S} messages in 10 s`);
-    socket.emit('error', { code: 'rate_limited', message: `More than ${this.config.LIVE_MAX_MESSAGES_PER_10S} messages in 10 s; disconnected` });
+    socket.emit('error', {
+      code: 'rate_limited',
+      message: `More than ${this.config.LIVE_MAX_MESSAGES_PER_10S} messages in 10 s; disconnected`,
+    });
     socket.disconnect();
     return false;
   }

@@ -11,7 +11,11 @@ export interface StreamPosition {
  * there: other epoch, position trimmed from the stream, or the stream lagging the latest value.
  * `entries` are that stream's entries still in Redis, oldest first.
  */
-export function planResume(position: StreamPosition, latest: IndicatorUpdate | undefined, entries: IndicatorUpdate[]): IndicatorUpdate[] | 'reset' {
+export function planResume(
+  position: StreamPosition,
+  latest: IndicatorUpdate | undefined,
+  entries: IndicatorUpdate[],
+): IndicatorUpdate[] | 'reset' {
   if (!latest || latest.epoch !== position.epoch || latest.seq < position.seq) return 'reset';
   if (latest.seq === position.seq) return [];
   const sameEpoch = entries.filter((update) => update.epoch === position.epoch);

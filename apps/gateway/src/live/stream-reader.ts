@@ -66,8 +66,7 @@ export class StreamReader {
       try {
         if (failed) await this.checkForGap();
         const reply = (await this.connection.xread('COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', this.key, this.lastId)) as
-          | [string, RawStreamEntry[]][]
-          | null;
+          [string, RawStreamEntry[]][] | null;
         failed = false;
         const entries = reply?.[0]?.[1] ?? [];
         if (entries.length === 0) continue;

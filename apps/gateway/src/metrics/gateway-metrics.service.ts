@@ -53,16 +53,29 @@ export class GatewayMetricsService {
       labelNames: ['event'],
       registers,
     });
-    this.disconnects = new Counter({ name: 'ioc_gateway_disconnects_total', help: 'Live sockets disconnected, by socket.io reason', labelNames: ['reason'], registers });
+    this.disconnects = new Counter({
+      name: 'ioc_gateway_disconnects_total',
+      help: 'Live sockets disconnected, by socket.io reason',
+      labelNames: ['reason'],
+      registers,
+    });
     this.resumes = new Counter({ name: 'ioc_gateway_resumes_total', help: 'Subscriptions that resumed from stream positions', registers });
-    this.replayedUpdates = new Counter({ name: 'ioc_gateway_replayed_updates_total', help: 'Missed updates replayed to resuming clients', registers });
+    this.replayedUpdates = new Counter({
+      name: 'ioc_gateway_replayed_updates_total',
+      help: 'Missed updates replayed to resuming clients',
+      registers,
+    });
     this.resetSnapshots = new Counter({
       name: 'ioc_gateway_reset_snapshots_total',
       help: 'Streams sent as a reset snapshot instead of a replay (resume too old or new epoch, process gap)',
       labelNames: ['cause'],
       registers,
     });
-    this.slowDisconnects = new Counter({ name: 'ioc_gateway_slow_disconnects_total', help: 'Sockets disconnected for being slow longer than LIVE_SLOW_CLIENT_TIMEOUT_S', registers });
+    this.slowDisconnects = new Counter({
+      name: 'ioc_gateway_slow_disconnects_total',
+      help: 'Sockets disconnected for being slow longer than LIVE_SLOW_CLIENT_TIMEOUT_S',
+      registers,
+    });
   }
 
   /** Starts counting the namespace's sockets and what they are sent. */

@@ -24,7 +24,8 @@ export class PushService {
   async subscribe(principal: Principal, subscription: PushSubscriptionDto, userAgent: string | undefined): Promise<{ id: string }> {
     const userId = this.userOf(principal);
     const existing = await this.prisma.pushSubscription.findUnique({ where: { endpoint: subscription.endpoint } });
-    if (existing && existing.userId !== userId) throw new ConflictError('This browser is subscribed for another user; unsubscribe there first', ['endpoint']);
+    if (existing && existing.userId !== userId)
+      throw new ConflictError('This browser is subscribed for another user; unsubscribe there first', ['endpoint']);
     const data = { p256dh: subscription.keys.p256dh, auth: subscription.keys.auth, userAgent: userAgent?.slice(0, 512) ?? null };
     const saved = await this.prisma.pushSubscription.upsert({
       where: { endpoint: subscription.endpoint },
@@ -41,7 +42,8 @@ export class PushService {
   }
 
   private userOf(principal: Principal): string {
-    if (principal.kind !== 'user') throw new ForbiddenError('Push subscriptions belong to users: sign in with a user account, not an API key');
+    if (principal.kind !== 'user')
+      throw new ForbiddenError('Push subscriptions belong to users: sign in with a user account, not an API key');
     return principal.id;
   }
 }

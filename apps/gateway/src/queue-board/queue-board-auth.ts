@@ -27,7 +27,9 @@ export function queueBoardAuth(auth: AuthService) {
     };
     const authenticate = async (): Promise<Principal> => {
       const basic = basicCredentials(request.headers.authorization);
-      const presented: PresentedCredentials = basic ? { bearer: (await auth.login(basic.username, basic.password)).accessToken } : credentialsFromHeaders(request.headers);
+      const presented: PresentedCredentials = basic
+        ? { bearer: (await auth.login(basic.username, basic.password)).accessToken }
+        : credentialsFromHeaders(request.headers);
       return auth.authenticate(presented);
     };
     authenticate().then(

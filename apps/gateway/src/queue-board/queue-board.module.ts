@@ -23,7 +23,9 @@ export const QUEUE_BOARD_ROUTE = '/admin/queues';
         boardOptions: { uiConfig: { boardTitle: 'IOC queues' } },
       }),
     }),
-    ...Object.values(QueueName).map((name) => BullBoardModule.forFeature({ name, adapter: BullMQAdapter, options: { readOnlyMode: true } })),
+    ...Object.values(QueueName).map((name) =>
+      BullBoardModule.forFeature({ name, adapter: BullMQAdapter, options: { readOnlyMode: true } }),
+    ),
   ],
 })
 export class QueueBoardModule {}

@@ -56,7 +56,10 @@ export class RecomputeService implements OnApplicationShutdown {
       const indicator = await this.prisma.indicatorDefinition.findFirst({ where: { id: request.indicator, enabled: true } });
       if (!indicator) throw new NotFoundError(`No enabled indicator ${request.indicator}`, ['indicator']);
       if ((indicator.formula as { op?: string }).op === 'freshness') {
-        throw new InvalidInputError(`${request.indicator} measures when data arrived, which the stored events do not keep: it cannot be recomputed`, ['indicator']);
+        throw new InvalidInputError(
+          `${request.indicator} measures when data arrived, which the stored events do not keep: it cannot be recomputed`,
+          ['indicator'],
+        );
       }
     }
     if (request.unit && !(await this.prisma.administrativeUnit.findUnique({ where: { code: request.unit } }))) {
@@ -80,7 +83,14 @@ export class RecomputeService implements OnApplicationShutdown {
     const job = await this.queue.getJob(jobId);
     if (!job || !job.id?.startsWith('recompute-')) throw new NotFoundError(`No recompute ${jobId}`);
     const progress = typeof job.progress === 'object' ? (job.progress as unknown as RecomputeProgress) : null;
-    return { jobId, state: await job.getState(), request: job.data, progress, result: job.returnvalue ?? null, error: job.failedReason ?? null };
+    return {
+      jobId,
+      state: await job.getState(),
+      request: job.data,
+      progress,
+      result: job.returnvalue ?? null,
+      error: job.failedReason ?? null,
+    };
   }
 
   /** Server-sent events: the current status, then "progress" until "completed" or "failed". */

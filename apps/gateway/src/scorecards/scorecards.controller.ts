@@ -14,7 +14,8 @@ export class ScorecardsController {
 
   @Get()
   @ApiOperation({
-    summary: 'Resolution scorecards: per resolution met / total, each target with what it applies to, value, status, units met / evaluated, and its result at the deadline once passed',
+    summary:
+      'Resolution scorecards: per resolution met / total, each target with what it applies to, value, status, units met / evaluated, and its result at the deadline once passed',
   })
   list(@CurrentPrincipal() principal: Principal): Promise<ResolutionScorecard[]> {
     return this.scorecards.list(principal);

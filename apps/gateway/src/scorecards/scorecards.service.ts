@@ -30,7 +30,11 @@ export class ScorecardsService {
 
   /** The cards restricted to the principal's subtree (the whole card for a province-wide scope). */
   async within(principal: Principal, cards: ResolutionScorecard[]): Promise<ResolutionScorecard[]> {
-    const codes = [...new Set(cards.flatMap((card) => card.entries.flatMap((e) => [...(e.unitCode ? [e.unitCode] : []), ...e.units.map((u) => u.unitCode)])))];
+    const codes = [
+      ...new Set(
+        cards.flatMap((card) => card.entries.flatMap((e) => [...(e.unitCode ? [e.unitCode] : []), ...e.units.map((u) => u.unitCode)])),
+      ),
+    ];
     const units = await this.prisma.administrativeUnit.findMany({ where: { code: { in: codes } }, select: { code: true, path: true } });
     const visible = new Set(units.filter((unit) => inScope(principal, unit.path)).map((unit) => unit.code));
     return cards.map((card) => scorecardWithin(card, (code) => visible.has(code)));

@@ -15,7 +15,11 @@ export class UnitsController {
   @ApiOperation({ summary: 'The administrative unit tree under your scope (or under `root`)' })
   @ApiQuery({ name: 'root', required: false })
   @ApiQuery({ name: 'includeExpired', required: false, type: Boolean })
-  tree(@CurrentPrincipal() principal: Principal, @Query('root') root?: string, @Query('includeExpired') includeExpired?: string): Promise<UnitNode> {
+  tree(
+    @CurrentPrincipal() principal: Principal,
+    @Query('root') root?: string,
+    @Query('includeExpired') includeExpired?: string,
+  ): Promise<UnitNode> {
     return this.units.tree(principal, root, includeExpired === 'true');
   }
 }

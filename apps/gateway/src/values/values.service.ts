@@ -35,21 +35,36 @@ export class ValuesService {
     return keys.flatMap((key) => latest.get(key) ?? []);
   }
 
-  async history(principal: Principal, query: HistoryQueryDto): Promise<{ indicator: string; unit: string; resolution: string; points: HistoryPoint[] }> {
+  async history(
+    principal: Principal,
+    query: HistoryQueryDto,
+  ): Promise<{ indicator: string; unit: string; resolution: string; points: HistoryPoint[] }> {
     if (query.from >= query.to) throw new InvalidInputError('from must be before to', ['from', 'to']);
     const unit = await this.scope.resolveUnit(principal, query.unit);
     await this.requireIndicators([query.indicator]);
     // Before a merger the unit's past is that of the units merged into it, combined like a subtree.
     const lineage = await this.scope.lineage(unit);
     const stored = await this.prisma.indicatorSnapshot.findMany({
-      where: { indicatorId: query.indicator, unitId: { in: lineage.map((u) => u.id) }, resolution: query.resolution, bucketStart: { gte: query.from, lt: query.to } },
+      where: {
+        indicatorId: query.indicator,
+        unitId: { in: lineage.map((u) => u.id) },
+        resolution: query.resolution,
+        bucketStart: { gte: query.from, lt: query.to },
+      },
       orderBy: { bucketStart: 'asc' },
       take: lineage.length * (MAX_HISTORY_POINTS + 1),
     });
-    const definition = await this.prisma.indicatorDefinition.findUniqueOrThrow({ where: { id: query.indicator }, select: { formula: true } });
+    const definition = await this.prisma.indicatorDefinition.findUniqueOrThrow({
+      where: { id: query.indicator },
+      select: { formula: true },
+    });
     const rows = lineage.length === 1 ? stored : combineLineageHistory(definition.formula as unknown as Formula, stored);
     if (rows.length > MAX_HISTORY_POINTS) {
-      throw new InvalidInputError(`More than ${MAX_HISTORY_POINTS} points: narrow the range or use a coarser resolution`, ['from', 'to', 'resolution']);
+      throw new InvalidInputError(`More than ${MAX_HISTORY_POINTS} points: narrow the range or use a coarser resolution`, [
+        'from',
+        'to',
+        'resolution',
+      ]);
     }
     return {
       indicator: query.indicator,

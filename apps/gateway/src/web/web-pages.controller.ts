@@ -22,7 +22,9 @@ export class WebPagesController {
   constructor(config: GatewayConfig) {
     this.root = resolve(config.WEB_DIR);
     if (!existsSync(resolve(this.root, 'display.html'))) {
-      new Logger(WebPagesController.name).warn(`No built web app in ${this.root} (run "npm run build"): /display and /leader will answer 404`);
+      new Logger(WebPagesController.name).warn(
+        `No built web app in ${this.root} (run "npm run build"): /display and /leader will answer 404`,
+      );
     }
   }
 
@@ -43,19 +45,25 @@ export class WebPagesController {
     const immutable = relative.startsWith('assets/');
     // sendFile with `root` refuses paths that climb out of it, and dotfiles are denied.
     response.sendFile(relative, { root: this.root, dotfiles: 'deny', immutable, maxAge: immutable ? '365d' : 0 }, (error) => {
-      if (error && !response.headersSent) response.status(404).json({ statusCode: 404, error: 'not_found', message: `No file app/${relative}` });
+      if (error && !response.headersSent)
+        response.status(404).json({ statusCode: 404, error: 'not_found', message: `No file app/${relative}` });
     });
   }
 
   private page(response: Response, name: string): void {
     response.setHeader('Cache-Control', 'no-cache');
     // Everything the pages load or call is on this origin; no referrer, so a ?key= never travels in one.
-    response.setHeader('Content-Security-Policy', "default-src 'self'; connect-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
+    response.setHeader(
+      'Content-Security-Policy',
+      "default-src 'self'; connect-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+    );
     response.setHeader('Referrer-Policy', 'no-referrer');
     response.setHeader('X-Content-Type-Options', 'nosniff');
     response.sendFile(name, { root: this.root }, (error) => {
       if (error && !response.headersSent) {
-        response.status(404).json({ statusCode: 404, error: 'not_found', message: `The web app is not built in ${this.root}; run "npm run build"` });
+        response
+          .status(404)
+          .json({ statusCode: 404, error: 'not_found', message: `The web app is not built in ${this.root}; run "npm run build"` });
       }
     });
   }

@@ -1,7 +1,8 @@
 import { NO_FAULTS, SimulatorCore, type SystemName } from './simulator-core';
 
 const NOW = new Date('2026-11-23T16:00:00+07:00'); // a Monday afternoon, after a weekend
-const core = (seed = 'spec') => new SimulatorCore({ seed, historyDays: 4, now: () => NOW, token: 'token-123', maxPageSize: 500, faults: NO_FAULTS });
+const core = (seed = 'spec') =>
+  new SimulatorCore({ seed, historyDays: 4, now: () => NOW, token: 'token-123', maxPageSize: 500, faults: NO_FAULTS });
 const localHour = (iso: string): number => Number(iso.slice(11, 13)) + Number(iso.slice(14, 16)) / 60;
 const localWeekday = (iso: string): number => new Date(`${iso.slice(0, 10)}T12:00:00Z`).getUTCDay();
 
@@ -13,7 +14,9 @@ describe('SimulatorCore', () => {
   });
 
   it('follows a working day: documents are created in office hours on weekdays, and none at the weekend', () => {
-    const documents = core().list('ioffice', 'documents', { page: 1, pageSize: 500 }).data.map((d) => String(d.ngayTao));
+    const documents = core()
+      .list('ioffice', 'documents', { page: 1, pageSize: 500 })
+      .data.map((d) => String(d.ngayTao));
     expect(documents.length).toBeGreaterThan(50);
     for (const created of documents) {
       const hour = localHour(created);
@@ -24,7 +27,11 @@ describe('SimulatorCore', () => {
 
   it('pages by a strict updatedSince cursor without skipping or repeating a record', () => {
     const sim = core();
-    for (const [system, resource] of [['ioffice', 'documents'], ['dvc', 'dossiers'], ['his', 'facility-reports']] as [SystemName, string][]) {
+    for (const [system, resource] of [
+      ['ioffice', 'documents'],
+      ['dvc', 'dossiers'],
+      ['his', 'facility-reports'],
+    ] as [SystemName, string][]) {
       const all: string[] = [];
       for (let page = 1; ; page += 1) {
         const { data } = sim.list(system, resource, { page, pageSize: 500 });

@@ -16,7 +16,15 @@ import {
 import type { Response } from 'express';
 import { FaultRatesDto } from './dto/fault-rates.dto';
 import { ListQueryDto } from './dto/list-query.dto';
-import { SimulatorCore, UnknownResourceError, isSystemName, type FaultRates, type GroundTruth, type Page, type SystemName } from './simulator-core';
+import {
+  SimulatorCore,
+  UnknownResourceError,
+  isSystemName,
+  type FaultRates,
+  type GroundTruth,
+  type Page,
+  type SystemName,
+} from './simulator-core';
 
 const validation = new ValidationPipe({ transform: true, whitelist: true, forbidNonWhitelisted: true });
 

@@ -47,11 +47,15 @@ export async function seedDemoSources(prisma: PrismaClient, options: DemoSources
       storedCredentials = undefined;
     }
     const changes = {
-      ...(existing.connectorType !== desired.connectorType || existing.connectorVersion !== desired.connectorVersion || existing.schedule !== desired.schedule
+      ...(existing.connectorType !== desired.connectorType ||
+      existing.connectorVersion !== desired.connectorVersion ||
+      existing.schedule !== desired.schedule
         ? { connectorType: desired.connectorType, connectorVersion: desired.connectorVersion, schedule: desired.schedule }
         : {}),
       ...(JSON.stringify(existing.config) !== JSON.stringify(desired.config) ? { config: desired.config } : {}),
-      ...(JSON.stringify(storedCredentials) !== JSON.stringify(credentials) ? { credentialsEncrypted: options.cipher.encryptJson(credentials) } : {}),
+      ...(JSON.stringify(storedCredentials) !== JSON.stringify(credentials)
+        ? { credentialsEncrypted: options.cipher.encryptJson(credentials) }
+        : {}),
     };
     if (Object.keys(changes).length > 0) {
       await prisma.source.update({ where: { id: existing.id }, data: changes });

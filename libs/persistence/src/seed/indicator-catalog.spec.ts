@@ -1,5 +1,13 @@
 import type { NormalizedEvent } from '@ioc/contracts';
-import { checkDefinition, collectTerms, evaluateIndicator, MemoryState, UnitTree, type IndicatorDefinitionData, type UnitNode } from '@ioc/indicators';
+import {
+  checkDefinition,
+  collectTerms,
+  evaluateIndicator,
+  MemoryState,
+  UnitTree,
+  type IndicatorDefinitionData,
+  type UnitNode,
+} from '@ioc/indicators';
 import { INDICATOR_CATALOG } from './indicator-catalog';
 
 /**
@@ -8,14 +16,44 @@ import { INDICATOR_CATALOG } from './indicator-catalog';
  * facility F under C1.
  */
 const SINCE = new Date('2020-01-01T00:00:00Z');
-const node = (code: string, parentCode: string | null, tier: UnitNode['tier']): UnitNode => ({ code, parentCode, tier, validFrom: SINCE, validTo: null });
-const tree = new UnitTree([node('D', null, 'DISTRICT'), node('C1', 'D', 'COMMUNE'), node('C2', 'D', 'COMMUNE'), node('F', 'C1', 'COMMUNE')]);
+const node = (code: string, parentCode: string | null, tier: UnitNode['tier']): UnitNode => ({
+  code,
+  parentCode,
+  tier,
+  validFrom: SINCE,
+  validTo: null,
+});
+const tree = new UnitTree([
+  node('D', null, 'DISTRICT'),
+  node('C1', 'D', 'COMMUNE'),
+  node('C2', 'D', 'COMMUNE'),
+  node('F', 'C1', 'COMMUNE'),
+]);
 
-const definitions: IndicatorDefinitionData[] = INDICATOR_CATALOG.map((d) => ({ id: d.id, formula: d.formula, window: d.window, tiers: d.tiers }));
+const definitions: IndicatorDefinitionData[] = INDICATOR_CATALOG.map((d) => ({
+  id: d.id,
+  formula: d.formula,
+  window: d.window,
+  tiers: d.tiers,
+}));
 const definition = (id: string): IndicatorDefinitionData => definitions.find((d) => d.id === id)!;
 let n = 0;
-const event = (unitCode: string, occurredAt: string, kind: string, attributes: NormalizedEvent['attributes'] = {}, values: Record<string, number> = { count: 1 }): NormalizedEvent => ({
-  idempotencyKey: `e${(n += 1)}`, sourceId: 's', stream: 'x', unitCode, occurredAt, kind, kindClass: 'fact', values, attributes,
+const event = (
+  unitCode: string,
+  occurredAt: string,
+  kind: string,
+  attributes: NormalizedEvent['attributes'] = {},
+  values: Record<string, number> = { count: 1 },
+): NormalizedEvent => ({
+  idempotencyKey: `e${(n += 1)}`,
+  sourceId: 's',
+  stream: 'x',
+  unitCode,
+  occurredAt,
+  kind,
+  kindClass: 'fact',
+  values,
+  attributes,
 });
 const times = (count: number, make: () => NormalizedEvent): NormalizedEvent[] => Array.from({ length: count }, make);
 const stateOf = (events: NormalizedEvent[]): MemoryState => {
@@ -23,7 +61,8 @@ const stateOf = (events: NormalizedEvent[]): MemoryState => {
   state.apply(events, 0);
   return state;
 };
-const valueOf = (id: string, state: MemoryState, at: string, unit: string) => evaluateIndicator(definition(id), tree, state, new Date(at)).find((v) => v.unitCode === unit)!;
+const valueOf = (id: string, state: MemoryState, at: string, unit: string) =>
+  evaluateIndicator(definition(id), tree, state, new Date(at)).find((v) => v.unitCode === unit)!;
 
 const NOV = '2026-11-10T09:00:00+07:00';
 
@@ -81,16 +120,24 @@ describe('seeded indicators: Decision 766 formulas as written (hand-worked)', ()
       event('C1', NOV, 'dossier.received', { channel: 'online', electronicResult: false }),
       event('C1', NOV, 'dossier.received', { channel: 'direct', electronicResult: false }),
     ]);
-    expect(valueOf('dossier.online_pct', state, '2026-11-20T10:00:00+07:00', 'C1')).toMatchObject({ value: 60, numerator: 3, denominator: 5 });
+    expect(valueOf('dossier.online_pct', state, '2026-11-20T10:00:00+07:00', 'C1')).toMatchObject({
+      value: 60,
+      numerator: 3,
+      denominator: 5,
+    });
   });
 
   it('fully-online share is over the catalogue as it stands: the same at 03:00 as at 10:00 the day before', () => {
     // Catalogue listed 07:00 on 10 Nov: C1 four procedures, three fully online; C2 two, both fully online.
     // D: 5 / 6 = 83.33 %, and still so the next night.
     const state = stateOf([
-      ...['P1', 'P2', 'P3'].map((code) => event('C1', '2026-11-10T07:00:00+07:00', 'procedure.listed', { code }, { eligible: 1, fullyOnline: 1 })),
+      ...['P1', 'P2', 'P3'].map((code) =>
+        event('C1', '2026-11-10T07:00:00+07:00', 'procedure.listed', { code }, { eligible: 1, fullyOnline: 1 }),
+      ),
       event('C1', '2026-11-10T07:00:00+07:00', 'procedure.listed', { code: 'P4' }, { eligible: 1, fullyOnline: 0 }),
-      ...['P5', 'P6'].map((code) => event('C2', '2026-11-10T07:00:00+07:00', 'procedure.listed', { code }, { eligible: 1, fullyOnline: 1 })),
+      ...['P5', 'P6'].map((code) =>
+        event('C2', '2026-11-10T07:00:00+07:00', 'procedure.listed', { code }, { eligible: 1, fullyOnline: 1 }),
+      ),
     ]);
     const at10 = valueOf('procedure.fully_online_pct', state, '2026-11-10T10:00:00+07:00', 'D');
     const at03 = valueOf('procedure.fully_online_pct', state, '2026-11-11T03:00:00+07:00', 'D');
@@ -106,8 +153,16 @@ describe('seeded indicators: Decision 766 formulas as written (hand-worked)', ()
       event('C2', NOV, 'procedure.listed', { code: '1.001193' }, { eligible: 1, fullyOnline: 1 }),
       event('C1', NOV, 'procedure.listed', { code: '1.004227' }, { eligible: 1, fullyOnline: 0 }),
     ]);
-    expect(valueOf('procedure.fully_online_pct', state, '2026-11-20T10:00:00+07:00', 'D')).toMatchObject({ value: 50, numerator: 1, denominator: 2 });
-    expect(valueOf('procedure.fully_online_pct', state, '2026-11-20T10:00:00+07:00', 'C2')).toMatchObject({ value: 100, numerator: 1, denominator: 1 });
+    expect(valueOf('procedure.fully_online_pct', state, '2026-11-20T10:00:00+07:00', 'D')).toMatchObject({
+      value: 50,
+      numerator: 1,
+      denominator: 2,
+    });
+    expect(valueOf('procedure.fully_online_pct', state, '2026-11-20T10:00:00+07:00', 'C2')).toMatchObject({
+      value: 100,
+      numerator: 1,
+      denominator: 1,
+    });
   });
 
   it('the Decision 766 index: points per group up to the thresholds, groups without data left out, out of 100', () => {
@@ -123,7 +178,10 @@ describe('seeded indicators: Decision 766 formulas as written (hand-worked)', ()
     const state = stateOf([
       ...times(9, () => event('C1', NOV, 'dossier.resolved', { onTime: true })),
       event('C1', NOV, 'dossier.resolved', { onTime: false }),
-      listing('A', 1), listing('B', 1), listing('C', 1), listing('D', 0),
+      listing('A', 1),
+      listing('B', 1),
+      listing('C', 1),
+      listing('D', 0),
       ...times(4, () => event('C1', NOV, 'dossier.received', { channel: 'online', electronicResult: true })),
       ...times(6, () => event('C1', NOV, 'dossier.received', { channel: 'direct', electronicResult: false })),
       ...times(3, () => event('C1', NOV, 'dossier.paid', { channel: 'online' })),
@@ -136,7 +194,10 @@ describe('seeded indicators: Decision 766 formulas as written (hand-worked)', ()
     expect(index.denominator).toBe(60);
     expect(index.value).toBeCloseTo(90.791666667, 6);
     // C2 has only a catalogue (1 of 2 fully online = 50 % → 50/80 of 22 = 13.75): 13.75 / 22 = 62.5.
-    const c2 = stateOf([event('C2', NOV, 'procedure.listed', { code: 'A' }, { eligible: 1, fullyOnline: 1 }), event('C2', NOV, 'procedure.listed', { code: 'B' }, { eligible: 1, fullyOnline: 0 })]);
+    const c2 = stateOf([
+      event('C2', NOV, 'procedure.listed', { code: 'A' }, { eligible: 1, fullyOnline: 1 }),
+      event('C2', NOV, 'procedure.listed', { code: 'B' }, { eligible: 1, fullyOnline: 0 }),
+    ]);
     expect(valueOf('dvc.index_766', c2, at, 'C2')).toMatchObject({ value: 62.5, numerator: 13.75, denominator: 22 });
     // No data at all: N/A, not 0.
     expect(valueOf('dvc.index_766', stateOf([]), at, 'C1').value).toBeNull();

@@ -90,7 +90,8 @@ export const INDICATOR_CATALOG: SeedIndicator[] = [
     id: 'doc.overdue',
     nameVi: 'Văn bản quá hạn',
     nameEn: 'Overdue documents',
-    description: 'Documents past their due date and still open (latest count reported by each unit, 0 when none; N/A only without a document system).',
+    description:
+      'Documents past their due date and still open (latest count reported by each unit, 0 when none; N/A only without a document system).',
     unitOfMeasure: 'văn bản',
     formula: latest('documents.overdue', 'count'),
     window: STANDING,
@@ -152,7 +153,7 @@ export const INDICATOR_CATALOG: SeedIndicator[] = [
     nameVi: 'Tỷ lệ TTHC cung cấp dịch vụ công trực tuyến toàn trình',
     nameEn: 'Procedures offered as fully online public services',
     description:
-      'Eligible procedures offered fully online / eligible procedures, over the catalogue as it stands (each unit\'s latest listing of each procedure); at a parent each procedure code counts once (QĐ 766).',
+      "Eligible procedures offered fully online / eligible procedures, over the catalogue as it stands (each unit's latest listing of each procedure); at a parent each procedure code counts once (QĐ 766).",
     unitOfMeasure: '%',
     formula: FULLY_ONLINE,
     window: STANDING,
@@ -235,7 +236,10 @@ export const INDICATOR_CATALOG: SeedIndicator[] = [
     nameEn: 'Visits with an electronic health record',
     description: 'Electronic health records opened / patient visits, today (hoSoSucKhoeDienTu / luotKham).',
     unitOfMeasure: '%',
-    formula: percent([{ op: 'sum', filter: { kind: 'health_records.opened' }, field: 'count' }], [{ op: 'sum', filter: { kind: 'visits.recorded' }, field: 'count' }]),
+    formula: percent(
+      [{ op: 'sum', filter: { kind: 'health_records.opened' }, field: 'count' }],
+      [{ op: 'sum', filter: { kind: 'visits.recorded' }, field: 'count' }],
+    ),
     window: TODAY,
     tiers: ALL_TIERS,
   },

@@ -7,7 +7,12 @@ export function seedEventCatalog(): EventCatalog {
   return {
     tree: new UnitTree(
       quangNgaiUnitList().units.map((u) => ({
-        code: u.code, officialCode: u.officialCode, parentCode: u.parentCode, tier: u.tier, validFrom: u.validFrom, validTo: u.validTo,
+        code: u.code,
+        officialCode: u.officialCode,
+        parentCode: u.parentCode,
+        tier: u.tier,
+        validFrom: u.validFrom,
+        validTo: u.validTo,
       })),
     ),
     terms: collectTerms(INDICATOR_CATALOG),

@@ -37,11 +37,26 @@ export interface SeedReport {
 const PROVINCE_DASHBOARD: DashboardLayout = {
   columns: 5,
   tiles: [
-    'doc.processed_online_pct', 'doc.on_time_pct', 'doc.overdue', 'doc.signed_pct',
-    'dossier.online_pct', 'dossier.on_time_pct', 'dossier.late', 'dossier.online_payment_pct',
-    'procedure.fully_online_pct', 'dossier.satisfaction_766', 'health.bed_occupancy_pct', 'health.visits_today',
-    'edu.attendance_pct', 'source.freshness', 'dvc.index_766',
-    'health.emergencies_today', 'health.notifiable_cases_month', 'health.ehr_pct', 'edu.digital_records_pct', 'edu.cashless_tuition_pct',
+    'doc.processed_online_pct',
+    'doc.on_time_pct',
+    'doc.overdue',
+    'doc.signed_pct',
+    'dossier.online_pct',
+    'dossier.on_time_pct',
+    'dossier.late',
+    'dossier.online_payment_pct',
+    'procedure.fully_online_pct',
+    'dossier.satisfaction_766',
+    'health.bed_occupancy_pct',
+    'health.visits_today',
+    'edu.attendance_pct',
+    'source.freshness',
+    'dvc.index_766',
+    'health.emergencies_today',
+    'health.notifiable_cases_month',
+    'health.ehr_pct',
+    'edu.digital_records_pct',
+    'edu.cashless_tuition_pct',
   ].map((indicatorId) => ({ indicatorId, unitCode: '51' })),
 };
 
@@ -95,7 +110,13 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions = 
   }
   for (const old of SUPERSEDED_TARGETS) {
     const { count: removed } = await prisma.target.deleteMany({
-      where: { indicatorId: old.indicatorId, tier: old.tier, unitId: null, deadline: new Date(`${old.deadline}T00:00:00Z`), resolution: { code: old.resolutionCode } },
+      where: {
+        indicatorId: old.indicatorId,
+        tier: old.tier,
+        unitId: null,
+        deadline: new Date(`${old.deadline}T00:00:00Z`),
+        resolution: { code: old.resolutionCode },
+      },
     });
     report.updated += removed;
   }
@@ -104,15 +125,37 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions = 
     const unitId = target.unitCode ? unitIds.get(target.unitCode)!.id : null;
     const tier = target.tier ?? null;
     const deadline = new Date(`${target.deadline}T00:00:00Z`);
-    const desired = { comparator: target.comparator, value: target.value, periodStart: new Date(`${target.periodStart}T00:00:00Z`), note: target.note };
+    const desired = {
+      comparator: target.comparator,
+      value: target.value,
+      periodStart: new Date(`${target.periodStart}T00:00:00Z`),
+      note: target.note,
+    };
     // The natural key of a target; earlier seeds stored the level targets as LEVEL_EACH with GTE, so those are updated in place.
     const existing = await prisma.target.findFirst({
-      where: { indicatorId: target.indicatorId, tier, unitId, resolutionId: resolution.id, deadline, appliesTo: { in: [target.appliesTo, 'LEVEL_EACH'] } },
+      where: {
+        indicatorId: target.indicatorId,
+        tier,
+        unitId,
+        resolutionId: resolution.id,
+        deadline,
+        appliesTo: { in: [target.appliesTo, 'LEVEL_EACH'] },
+      },
       orderBy: { createdAt: 'asc' },
     });
     const changed = !!existing && differs(existing, { ...desired, appliesTo: target.appliesTo });
     if (!existing) {
-      await prisma.target.create({ data: { indicatorId: target.indicatorId, appliesTo: target.appliesTo, tier, unitId, resolutionId: resolution.id, deadline, ...desired } });
+      await prisma.target.create({
+        data: {
+          indicatorId: target.indicatorId,
+          appliesTo: target.appliesTo,
+          tier,
+          unitId,
+          resolutionId: resolution.id,
+          deadline,
+          ...desired,
+        },
+      });
     } else if (changed) {
       await prisma.target.update({ where: { id: existing.id }, data: { ...desired, appliesTo: target.appliesTo } });
     }
@@ -137,8 +180,20 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions = 
   }
 
   const keys: { name: string; role: Role; unitCode: string; supplied?: string; secretName: string }[] = [
-    { name: 'Màn hình IOC tỉnh (province viewer)', role: 'VIEWER', unitCode: rootCode, supplied: options.provinceViewerApiKey, secretName: 'provinceViewerApiKey' },
-    { name: 'Màn hình đơn vị cấp dưới (local viewer)', role: 'VIEWER', unitCode: localUnitCode, supplied: options.districtViewerApiKey, secretName: 'districtViewerApiKey' },
+    {
+      name: 'Màn hình IOC tỉnh (province viewer)',
+      role: 'VIEWER',
+      unitCode: rootCode,
+      supplied: options.provinceViewerApiKey,
+      secretName: 'provinceViewerApiKey',
+    },
+    {
+      name: 'Màn hình đơn vị cấp dưới (local viewer)',
+      role: 'VIEWER',
+      unitCode: localUnitCode,
+      supplied: options.districtViewerApiKey,
+      secretName: 'districtViewerApiKey',
+    },
   ];
   for (const key of keys) {
     const existing = await prisma.apiKey.findFirst({ where: { name: key.name, revokedAt: null } });
@@ -167,7 +222,6 @@ export async function seedDatabase(prisma: PrismaClient, options: SeedOptions = 
 
   return report;
 }
-
 
 /** Leader users, one per scope, so alerts reach someone on a new install. */
 export const SEED_LEADERS = [

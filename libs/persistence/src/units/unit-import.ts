@@ -28,7 +28,11 @@ export type UnitIds = Map<string, { id: string; path: string; depth: number }>;
  * different (so importing the same list twice changes nothing), successors linked, then users and
  * API keys scoped to a unit that has ceased by `now` moved to its (final) successor, audited.
  */
-export async function importUnits(prisma: PrismaClient, units: readonly ResolvedUnit[], now = new Date()): Promise<{ report: UnitImportReport; unitIds: UnitIds }> {
+export async function importUnits(
+  prisma: PrismaClient,
+  units: readonly ResolvedUnit[],
+  now = new Date(),
+): Promise<{ report: UnitImportReport; unitIds: UnitIds }> {
   const report: UnitImportReport = { created: 0, updated: 0, unchanged: 0, moved: [], orphaned: [] };
   const unitIds: UnitIds = new Map();
   const known = new Map((await prisma.administrativeUnit.findMany()).map((row) => [row.code, row]));
@@ -37,7 +41,8 @@ export async function importUnits(prisma: PrismaClient, units: readonly Resolved
   const rows = new Map<string, { id: string; successorId: string | null }>();
   for (const unit of units) {
     const parent = unit.parentCode ? unitIds.get(unit.parentCode) : undefined;
-    if (unit.parentCode && !parent) throw new Error(`Unit ${unit.code}: parent ${unit.parentCode} is neither in the list before it nor stored`);
+    if (unit.parentCode && !parent)
+      throw new Error(`Unit ${unit.code}: parent ${unit.parentCode} is neither in the list before it nor stored`);
     const path = `${parent?.path ?? '/'}${unit.code}/`;
     const desired = {
       officialCode: unit.officialCode,
@@ -88,7 +93,8 @@ async function movePrincipals(prisma: PrismaClient, now: Date, report: UnitImpor
   const ceased = (unit: { validTo: Date | null }): boolean => unit.validTo !== null && unit.validTo <= now;
   const finalSuccessor = (unitId: string): { id: string; code: string } | null => {
     let unit = byId.get(unitId);
-    for (let hops = 0; unit && ceased(unit) && hops < units.length; hops += 1) unit = unit.successorId ? byId.get(unit.successorId) : undefined;
+    for (let hops = 0; unit && ceased(unit) && hops < units.length; hops += 1)
+      unit = unit.successorId ? byId.get(unit.successorId) : undefined;
     return unit && !ceased(unit) ? unit : null;
   };
   const ceasedIds = units.filter(ceased).map((unit) => unit.id);

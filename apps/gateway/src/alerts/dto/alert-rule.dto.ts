@@ -20,7 +20,15 @@ import {
 import { ROLES, type RoleName } from '../../admin/dto/user.dto';
 import { ALERT_SEVERITIES } from './alert.dto';
 
-export const RULE_KINDS = ['THRESHOLD_BELOW', 'THRESHOLD_ABOVE', 'BELOW_TARGET', 'RATE_OF_CHANGE', 'STALE_SOURCE', 'CONNECTOR_DOWN', 'PROJECTED_MISS'] as const;
+export const RULE_KINDS = [
+  'THRESHOLD_BELOW',
+  'THRESHOLD_ABOVE',
+  'BELOW_TARGET',
+  'RATE_OF_CHANGE',
+  'STALE_SOURCE',
+  'CONNECTOR_DOWN',
+  'PROJECTED_MISS',
+] as const;
 export type RuleKindName = (typeof RULE_KINDS)[number];
 const TIERS = ['PROVINCE', 'DISTRICT', 'COMMUNE'] as const;
 const DAY_SECONDS = 86_400;

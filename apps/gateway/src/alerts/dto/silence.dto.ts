@@ -1,6 +1,17 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsDate, IsIn, IsOptional, IsString, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsBoolean,
+  IsDate,
+  IsIn,
+  IsOptional,
+  IsString,
+  MaxLength,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 
 const LABELS = ['ruleId', 'ruleName', 'kind', 'severity', 'indicatorId', 'unitCode', 'unitPath', 'sourceId'] as const;
 const toDate = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? new Date(value) : value);
@@ -46,7 +57,10 @@ export class CreateSilenceDto {
   @IsDate({ message: 'endsAt must be an ISO-8601 date-time' })
   endsAt!: Date;
 
-  @ApiPropertyOptional({ example: '522', description: "Unit the silence belongs to and is confined to (default: the author's unit); must lie in the author's subtree" })
+  @ApiPropertyOptional({
+    example: '522',
+    description: "Unit the silence belongs to and is confined to (default: the author's unit); must lie in the author's subtree",
+  })
   @IsOptional()
   @IsString()
   @MaxLength(32)

@@ -42,7 +42,7 @@ export class CreateTargetDto {
   @IsNumber({ allowNaN: false, allowInfinity: false })
   value!: number;
 
-  @ApiPropertyOptional({ example: '2021-01-01', description: 'First day of the target\'s period' })
+  @ApiPropertyOptional({ example: '2021-01-01', description: "First day of the target's period" })
   @IsOptional()
   @Transform(toDate)
   @IsDate({ message: 'periodStart must be an ISO-8601 date' })
@@ -67,4 +67,6 @@ export class CreateTargetDto {
   note?: string;
 }
 
-export class UpdateTargetDto extends PartialType(PickType(CreateTargetDto, ['comparator', 'value', 'periodStart', 'deadline', 'note'] as const)) {}
+export class UpdateTargetDto extends PartialType(
+  PickType(CreateTargetDto, ['comparator', 'value', 'periodStart', 'deadline', 'note'] as const),
+) {}

@@ -2,7 +2,13 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDate, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 
-const csv = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.split(',').map((part) => part.trim()).filter(Boolean) : value);
+const csv = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean)
+    : value;
 
 export class ValuesQueryDto {
   @ApiProperty({ description: 'Comma-separated indicator ids', example: 'doc.overdue,dossier.late' })

@@ -31,7 +31,10 @@ export function generateDvc(seed: string, days: number[]): SimResource[] {
         const receivedAt = channel === 'online' ? timeBetween(day, 6, 23, random) : officeTime(day, random);
         const appointmentAt = dayStart(addWorkingDays(day, random.int(1, 6))) + 17 * HOUR_MS;
         const late = random.chance(0.1);
-        const workedUntil = Math.max(officeTime(addWorkingDays(day, late ? random.int(7, 9) : random.int(0, 1)), random), receivedAt + 30 * MINUTE_MS);
+        const workedUntil = Math.max(
+          officeTime(addWorkingDays(day, late ? random.int(7, 9) : random.int(0, 1)), random),
+          receivedAt + 30 * MINUTE_MS,
+        );
         const feeBearing = random.chance(0.4);
         const paidOnline = channel === 'online' ? random.chance(0.8) : random.chance(0.1);
         const paidAt = receivedAt + random.int(5, 90) * MINUTE_MS;
@@ -77,9 +80,11 @@ export function generateDvc(seed: string, days: number[]): SimResource[] {
             const resolved = later.at(-1)!;
             const facts: TruthFact[] = [];
             if (received! <= now) facts.push(fact('dossier.received', unit.code, received!, { channel, electronicResult }));
-            if (feeBearing && later[0]! <= now) facts.push(fact('dossier.paid', unit.code, later[0]!, { channel: paidOnline ? 'online' : 'direct' }));
+            if (feeBearing && later[0]! <= now)
+              facts.push(fact('dossier.paid', unit.code, later[0]!, { channel: paidOnline ? 'online' : 'direct' }));
             // On time per QĐ 766: finished by the appointment, the time waiting for a supplement excluded.
-            if (resolved <= now) facts.push(fact('dossier.resolved', unit.code, resolved, { onTime: resolved - supplementWaitMs <= appointmentAt }));
+            if (resolved <= now)
+              facts.push(fact('dossier.resolved', unit.code, resolved, { onTime: resolved - supplementWaitMs <= appointmentAt }));
             return facts;
           },
         };
@@ -95,7 +100,12 @@ export function generateDvc(seed: string, days: number[]): SimResource[] {
           id: `PAKN-${unit.code}-${day}`,
           stages: [timeBetween(day, 22, 23, random)],
           view: (_now, updatedAt) => ({
-            id: complaint.id, MaDonVi: unit.code, MaHoSo: about, LoaiPhanAnh: 'KHIEU_NAI', NgayGui: toLocalIso(complaint.stages[0]!), updatedAt,
+            id: complaint.id,
+            MaDonVi: unit.code,
+            MaHoSo: about,
+            LoaiPhanAnh: 'KHIEU_NAI',
+            NgayGui: toLocalIso(complaint.stages[0]!),
+            updatedAt,
           }),
           facts: (now) => (complaint.stages[0]! <= now ? [fact('dossier.complained', unit.code, complaint.stages[0]!, {})] : []),
         };
@@ -114,7 +124,9 @@ export function generateDvc(seed: string, days: number[]): SimResource[] {
 /** Commune-level procedures, the same codes at every commune; a department's own procedures are its own. */
 const LOCAL_PROCEDURES = [...PROCEDURES, ...Array.from({ length: 16 }, (_, i) => `1.00${4100 + i * 7}`)];
 const proceduresOf = (unitCode: string): string[] =>
-  unitCode.startsWith('51-') ? Array.from({ length: 10 }, (_, i) => `2.${unitCode.slice(3)}.${String(i + 1).padStart(3, '0')}`) : LOCAL_PROCEDURES;
+  unitCode.startsWith('51-')
+    ? Array.from({ length: 10 }, (_, i) => `2.${unitCode.slice(3)}.${String(i + 1).padStart(3, '0')}`)
+    : LOCAL_PROCEDURES;
 
 /**
  * The day (offset from `firstDay`) a procedure becomes fully online province-wide (the province
@@ -142,10 +154,18 @@ function catalogListings(seed: string, unitCode: string, day: number, start: num
       id: `DM-${unitCode}-${code}-${day}`,
       stages: [dayStart(day) + 7 * HOUR_MS],
       view: (_now, updatedAt) => ({
-        id: listing.id, MaDonVi: unitCode, MaTTHC: code, Ngay: toLocalIso(listing.stages[0]!), DuDieuKien: true, MucDo: fullyOnline ? 'TOAN_TRINH' : 'MOT_PHAN', updatedAt,
+        id: listing.id,
+        MaDonVi: unitCode,
+        MaTTHC: code,
+        Ngay: toLocalIso(listing.stages[0]!),
+        DuDieuKien: true,
+        MucDo: fullyOnline ? 'TOAN_TRINH' : 'MOT_PHAN',
+        updatedAt,
       }),
       facts: (now) =>
-        listing.stages[0]! <= now ? [gauge('procedure.listed', unitCode, listing.stages[0]!, { eligible: 1, fullyOnline: fullyOnline ? 1 : 0 }, { code })] : [],
+        listing.stages[0]! <= now
+          ? [gauge('procedure.listed', unitCode, listing.stages[0]!, { eligible: 1, fullyOnline: fullyOnline ? 1 : 0 }, { code })]
+          : [],
     };
     listings.push(listing);
   }
@@ -165,7 +185,13 @@ function overdueBacklog(spans: Map<string, [number, number][]>): SimEntity[] {
       const record: SimEntity = {
         id: `TON-${unitCode}-${at}`,
         stages: [at],
-        view: (_now, updatedAt) => ({ id: record.id, MaDonVi: unitCode, ThoiDiem: toLocalIso(record.stages[0]!), SoHoSoQuaHanChuaGiaiQuyet: count, updatedAt }),
+        view: (_now, updatedAt) => ({
+          id: record.id,
+          MaDonVi: unitCode,
+          ThoiDiem: toLocalIso(record.stages[0]!),
+          SoHoSoQuaHanChuaGiaiQuyet: count,
+          updatedAt,
+        }),
         facts: (now) => (record.stages[0]! <= now ? [gauge('dossiers.overdue_open', unitCode, record.stages[0]!, { count })] : []),
       };
       records.push(record);

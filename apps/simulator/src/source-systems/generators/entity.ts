@@ -56,6 +56,12 @@ export function fact(kind: string, unitCode: string, at: number, attributes: Tru
 }
 
 /** A gauge reading at an instant. */
-export function gauge(kind: string, unitCode: string, at: number, values: Record<string, number>, attributes: TruthFact['attributes'] = {}): TruthFact {
+export function gauge(
+  kind: string,
+  unitCode: string,
+  at: number,
+  values: Record<string, number>,
+  attributes: TruthFact['attributes'] = {},
+): TruthFact {
   return { kind, kindClass: 'gauge', unitCode, occurredAt: toLocalIso(at), values, attributes };
 }

@@ -85,14 +85,25 @@ export function generateIOffice(seed: string, days: number[]): SimResource[] {
       for (const unit of officeUnits(day)) {
         const overdue = (): number =>
           documents.filter(
-            (d) => d.unitCode === unit.code && d.direction === 'incoming' && d.dueAt < takenAt && d.entity.stages[0]! <= takenAt &&
+            (d) =>
+              d.unitCode === unit.code &&
+              d.direction === 'incoming' &&
+              d.dueAt < takenAt &&
+              d.entity.stages[0]! <= takenAt &&
               !(d.processed && d.entity.stages[1]! <= takenAt),
           ).length;
         const entity: SimEntity = {
           id: `QH-${unit.code}-${day}-${hour}`,
           stages: [takenAt],
-          view: (_now, updatedAt) => ({ id: entity.id, maDonVi: unit.code, thoiDiem: toLocalIso(entity.stages[0]!), soVanBanQuaHan: overdue(), updatedAt }),
-          facts: (now) => (entity.stages[0]! <= now ? [gauge('documents.overdue', unit.code, entity.stages[0]!, { count: overdue() })] : []),
+          view: (_now, updatedAt) => ({
+            id: entity.id,
+            maDonVi: unit.code,
+            thoiDiem: toLocalIso(entity.stages[0]!),
+            soVanBanQuaHan: overdue(),
+            updatedAt,
+          }),
+          facts: (now) =>
+            entity.stages[0]! <= now ? [gauge('documents.overdue', unit.code, entity.stages[0]!, { count: overdue() })] : [],
         };
         snapshots.push(entity);
       }

@@ -12,14 +12,17 @@ function unitsOn(day: number): ResolvedUnit[] {
   let units = byDay.get(day);
   if (!units) {
     const at = dayStart(day);
-    units = quangNgaiUnitList().units.filter((unit) => unit.validFrom.getTime() <= at && (unit.validTo === null || unit.validTo.getTime() > at));
+    units = quangNgaiUnitList().units.filter(
+      (unit) => unit.validFrom.getTime() <= at && (unit.validTo === null || unit.validTo.getTime() > at),
+    );
     byDay.set(day, units);
   }
   return units;
 }
 
 /** Units with a document-management office: departments, districts (before 2025-07-01) and communes. */
-export const officeUnits = (day: number): ResolvedUnit[] => unitsOn(day).filter((unit) => unit.kind === 'DEPARTMENT' || LOCAL_KINDS.includes(unit.kind));
+export const officeUnits = (day: number): ResolvedUnit[] =>
+  unitsOn(day).filter((unit) => unit.kind === 'DEPARTMENT' || LOCAL_KINDS.includes(unit.kind));
 /** Units with a one-stop desk (bộ phận một cửa): districts and communes, plus a few departments. */
 export const oneStopUnits = (day: number): ResolvedUnit[] =>
   unitsOn(day).filter((unit) => LOCAL_KINDS.includes(unit.kind) || ONE_STOP_DEPARTMENTS.includes(unit.code));
