@@ -38,7 +38,9 @@ function batchesOf(events: NormalizedEvent[], size: number): EventBatchJob[] {
   const byStream = new Map<string, NormalizedEvent[]>();
   for (const event of events) {
     const key = `${event.sourceId}\n${event.stream}`;
-    byStream.set(key, [...(byStream.get(key) ?? []), event]);
+    const group = byStream.get(key);
+    if (group) group.push(event);
+    else byStream.set(key, [event]);
   }
   const batches: EventBatchJob[] = [];
   for (const group of byStream.values()) {

@@ -129,7 +129,11 @@ export class AlertStreamsProcessor implements OnApplicationBootstrap, OnApplicat
     if (entries.length === 0) return;
     for (const { stream, entry } of entries) await this.handle(stream, entry);
     const idsByStream = new Map<string, string[]>();
-    for (const { stream, entry } of entries) idsByStream.set(stream, [...(idsByStream.get(stream) ?? []), entry[0]]);
+    for (const { stream, entry } of entries) {
+      const ids = idsByStream.get(stream);
+      if (ids) ids.push(entry[0]);
+      else idsByStream.set(stream, [entry[0]]);
+    }
     const pipeline = this.redis.pipeline();
     for (const [stream, ids] of idsByStream) pipeline.xack(stream, ALERT_CONSUMER_GROUP, ...ids);
     await pipeline.exec();

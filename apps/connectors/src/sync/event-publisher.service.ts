@@ -41,7 +41,10 @@ export class EventPublisherService {
       });
     }
     // Kept as received so an indicator can be recomputed for a past period; re-reads are no-ops.
-    await insertSourceEvents(this.prisma, sourceId && stream ? events.map((event) => ({ ...event, sourceId, stream })) : events);
+    await insertSourceEvents(
+      this.prisma,
+      events.map((event) => ({ ...event, sourceId, stream })),
+    );
     await this.events.addBulk(jobs);
     this.metrics.eventsQueued.inc({ source: sourceId, stream }, events.length);
     return jobs.length;
