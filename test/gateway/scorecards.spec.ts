@@ -88,6 +88,7 @@ describe('resolution scorecards (aggregator → Redis → gateway)', () => {
       AGGREGATOR_PUBLISH_INTERVAL_MS: '3600000',
       AGGREGATOR_SNAPSHOT_INTERVAL_MS: '3600000',
       ALERT_EVALUATION_INTERVAL_MS: '0',
+      AGGREGATOR_METRICS_PORT: '0',
     });
     const moduleRef = await Test.createTestingModule({ imports: [AggregatorModule.forRoot(config)] })
       .overrideProvider(CLOCK)
