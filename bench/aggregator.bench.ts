@@ -6,7 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { Queue } from 'bullmq';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { QueueName, type EventBatchJob, type NormalizedEvent } from '@ioc/contracts';
+import { QueueName, type EventBatchJob, type NormalizedEvent, redisKeyTag, redisQueuePrefix } from '@ioc/contracts';
 import { loadConfig } from '@ioc/config';
 import { createPrismaClient, migrateDeploy, seedDatabase } from '@ioc/persistence';
 import { AppModule } from '../apps/aggregator/src/app.module';
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     });
     app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['error', 'warn'] });
     await app.init();
-    queue = new Queue<EventBatchJob>(QueueName.Events, { connection: { host: '127.0.0.1', port: 6379 }, prefix });
+    queue = new Queue<EventBatchJob>(QueueName.Events, { connection: { host: '127.0.0.1', port: 6379 }, prefix: redisQueuePrefix(prefix) });
 
     const now = Date.now();
     const startOfDay = new Date(new Date(now + 7 * 3600_000).toISOString().slice(0, 10) + 'T00:00:00+07:00').getTime();
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
     await app?.close();
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisKeyTag(prefix)}*`, 'COUNT', 1000);
       if (keys.length > 0) await redis.unlink(...keys);
       cursor = next;
     } while (cursor !== '0');

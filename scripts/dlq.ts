@@ -1,10 +1,10 @@
 import { userInfo } from 'node:os';
 import { Queue } from 'bullmq';
-import { loadConfig } from '@ioc/config';
-import { QueueName, type DeadLetterEntry, type EventBatchJob } from '@ioc/contracts';
+import { loadConfig, redisTopologyOf } from '@ioc/config';
+import { QueueName, type DeadLetterEntry, type EventBatchJob, redisQueuePrefix } from '@ioc/contracts';
 import { createPrismaClient } from '@ioc/persistence';
-import { checkDependencies } from '@ioc/platform';
-import { createRedisConnection, DeadLetterDesk, type DeadLetterFilter, type DeadLetterView } from '@ioc/queues';
+import { checkDependencies, createRedisClient } from '@ioc/platform';
+import { DeadLetterDesk, type DeadLetterFilter, type DeadLetterView } from '@ioc/queues';
 import { OperatorError, parseCommandLine, parseCount, parseInstant, runOperatorScript, UsageError } from './cli';
 import { StackConfig } from './stack-config';
 
@@ -15,7 +15,7 @@ const USAGE = `usage: npm run dlq -- <command> [options]
   purge     <id>... | filters | --all            delete dead letters for good
 filters: --source <id> --stage connector|ingest|aggregator --reason <text> --from <date> --to <date>
 output:  --json for one JSON document instead of text
-env:     DATABASE_URL, REDIS_URL, REDIS_PREFIX (as the apps)`;
+env:     DATABASE_URL, REDIS_URL (or REDIS_SENTINELS, REDIS_CLUSTER_NODES), REDIS_PREFIX (as the apps)`;
 
 const OPTIONS = {
   source: { type: 'string' },
@@ -52,10 +52,10 @@ runOperatorScript('dlq', USAGE, async () => {
   const offset = parseCount('offset', values.offset, Number.MAX_SAFE_INTEGER);
 
   const config = loadConfig(StackConfig);
-  await checkDependencies({ databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL });
-  const connection = createRedisConnection(config.REDIS_URL);
-  const deadLetters = new Queue<DeadLetterEntry>(QueueName.DeadLetter, { connection, prefix: config.REDIS_PREFIX });
-  const events = new Queue<EventBatchJob>(QueueName.Events, { connection, prefix: config.REDIS_PREFIX });
+  await checkDependencies(config);
+  const connection = createRedisClient(redisTopologyOf(config));
+  const deadLetters = new Queue<DeadLetterEntry>(QueueName.DeadLetter, { connection, prefix: redisQueuePrefix(config.REDIS_PREFIX) });
+  const events = new Queue<EventBatchJob>(QueueName.Events, { connection, prefix: redisQueuePrefix(config.REDIS_PREFIX) });
   const desk = new DeadLetterDesk(deadLetters, events);
   const print = (json: unknown, text: string): void => {
     process.stdout.write(values.json ? `${JSON.stringify(json, null, 2)}\n` : `${text}\n`);

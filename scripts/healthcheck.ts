@@ -12,7 +12,7 @@ import { HealthcheckConfig } from './stack-config';
     const response = await fetch(config.HEALTH_URL, { signal: AbortSignal.timeout(4000) });
     if (response.status !== 200) throw new Error(`${config.HEALTH_URL} answered ${response.status}`);
   } else {
-    await checkDependencies({ databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL });
+    await checkDependencies(config);
   }
   process.stdout.write('healthy\n');
 })().catch((error: unknown) => {

@@ -4,6 +4,7 @@ import pino from 'pino';
 import { createPrismaClient, ensureDatabase, migrateDeploy, seedDatabase, seedDemoSources } from '@ioc/persistence';
 import { CredentialCipher, resolveCredentialsKey } from '@ioc/security';
 import { checkRedis } from '@ioc/platform';
+import { redisTopologyOf } from '@ioc/config';
 import type { StackConfig } from './stack-config';
 
 export const PROJECT_ROOT = resolve(__dirname, '..', '..');
@@ -53,6 +54,6 @@ export async function seed(config: StackConfig, logger: pino.Logger): Promise<vo
 
 export async function prepareStack(config: StackConfig, logger: pino.Logger): Promise<void> {
   await migrate(config, logger);
-  await checkRedis(config.REDIS_URL);
+  await checkRedis(redisTopologyOf(config));
   await seed(config, logger);
 }

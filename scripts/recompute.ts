@@ -2,11 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { Presets, SingleBar } from 'cli-progress';
 import { Queue, QueueEvents } from 'bullmq';
-import { loadConfig } from '@ioc/config';
-import { type HistoryResolution, QueueName, type RecomputeJob, type RecomputeProgress, type RecomputeResult } from '@ioc/contracts';
+import { loadConfig, redisTopologyOf } from '@ioc/config';
+import {
+  type HistoryResolution,
+  QueueName,
+  type RecomputeJob,
+  type RecomputeProgress,
+  type RecomputeResult,
+  redisQueuePrefix,
+} from '@ioc/contracts';
 import { createPrismaClient } from '@ioc/persistence';
-import { checkDependencies } from '@ioc/platform';
-import { createRedisConnection, DEFAULT_JOB_OPTIONS } from '@ioc/queues';
+import { checkDependencies, createRedisClient } from '@ioc/platform';
+import { DEFAULT_JOB_OPTIONS } from '@ioc/queues';
 import { OperatorError, parseCommandLine, parseInstant, runOperatorScript, UsageError } from './cli';
 import { StackConfig } from './stack-config';
 
@@ -16,7 +23,7 @@ const USAGE = `usage: npm run recompute -- --from <date> --to <date> [--indicato
   dates:  2026-11-20 (local midnight, UTC+7) or 2026-11-20T08:00:00+07:00
   --unit: that unit and its subtree    --resolution: any of MINUTE, HOUR, DAY (default HOUR,DAY)
   --json: progress and result as JSON lines instead of a progress bar
-env:      DATABASE_URL, REDIS_URL, REDIS_PREFIX (as the apps)`;
+env:      DATABASE_URL, REDIS_URL (or REDIS_SENTINELS, REDIS_CLUSTER_NODES), REDIS_PREFIX (as the apps)`;
 
 const OPTIONS = {
   from: { type: 'string' },
@@ -40,12 +47,15 @@ runOperatorScript('recompute', USAGE, async () => {
   if (unknown.length > 0) throw new UsageError(`--resolution: unknown ${unknown.join(', ')} (use ${RESOLUTIONS.join(', ')})`);
 
   const config = loadConfig(StackConfig);
-  await checkDependencies({ databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL });
+  await checkDependencies(config);
   const prisma = createPrismaClient(config.DATABASE_URL);
-  const connection = createRedisConnection(config.REDIS_URL);
-  const eventsConnection = createRedisConnection(config.REDIS_URL);
-  const queue = new Queue<RecomputeJob, RecomputeResult>(QueueName.Maintenance, { connection, prefix: config.REDIS_PREFIX });
-  const events = new QueueEvents(QueueName.Maintenance, { connection: eventsConnection, prefix: config.REDIS_PREFIX });
+  const connection = createRedisClient(redisTopologyOf(config));
+  const eventsConnection = createRedisClient(redisTopologyOf(config));
+  const queue = new Queue<RecomputeJob, RecomputeResult>(QueueName.Maintenance, {
+    connection,
+    prefix: redisQueuePrefix(config.REDIS_PREFIX),
+  });
+  const events = new QueueEvents(QueueName.Maintenance, { connection: eventsConnection, prefix: redisQueuePrefix(config.REDIS_PREFIX) });
   try {
     if (values.indicator && !(await prisma.indicatorDefinition.findFirst({ where: { id: values.indicator, enabled: true } }))) {
       throw new OperatorError(`no enabled indicator "${values.indicator}"`);

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { Presets, SingleBar } from 'cli-progress';
 import { Queue, QueueEvents, type Job } from 'bullmq';
-import { loadConfig } from '@ioc/config';
-import { type EventBatchJob, type NormalizedEvent, QueueName } from '@ioc/contracts';
+import { loadConfig, redisTopologyOf } from '@ioc/config';
+import { type EventBatchJob, type NormalizedEvent, QueueName, redisQueuePrefix } from '@ioc/contracts';
 import { createPrismaClient, fromSourceEventRow, type Prisma } from '@ioc/persistence';
-import { checkDependencies } from '@ioc/platform';
-import { createRedisConnection, DEFAULT_JOB_OPTIONS } from '@ioc/queues';
+import { checkDependencies, createRedisClient } from '@ioc/platform';
+import { DEFAULT_JOB_OPTIONS } from '@ioc/queues';
 import { OperatorError, parseCommandLine, parseCount, parseInstant, runOperatorScript, UsageError } from './cli';
 import { StackConfig } from './stack-config';
 
@@ -17,7 +17,7 @@ const USAGE = `usage: npm run reconcile -- --since <date> [--until <date>] [--so
   Run it after a failover with --since a little before the failover.
   dates:   2026-11-20 (local midnight, UTC+7) or 2026-11-20T08:00:00+07:00; --until defaults to now
   --batch: events per queued batch (default 500)   --json: progress and result as JSON lines
-env:       DATABASE_URL, REDIS_URL, REDIS_PREFIX (as the apps)`;
+env:       DATABASE_URL, REDIS_URL (or REDIS_SENTINELS, REDIS_CLUSTER_NODES), REDIS_PREFIX (as the apps)`;
 
 const OPTIONS = {
   since: { type: 'string' },
@@ -63,12 +63,12 @@ runOperatorScript('reconcile', USAGE, async () => {
   if (batchSize === 0) throw new UsageError('--batch must be at least 1');
 
   const config = loadConfig(StackConfig);
-  await checkDependencies({ databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL });
+  await checkDependencies(config);
   const prisma = createPrismaClient(config.DATABASE_URL);
-  const connection = createRedisConnection(config.REDIS_URL);
-  const eventsConnection = createRedisConnection(config.REDIS_URL);
-  const queue = new Queue<EventBatchJob, BatchResult>(QueueName.Events, { connection, prefix: config.REDIS_PREFIX });
-  const queueEvents = new QueueEvents(QueueName.Events, { connection: eventsConnection, prefix: config.REDIS_PREFIX });
+  const connection = createRedisClient(redisTopologyOf(config));
+  const eventsConnection = createRedisClient(redisTopologyOf(config));
+  const queue = new Queue<EventBatchJob, BatchResult>(QueueName.Events, { connection, prefix: redisQueuePrefix(config.REDIS_PREFIX) });
+  const queueEvents = new QueueEvents(QueueName.Events, { connection: eventsConnection, prefix: redisQueuePrefix(config.REDIS_PREFIX) });
   try {
     if (values.source && !(await prisma.source.findUnique({ where: { id: values.source } }).catch(() => null)))
       throw new OperatorError(`no source "${values.source}"`);

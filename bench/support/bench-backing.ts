@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { type IndicatorUpdate, SharedRedisKey, sharedRedisKey, streamKey } from '@ioc/contracts';
+import { type IndicatorUpdate, SharedRedisKey, sharedRedisKey, streamKey, redisKeyTag } from '@ioc/contracts';
 import { DEFAULT_LOCAL_UNIT_CODE, createPrismaClient, ensureDatabase, migrateDeploy, seedDatabase } from '@ioc/persistence';
 import { issueApiKey } from '@ioc/security';
 
@@ -46,7 +46,7 @@ export async function createBenchBacking(slug: string, count: number): Promise<B
   const cleanup = async (): Promise<void> => {
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisKeyTag(prefix)}*`, 'COUNT', 1000);
       if (keys.length > 0) await redis.unlink(...keys);
       cursor = next;
     } while (cursor !== '0');

@@ -46,7 +46,7 @@ describe('two aggregator processes, killed mid-stream (compiled, real Redis and 
     prisma = createPrismaClient(db.url);
     await seedDatabase(prisma, { adminPassword: 'test-password-123' });
     world = await loadWorld(prisma);
-    queue = new Queue<EventBatchJob>(QueueName.Events, { connection: { url: redis.url }, prefix: redis.prefix });
+    queue = new Queue<EventBatchJob>(QueueName.Events, { connection: { url: redis.url }, prefix: redis.queuePrefix });
   }, 30_000);
 
   afterAll(async () => {

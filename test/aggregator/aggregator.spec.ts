@@ -3,7 +3,6 @@ import { Test } from '@nestjs/testing';
 import { Queue } from 'bullmq';
 import {
   QueueName,
-  scorecardsRedisKey,
   SharedRedisKey,
   sharedRedisKey,
   streamKey,
@@ -21,6 +20,7 @@ import { TrendService } from '../../apps/aggregator/src/aggregation/trend.servic
 import { CatalogService } from '../../apps/aggregator/src/catalog/catalog.service';
 import { DeadLetterService } from '../../apps/aggregator/src/aggregation/dead-letter.service';
 import { CLOCK } from '../../apps/aggregator/src/clock/clock';
+import { aggregatorRedisKeys } from '../../apps/aggregator/src/redis-keys';
 import { AggregatorConfig } from '../../apps/aggregator/src/config/aggregator-config';
 import { HistoryService } from '../../apps/aggregator/src/history/history.service';
 import { PublishingService } from '../../apps/aggregator/src/publishing/publishing.service';
@@ -80,7 +80,7 @@ describe('aggregator (real Redis and Postgres)', () => {
       .useValue(clock)
       .compile();
     app = await moduleRef.init();
-    queue = new Queue<EventBatchJob>(QueueName.Events, { connection: { url: redis.url }, prefix: redis.prefix });
+    queue = new Queue<EventBatchJob>(QueueName.Events, { connection: { url: redis.url }, prefix: redis.queuePrefix });
 
     const leaves = world.units.filter((u) => u.leaf && u.validTo === null);
     const mix = (count: number, from: string, to: string, seed: number, keyPrefix: string) =>
@@ -183,7 +183,9 @@ describe('aggregator (real Redis and Postgres)', () => {
     });
 
     // Scorecard of Nghị quyết 13-NQ/TU, read as the resolution means it (independent calculation).
-    const card = JSON.parse((await redis.client.hget(scorecardsRedisKey(redis.prefix), '13-NQ/TU'))!) as ResolutionScorecard;
+    const card = JSON.parse(
+      (await redis.client.hget(sharedRedisKey(redis.prefix, SharedRedisKey.Scorecards), '13-NQ/TU'))!,
+    ) as ResolutionScorecard;
     const unique = distinct(events);
     const metByTarget = world.targets.map((target) => expectedTargetMet(world, target, unique, PROCESSED_AT).met);
     expect(card).toMatchObject({ resolutionCode: '13-NQ/TU', total: world.targets.length, met: metByTarget.filter(Boolean).length });
@@ -208,7 +210,7 @@ describe('aggregator (real Redis and Postgres)', () => {
     const updated = JSON.parse((await redis.client.hget(latestKey, streamKey('dossier.on_time_pct', '51')))!) as IndicatorUpdate;
     expect(updated.seq).toBe(2);
     expect(updated.denominator).toBe(expected.denominator! + 1);
-    const seqs = await redis.client.hgetall(`${redis.prefix}:agg:seq`);
+    const seqs = await redis.client.hgetall(aggregatorRedisKeys(redis.prefix).sequences);
     expect(seqs[streamKey('dossier.on_time_pct', '21001')]).toBe('2');
     expect(seqs[streamKey('dossier.on_time_pct', '524')]).toBe('1');
     const entries = await redis.client.xrange(sharedRedisKey(redis.prefix, SharedRedisKey.IndicatorUpdates), '-', '+');
@@ -216,7 +218,7 @@ describe('aggregator (real Redis and Postgres)', () => {
     expect(JSON.parse(entries.at(-1)![1][1]!) as IndicatorUpdate).toMatchObject({ epoch });
 
     // Redis loses the epoch and sequences: everything is re-sent from seq 1 under a new epoch.
-    await redis.client.del(sharedRedisKey(redis.prefix, SharedRedisKey.IndicatorEpoch), `${redis.prefix}:agg:seq`);
+    await redis.client.del(sharedRedisKey(redis.prefix, SharedRedisKey.IndicatorEpoch), aggregatorRedisKeys(redis.prefix).sequences);
     expect(await publishing.publish()).toBe(live.length);
     const newEpoch = await redis.client.get(sharedRedisKey(redis.prefix, SharedRedisKey.IndicatorEpoch));
     expect(newEpoch).not.toBe(epoch);
@@ -255,7 +257,7 @@ describe('aggregator (real Redis and Postgres)', () => {
     await waitForQueueDrained();
     events.push(good);
 
-    const deadLetters = new Queue<DeadLetterEntry>(QueueName.DeadLetter, { connection: { url: redis.url }, prefix: redis.prefix });
+    const deadLetters = new Queue<DeadLetterEntry>(QueueName.DeadLetter, { connection: { url: redis.url }, prefix: redis.queuePrefix });
     const jobs = await deadLetters.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed']);
     await deadLetters.close();
     const reasons = jobs.map((job) => job.data.reason).sort();

@@ -75,9 +75,9 @@ describe('dead letters as an operator tool: list, show, redrive after a fix, pur
   beforeAll(async () => {
     backing = await createBacking();
     const connection = { url: backing.redis.url };
-    events = new Queue(QueueName.Events, { connection, prefix: backing.redis.prefix });
-    deadLetters = new Queue(QueueName.DeadLetter, { connection, prefix: backing.redis.prefix });
-    queueEvents = new QueueEvents(QueueName.Events, { connection, prefix: backing.redis.prefix });
+    events = new Queue(QueueName.Events, { connection, prefix: backing.redis.queuePrefix });
+    deadLetters = new Queue(QueueName.DeadLetter, { connection, prefix: backing.redis.queuePrefix });
+    queueEvents = new QueueEvents(QueueName.Events, { connection, prefix: backing.redis.queuePrefix });
     await queueEvents.waitUntilReady();
     aggregator = await NestFactory.createApplicationContext(
       AggregatorModule.forRoot(

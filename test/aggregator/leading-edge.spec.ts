@@ -21,7 +21,7 @@ describe('leading-edge publishing (real Redis and Postgres)', () => {
   /** An aggregator on a Redis prefix of its own (the previous one's publish gate may hold for an hour). */
   const start = async (intervalMs: number): Promise<void> => {
     redis = await createTestRedis();
-    queue = new Queue<EventBatchJob>(QueueName.Events, { connection: { url: redis.url }, prefix: redis.prefix });
+    queue = new Queue<EventBatchJob>(QueueName.Events, { connection: { url: redis.url }, prefix: redis.queuePrefix });
     const config = loadConfig(AggregatorConfig, {
       DATABASE_URL: db.url,
       REDIS_URL: redis.url,

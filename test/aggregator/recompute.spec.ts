@@ -124,8 +124,8 @@ describe('recomputing a past period from source_events (CLI and REST) gives the 
       })),
     });
     const connection = { url: backing.redis.url };
-    const queue = new Queue<EventBatchJob>(QueueName.Events, { connection, prefix: backing.redis.prefix });
-    const queueEvents = new QueueEvents(QueueName.Events, { connection, prefix: backing.redis.prefix });
+    const queue = new Queue<EventBatchJob>(QueueName.Events, { connection, prefix: backing.redis.queuePrefix });
+    const queueEvents = new QueueEvents(QueueName.Events, { connection, prefix: backing.redis.queuePrefix });
     await queueEvents.waitUntilReady();
     for (let i = 0; i < events.length; i += 50) {
       const job = await queue.add('batch', { sourceId: source.id, stream: 'dossiers', events: events.slice(i, i + 50) });

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
-import { QueueName, type EventBatchJob, type NormalizedEvent } from '@ioc/contracts';
+import { QueueName, redisKeyTag, type EventBatchJob, type NormalizedEvent } from '@ioc/contracts';
 import { createPrismaClient, seedDatabase, toSourceEventRow, type PrismaClient } from '@ioc/persistence';
 import { eventMix } from '../support/event-mix';
 import {
@@ -26,7 +26,7 @@ async function dumpPrefix(client: Redis, prefix: string): Promise<KeyDump[]> {
   const dumps: KeyDump[] = [];
   let cursor = '0';
   do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    const [next, keys] = await client.scan(cursor, 'MATCH', `${redisKeyTag(prefix)}*`, 'COUNT', 1000);
     cursor = next;
     for (const key of keys) {
       const value = await client.dumpBuffer(key);
@@ -40,7 +40,7 @@ async function dumpPrefix(client: Redis, prefix: string): Promise<KeyDump[]> {
 async function restorePrefix(client: Redis, prefix: string, dumps: KeyDump[]): Promise<void> {
   let cursor = '0';
   do {
-    const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    const [next, keys] = await client.scan(cursor, 'MATCH', `${redisKeyTag(prefix)}*`, 'COUNT', 1000);
     cursor = next;
     if (keys.length > 0) await client.del(...keys);
   } while (cursor !== '0');
@@ -85,7 +85,7 @@ describe('reconciliation after a Redis failover that lost the last writes (compi
     prisma = createPrismaClient(db.url);
     await seedDatabase(prisma, { adminPassword: 'test-password-123' });
     world = await loadWorld(prisma);
-    queue = new Queue<EventBatchJob>(QueueName.Events, { connection: { url: redis.url }, prefix: redis.prefix });
+    queue = new Queue<EventBatchJob>(QueueName.Events, { connection: { url: redis.url }, prefix: redis.queuePrefix });
   }, 30_000);
 
   afterAll(async () => {

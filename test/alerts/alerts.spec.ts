@@ -3,15 +3,7 @@ import webpush from 'web-push';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { AlertActions } from '@ioc/alerting';
-import {
-  AlertRedisKey,
-  QueueName,
-  SharedRedisKey,
-  alertRedisKey,
-  sharedRedisKey,
-  type AlertNotification,
-  type DeadLetterEntry,
-} from '@ioc/contracts';
+import { QueueName, SharedRedisKey, sharedRedisKey, type AlertNotification, type DeadLetterEntry } from '@ioc/contracts';
 import { createPrismaClient, seedDatabase, type PrismaClient } from '@ioc/persistence';
 import { FIXTURE_SEED, createTestDatabase, createTestRedis, waitFor, type TestDatabase, type TestRedis } from '../support';
 import {
@@ -230,7 +222,7 @@ describe('alerts for leaders (real Redis, Postgres, HTTP)', () => {
 
     // In-app: one stream entry per leader for the gateway to fan out.
     const inApp = await waitFor(async () => {
-      const entries = await redis.client.xrange(alertRedisKey(redis.prefix, AlertRedisKey.AlertNotifications), '-', '+');
+      const entries = await redis.client.xrange(sharedRedisKey(redis.prefix, SharedRedisKey.AlertNotifications), '-', '+');
       return entries.length === 2 ? entries.map(([, fields]) => JSON.parse(fields[1]!) as AlertNotification) : undefined;
     });
     expect(inApp.map((n) => n.userId).sort()).toEqual([leaders.d522.id, leaders.d524.id].sort());
@@ -406,7 +398,7 @@ describe('alerts for leaders (real Redis, Postgres, HTTP)', () => {
     expect(deliveries.map((d) => d.channel).sort()).toEqual(['IN_APP', 'WEBHOOK']);
     await waitFor(async () => ((await prisma.notificationDelivery.count({ where: { status: 'SENT' } })) === 2 ? true : undefined));
     expect(webhook.hits.filter((h) => h.status === 200)).toHaveLength(1);
-    expect(await redis.client.xlen(alertRedisKey(redis.prefix, AlertRedisKey.AlertNotifications))).toBe(1);
+    expect(await redis.client.xlen(sharedRedisKey(redis.prefix, SharedRedisKey.AlertNotifications))).toBe(1);
   });
 
   it('alerts the province on a connector down and a stale source from the source-health stream, and dead-letters unusable entries', async () => {

@@ -1,10 +1,4 @@
-import {
-  type DashboardLayout,
-  type IndicatorUpdate,
-  type ResolutionScorecard,
-  scorecardsRedisKey,
-  scorecardUpdatesRedisKey,
-} from '@ioc/contracts';
+import { type DashboardLayout, type IndicatorUpdate, type ResolutionScorecard, SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
 import type { Page } from 'playwright-core';
 import {
   createStack,
@@ -305,7 +299,7 @@ describeInBrowser('wall display in a real browser', () => {
         entries,
       };
     };
-    await stack.redis.client.hset(scorecardsRedisKey(stack.redis.prefix), '13-NQ/TU', JSON.stringify(card(false)));
+    await stack.redis.client.hset(sharedRedisKey(stack.redis.prefix, SharedRedisKey.Scorecards), '13-NQ/TU', JSON.stringify(card(false)));
     // Every tile's values come from sources read just now.
     await publish(
       stack,
@@ -343,7 +337,12 @@ describeInBrowser('wall display in a real browser', () => {
     await page.screenshot({ path: screenshotPath('scorecard.png') });
 
     // A changed scorecard arrives on the socket.
-    await stack.redis.client.xadd(scorecardUpdatesRedisKey(stack.redis.prefix), '*', 'u', JSON.stringify(card(true)));
+    await stack.redis.client.xadd(
+      sharedRedisKey(stack.redis.prefix, SharedRedisKey.ScorecardUpdates),
+      '*',
+      'u',
+      JSON.stringify(card(true)),
+    );
     await page.locator('.scorecard-count', { hasText: '3 / 4 chỉ tiêu đạt' }).waitFor({ timeout: 20_000 });
 
     // 15 minutes on, no value has changed; the document system keeps being read every minute, the DVC system is not.

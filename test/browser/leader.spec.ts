@@ -1,5 +1,5 @@
 import webpush from 'web-push';
-import { type AlertNotification, AlertRedisKey, alertRedisKey } from '@ioc/contracts';
+import { type AlertNotification, SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
 import { hashPassword } from '@ioc/security';
 import {
   ADMIN_PASSWORD,
@@ -149,7 +149,7 @@ describeInBrowser('leader page in a real browser', () => {
       sentAt: new Date().toISOString(),
       alerts: [],
     };
-    const stream = alertRedisKey(stack.redis.prefix, AlertRedisKey.AlertNotifications);
+    const stream = sharedRedisKey(stack.redis.prefix, SharedRedisKey.AlertNotifications);
     const banner = page.locator('.in-app-alert', { hasText: notification.title });
     for (let attempt = 0; attempt < 20 && !(await banner.isVisible()); attempt += 1) {
       await stack.redis.client.xadd(stream, '*', 'n', JSON.stringify(notification));

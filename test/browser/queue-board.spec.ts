@@ -31,7 +31,7 @@ describe('Bull Board in a real browser', () => {
       },
     });
     // A waiting batch, so the board has a job to show.
-    const queue = new Queue<EventBatchJob>(QueueName.Events, { connection: { url: stack.redis.url }, prefix: stack.redis.prefix });
+    const queue = new Queue<EventBatchJob>(QueueName.Events, { connection: { url: stack.redis.url }, prefix: stack.redis.queuePrefix });
     await queue.add('batch', { sourceId: 'ioffice-51', stream: 'documents', events: [] });
     await queue.close();
   });

@@ -1,3 +1,4 @@
+import { SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
 import type { PrismaClient } from '@ioc/persistence';
 import {
   SIMULATED_NOW,
@@ -164,7 +165,7 @@ describe('bad records and source outages', () => {
       'dvc back to OK',
     );
 
-    const statuses = (await redis.client.xrange(`${redis.prefix}:source-health`, '-', '+'))
+    const statuses = (await redis.client.xrange(sharedRedisKey(redis.prefix, SharedRedisKey.SourceHealth), '-', '+'))
       .map(([, fields]) => JSON.parse(fields[1]!) as { sourceId: string; status: string })
       .filter((update) => update.sourceId === dvc)
       .map((update) => update.status);

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import { QueueName, type NormalizedEvent } from '@ioc/contracts';
+import { QueueName, type NormalizedEvent, SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
 import type { PrismaClient } from '@ioc/persistence';
 import { MetricsServer } from '@ioc/platform';
 import {
@@ -130,7 +130,7 @@ describe('pulling the four simulated systems', () => {
       expect(Object.keys(source.cursor as object).length).toBeGreaterThan(0);
       expect(source.deadLetterCount).toBe(0);
     }
-    const published = await redis.client.xrange(`${redis.prefix}:source-health`, '-', '+');
+    const published = await redis.client.xrange(sharedRedisKey(redis.prefix, SharedRedisKey.SourceHealth), '-', '+');
     const updates = published.map(([, fields]) => JSON.parse(fields[1]!) as { sourceId: string; status: string });
     expect(new Set(updates.filter((u) => u.status === 'OK').map((u) => u.sourceId))).toEqual(new Set(sourceIds));
 
@@ -151,7 +151,7 @@ describe('pulling the four simulated systems', () => {
     });
     expect(response.status).toBe(202);
     const { jobId } = (await response.json()) as { jobId: string };
-    const pulls = new Queue(QueueName.SourcePull, { connection: { url: redis.url }, prefix: redis.prefix });
+    const pulls = new Queue(QueueName.SourcePull, { connection: { url: redis.url }, prefix: redis.queuePrefix });
     try {
       await waitFor(async () => ((await pulls.getJobState(jobId)) === 'completed' ? true : undefined), 30_000, 'the backfill job');
     } finally {

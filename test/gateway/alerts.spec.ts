@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { type AlertNotification, AlertRedisKey, alertRedisKey } from '@ioc/contracts';
+import { type AlertNotification, SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
 import type { AlertState } from '@ioc/persistence';
 import { hashPassword } from '@ioc/security';
 import { waitFor } from '../support';
@@ -546,7 +546,7 @@ describe('gateway alerts: REST, rules, silences and the live socket', () => {
     }
 
     const alertId = await createAlert('21001', 'FIRING', '2026-11-22T05:00:00Z');
-    const stream = alertRedisKey(backing.redis.prefix, AlertRedisKey.AlertNotifications);
+    const stream = sharedRedisKey(backing.redis.prefix, SharedRedisKey.AlertNotifications);
     const notification = (userId: string, deliveryId: string): AlertNotification => ({
       deliveryId,
       userId,

@@ -97,7 +97,7 @@ describe('resolution scorecards (aggregator → Redis → gateway)', () => {
     aggregator = await moduleRef.init();
     gateway = await startGateway(backing);
     http = gateway.app.getHttpServer() as App;
-    queue = new Queue<EventBatchJob>(QueueName.Events, { connection: { url: backing.redis.url }, prefix: backing.redis.prefix });
+    queue = new Queue<EventBatchJob>(QueueName.Events, { connection: { url: backing.redis.url }, prefix: backing.redis.queuePrefix });
     await queue.add('batch', { sourceId: 'src-ioffice', stream: 'documents', events }, { jobId: 'nq13' });
     await waitFor(
       async () => ((await queue.getJobCounts('completed')).completed === 1 ? true : undefined),

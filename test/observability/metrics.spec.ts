@@ -203,7 +203,7 @@ describe('Prometheus metrics of every app, and the Grafana dashboard over them',
   });
 
   it('counts dead letters by source and field at fault', async () => {
-    const queue = new Queue<EventBatchJob>(QueueName.Events, { connection: { url: backing.redis.url }, prefix: backing.redis.prefix });
+    const queue = new Queue<EventBatchJob>(QueueName.Events, { connection: { url: backing.redis.url }, prefix: backing.redis.queuePrefix });
     try {
       await queue.add('bad', {
         sourceId: 'src-broken',

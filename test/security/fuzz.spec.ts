@@ -93,8 +93,8 @@ describe('fuzzing every input (issue 13 deliverable 7)', () => {
       { weight: 1, arbitrary: json(4) },
     );
     const { redis } = backing;
-    const events = new Queue<EventBatchJob>(QueueName.Events, { connection: { url: redis.url }, prefix: redis.prefix });
-    const letters = new Queue(QueueName.DeadLetter, { connection: { url: redis.url }, prefix: redis.prefix });
+    const events = new Queue<EventBatchJob>(QueueName.Events, { connection: { url: redis.url }, prefix: redis.queuePrefix });
+    const letters = new Queue(QueueName.DeadLetter, { connection: { url: redis.url }, prefix: redis.queuePrefix });
     const jobStates = ['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized', 'paused'] as const;
     const state = async (): Promise<{ keys: Set<string>; letters: number }> => ({
       keys: new Set((await events.getJobs([...jobStates])).flatMap((job) => job.data.events.map((e) => e.idempotencyKey))),

@@ -6,7 +6,7 @@ const ALL_STATES = ['waiting', 'active', 'completed', 'failed', 'delayed', 'prio
 
 /** Every event queued under the test's prefix, deduplicated by idempotency key (as the aggregator does). */
 export async function queuedEvents(redis: TestRedis): Promise<{ byKey: Map<string, NormalizedEvent>; total: number; jobs: number }> {
-  const queue = new Queue<EventBatchJob>(QueueName.Events, { connection: { url: redis.url }, prefix: redis.prefix });
+  const queue = new Queue<EventBatchJob>(QueueName.Events, { connection: { url: redis.url }, prefix: redis.queuePrefix });
   try {
     const jobs = await queue.getJobs([...ALL_STATES]);
     const byKey = new Map<string, NormalizedEvent>();
@@ -24,7 +24,7 @@ export async function queuedEvents(redis: TestRedis): Promise<{ byKey: Map<strin
 }
 
 export async function deadLetters(redis: TestRedis): Promise<DeadLetterEntry[]> {
-  const queue = new Queue<DeadLetterEntry>(QueueName.DeadLetter, { connection: { url: redis.url }, prefix: redis.prefix });
+  const queue = new Queue<DeadLetterEntry>(QueueName.DeadLetter, { connection: { url: redis.url }, prefix: redis.queuePrefix });
   try {
     return (await queue.getJobs([...ALL_STATES])).map((job) => job.data);
   } finally {

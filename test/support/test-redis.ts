@@ -1,12 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
+import { redisKeyTag, redisQueuePrefix } from '@ioc/contracts';
 
 /** REDIS_URL (the global setup sets it to an embedded Redis when none answers), else the local default. */
 export const testRedisUrl = (): string => process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export interface TestRedis {
-  /** Use as REDIS_PREFIX / BullMQ prefix: every key of the test lives under it. */
+  /** Use as REDIS_PREFIX: every key of the test lives under its hash tag. */
   prefix: string;
+  /** BullMQ's `prefix` for the test's queues (as the apps set it). */
+  queuePrefix: string;
   url: string;
   client: Redis;
   /** Deletes every key under the prefix and closes the client. */
@@ -19,12 +22,13 @@ export async function createTestRedis(): Promise<TestRedis> {
   const client = new Redis(url);
   return {
     prefix,
+    queuePrefix: redisQueuePrefix(prefix),
     url,
     client,
     cleanup: async () => {
       let cursor = '0';
       do {
-        const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+        const [next, keys] = await client.scan(cursor, 'MATCH', `${redisKeyTag(prefix)}*`, 'COUNT', 1000);
         if (keys.length > 0) await client.unlink(...keys);
         cursor = next;
       } while (cursor !== '0');

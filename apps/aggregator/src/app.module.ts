@@ -1,3 +1,4 @@
+import { redisTopologyOf } from '@ioc/config';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { QueueName } from '@ioc/contracts';
 import { PersistenceModule } from '@ioc/persistence';
@@ -21,9 +22,9 @@ export class AppModule {
       imports: [
         loggingModule({ app: 'aggregator', level: config.LOG_LEVEL }),
         PersistenceModule.forRoot({ databaseUrl: config.DATABASE_URL }),
-        RedisModule.forRoot(config.REDIS_URL),
+        RedisModule.forRoot(redisTopologyOf(config)),
         QueuesModule.forRoot({
-          redisUrl: config.REDIS_URL,
+          topology: redisTopologyOf(config),
           prefix: config.REDIS_PREFIX,
           queues: [QueueName.Events, QueueName.DeadLetter, QueueName.Notifications, QueueName.Maintenance],
         }),

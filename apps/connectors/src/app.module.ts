@@ -1,3 +1,4 @@
+import { redisTopologyOf } from '@ioc/config';
 import { type DynamicModule, Module, type INestApplication } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { QueueName } from '@ioc/contracts';
@@ -23,9 +24,9 @@ export class AppModule {
       imports: [
         loggingModule({ app: 'connectors', level: config.LOG_LEVEL }),
         PersistenceModule.forRoot({ databaseUrl: config.DATABASE_URL }),
-        RedisModule.forRoot(config.REDIS_URL),
+        RedisModule.forRoot(redisTopologyOf(config)),
         QueuesModule.forRoot({
-          redisUrl: config.REDIS_URL,
+          topology: redisTopologyOf(config),
           prefix: config.REDIS_PREFIX,
           queues: [QueueName.SourcePull, QueueName.Events, QueueName.DeadLetter],
         }),

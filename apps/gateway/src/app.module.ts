@@ -1,3 +1,4 @@
+import { redisTopologyOf } from '@ioc/config';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
@@ -33,9 +34,9 @@ export class AppModule {
       imports: [
         loggingModule({ app: 'gateway', level: config.LOG_LEVEL }),
         PersistenceModule.forRoot({ databaseUrl: config.DATABASE_URL }),
-        RedisModule.forRoot(config.REDIS_URL),
+        RedisModule.forRoot(redisTopologyOf(config)),
         // Every queue of the pipeline, for the operators' tools (queue board, dead letters).
-        QueuesModule.forRoot({ redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, queues: Object.values(QueueName) }),
+        QueuesModule.forRoot({ topology: redisTopologyOf(config), prefix: config.REDIS_PREFIX, queues: Object.values(QueueName) }),
         ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.HTTP_RATE_LIMIT_PER_MIN }]),
         MetricsModule.forRoot({ app: 'gateway', port: config.GATEWAY_METRICS_PORT, host: config.METRICS_HOST }),
         GatewayMetricsModule,

@@ -1,4 +1,5 @@
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, Validate } from 'class-validator';
+import { RedisNodeListConstraint } from './redis-topology';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -11,7 +12,19 @@ export class BaseConfig {
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL = 'redis://127.0.0.1:6379';
 
-  /** Prefix of every Redis key and BullMQ queue, so deployments (and test runs) never collide. */
+  /** Redis Sentinel: the sentinels (host:port,host:port) that name the master; REDIS_URL then gives only credentials and TLS. */
+  @Validate(RedisNodeListConstraint)
+  REDIS_SENTINELS = '';
+
+  /** Redis Sentinel: the monitored master's name. */
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'REDIS_SENTINEL_MASTER may hold letters, digits, ".", "_" and "-" (1-64)' })
+  REDIS_SENTINEL_MASTER = 'mymaster';
+
+  /** Redis Cluster: seed nodes (host:port,host:port); REDIS_URL then gives only credentials and TLS. */
+  @Validate(RedisNodeListConstraint)
+  REDIS_CLUSTER_NODES = '';
+
+  /** Names every Redis key and BullMQ queue (as the hash tag {REDIS_PREFIX}), so deployments and test runs never collide. */
   @IsString()
   @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'REDIS_PREFIX may hold letters, digits, ":", "_" and "-" (1-64)' })
   REDIS_PREFIX = 'ioc';

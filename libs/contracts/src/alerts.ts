@@ -1,15 +1,3 @@
-/**
- * Alert notifications for the in-app channel. The aggregator XADDs one entry per delivery to the
- * stream `<prefix>:alert-notifications` (MAXLEN ~ 10000) with field "n" = JSON AlertNotification;
- * the gateway reads it and emits the payload to every live socket of `userId`.
- */
-export const AlertRedisKey = {
-  AlertNotifications: 'alert-notifications',
-} as const;
-export type AlertRedisKey = (typeof AlertRedisKey)[keyof typeof AlertRedisKey];
-
-export const alertRedisKey = (prefix: string, key: AlertRedisKey): string => `${prefix}:${key}`;
-
 export type AlertSeverityName = 'CRITICAL' | 'MAJOR' | 'MINOR' | 'INFO';
 
 export interface AlertNotificationItem {

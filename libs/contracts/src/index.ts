@@ -7,3 +7,4 @@ export * from './live';
 export * from './scorecards';
 export * from './alerts';
 export * from './ingest';
+export * from './redis-keys';

@@ -88,24 +88,3 @@ export interface EventBatchResult {
   applied: number;
   refused: number;
 }
-
-/**
- * Redis keys shared between apps, each under the deployment's REDIS_PREFIX (see sharedRedisKey).
- * The aggregator writes them; gateways read them.
- */
-export const SharedRedisKey = {
-  /**
-   * Stream (XADD ... MAXLEN ~ N) of every published IndicatorUpdate, one entry per update with
-   * field "u" = JSON. Gateways XREAD it to fan out, and replay from it on resume.
-   */
-  IndicatorUpdates: 'indicator-updates',
-  /** Hash: streamKey(indicatorId, unitCode) → JSON IndicatorUpdate, the latest of each stream (snapshots). */
-  IndicatorLatest: 'indicator-latest',
-  /** String: epoch of the sequence numbers; a new one whenever the aggregator's state is rebuilt. */
-  IndicatorEpoch: 'indicator-epoch',
-  /** Stream of SourceHealthUpdate entries (field "u" = JSON), written by the connectors. */
-  SourceHealth: 'source-health',
-} as const;
-export type SharedRedisKey = (typeof SharedRedisKey)[keyof typeof SharedRedisKey];
-
-export const sharedRedisKey = (prefix: string, key: SharedRedisKey): string => `${prefix}:${key}`;

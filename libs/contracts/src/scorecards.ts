@@ -47,9 +47,3 @@ export interface ResolutionScorecard {
   entries: ScorecardEntry[];
   asOf: string;
 }
-
-/** Hash written by the aggregator: resolution code → JSON ResolutionScorecard. */
-export const scorecardsRedisKey = (prefix: string): string => `${prefix}:scorecards`;
-
-/** Stream (field "u" = JSON ResolutionScorecard) of scorecards that changed, for the gateways' socket fan-out. */
-export const scorecardUpdatesRedisKey = (prefix: string): string => `${prefix}:scorecard-updates`;

@@ -1,6 +1,6 @@
+import type { RedisClient } from './redis-client';
 import { Inject, Injectable, Module, type DynamicModule } from '@nestjs/common';
 import { HealthCheckService, PrismaHealthIndicator, TerminusModule, type HealthCheckResult } from '@nestjs/terminus';
-import type Redis from 'ioredis';
 import { RedisHealthIndicator } from './redis-health.indicator';
 
 const CLIENTS = Symbol('BACKING_HEALTH_CLIENTS');
@@ -10,7 +10,7 @@ type PrismaClientLike = Parameters<PrismaHealthIndicator['pingCheck']>[1];
 
 interface BackingClients {
   prisma: PrismaClientLike;
-  redis: Redis;
+  redis: RedisClient;
 }
 
 /** What every HTTP app's GET /health answers: 200 while Postgres and Redis answer, else 503 naming the one that does not. */
@@ -43,7 +43,7 @@ export class BackingHealthModule {
         BackingHealthService,
         {
           provide: CLIENTS,
-          useFactory: (prisma: PrismaClientLike, redis: Redis): BackingClients => ({ prisma, redis }),
+          useFactory: (prisma: PrismaClientLike, redis: RedisClient): BackingClients => ({ prisma, redis }),
           inject: [tokens.prisma as never, tokens.redis as never],
         },
       ],

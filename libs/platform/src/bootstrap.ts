@@ -66,7 +66,7 @@ export interface HttpAppOptions {
 export function startHttpApp(options: HttpAppOptions): void {
   const { name, module, config, port, host, backlog, configure, needsBackingServices = true, portVariable = 'PORT' } = options;
   (async () => {
-    if (needsBackingServices) await checkDependencies({ databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL });
+    if (needsBackingServices) await checkDependencies(config);
     const app = await prepare(await NestFactory.create(traced(name, module, config), { bufferLogs: true }), config);
     await configure?.(app);
     // Nest hands extra arguments to http.Server#listen(port, host, backlog, callback); its typings only name the callback.
@@ -82,7 +82,7 @@ export function startHttpApp(options: HttpAppOptions): void {
 /** Starts a worker (no HTTP server) with the same checks, logging and shutdown as startHttpApp. */
 export function startWorker(name: string, module: () => DynamicModule, config: BaseConfig): void {
   (async () => {
-    await checkDependencies({ databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL });
+    await checkDependencies(config);
     const app = await prepare(await NestFactory.createApplicationContext(traced(name, module, config), { bufferLogs: true }), config);
     app.get(Logger).log(`${name} started`, 'Bootstrap');
   })().catch((error: unknown) => exitOnStartupError(name, error));

@@ -1,21 +1,22 @@
 import { Client } from 'pg';
-import Redis from 'ioredis';
+import { redisTopologyOf, type RedisTopology, type RedisTopologySettings } from '@ioc/config';
 import { redactUrl } from './redact-url';
+import { createRedisClient, describeRedisTopology } from './redis-client';
 
-export interface DependencyUrls {
-  databaseUrl: string;
-  redisUrl: string;
+export interface DependencySettings extends RedisTopologySettings {
+  DATABASE_URL: string;
 }
 
 /** A backing service the process cannot work without is unreachable. */
 export class DependencyUnreachableError extends Error {
   constructor(
     readonly service: 'Postgres' | 'Redis',
-    readonly url: string,
+    /** Where it was looked for, without credentials. */
+    readonly where: string,
     readonly reason: string,
     readonly hint: string,
   ) {
-    super(`Cannot reach ${service} at ${redactUrl(url)} (${reason}). ${hint}`);
+    super(`Cannot reach ${service} at ${where} (${reason}). ${hint}`);
     this.name = 'DependencyUnreachableError';
   }
 }
@@ -37,14 +38,16 @@ export async function checkPostgres(databaseUrl: string, timeoutMs = 3000): Prom
     await client.connect();
     await client.query('SELECT 1');
   } catch (error) {
-    throw new DependencyUnreachableError('Postgres', databaseUrl, reason(error), POSTGRES_HINT);
+    throw new DependencyUnreachableError('Postgres', redactUrl(databaseUrl), reason(error), POSTGRES_HINT);
   } finally {
     await client.end().catch(() => undefined);
   }
 }
 
-export async function checkRedis(redisUrl: string, timeoutMs = 3000): Promise<void> {
-  const redis = new Redis(redisUrl, {
+/** PINGs Redis (a URL, or the deployment's topology: the Sentinel's master, or a Cluster's nodes). */
+export async function checkRedis(target: string | RedisTopology, timeoutMs = 3000): Promise<void> {
+  const topology: RedisTopology = typeof target === 'string' ? { kind: 'single', url: target } : target;
+  const redis = createRedisClient(topology, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
     maxRetriesPerRequest: 0,
@@ -58,13 +61,13 @@ export async function checkRedis(redisUrl: string, timeoutMs = 3000): Promise<vo
     await redis.connect();
     await redis.ping();
   } catch (error) {
-    throw new DependencyUnreachableError('Redis', redisUrl, reason(socketError ?? error), REDIS_HINT);
+    throw new DependencyUnreachableError('Redis', describeRedisTopology(topology), reason(socketError ?? error), REDIS_HINT);
   } finally {
     redis.disconnect();
   }
 }
 
-export async function checkDependencies(urls: DependencyUrls): Promise<void> {
-  await checkPostgres(urls.databaseUrl);
-  await checkRedis(urls.redisUrl);
+export async function checkDependencies(config: DependencySettings): Promise<void> {
+  await checkPostgres(config.DATABASE_URL);
+  await checkRedis(redisTopologyOf(config));
 }

@@ -13,3 +13,4 @@ export * from './metrics';
 export * from './tracing';
 export * from './backing-health';
 export * from './periodic-task';
+export * from './redis-client';

@@ -1,13 +1,13 @@
+import type { RedisClient } from './redis-client';
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import type Redis from 'ioredis';
 
 /** Terminus indicator for Redis: PING with a time limit. */
 @Injectable()
 export class RedisHealthIndicator {
   constructor(private readonly health: HealthIndicatorService) {}
 
-  async pingCheck<Key extends string>(key: Key, redis: Redis, timeoutMs = 1000): Promise<HealthIndicatorResult<Key>> {
+  async pingCheck<Key extends string>(key: Key, redis: RedisClient, timeoutMs = 1000): Promise<HealthIndicatorResult<Key>> {
     const indicator = this.health.check(key);
     const started = Date.now();
     try {

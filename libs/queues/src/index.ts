@@ -1,6 +1,5 @@
 export * from './job-options';
 export * from './queues.module';
-export * from './redis-connection';
 export * from './redis.module';
 export * from './dead-letters';
 export * from './typed-queue';

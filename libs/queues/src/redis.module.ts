@@ -1,13 +1,13 @@
 import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
-import type Redis from 'ioredis';
-import { createRedisConnection } from './redis-connection';
+import type { RedisTopology } from '@ioc/config';
+import { createRedisClient, type RedisClient } from '@ioc/platform';
 
 /** Injection token of the app's shared ioredis client (commands, pub/sub publishing, health). */
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
 
 @Injectable()
 class RedisLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(REDIS_CLIENT) private readonly redis: Redis) {}
+  constructor(@Inject(REDIS_CLIENT) private readonly redis: RedisClient) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
@@ -16,11 +16,11 @@ class RedisLifecycle implements OnApplicationShutdown {
 
 @Module({})
 export class RedisModule {
-  static forRoot(redisUrl: string): DynamicModule {
+  static forRoot(topology: RedisTopology): DynamicModule {
     return {
       module: RedisModule,
       global: true,
-      providers: [{ provide: REDIS_CLIENT, useFactory: () => createRedisConnection(redisUrl) }, RedisLifecycle],
+      providers: [{ provide: REDIS_CLIENT, useFactory: () => createRedisClient(topology) }, RedisLifecycle],
       exports: [REDIS_CLIENT],
     };
   }

@@ -1,10 +1,9 @@
+import { redisTopologyOf } from '@ioc/config';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Worker, type Job } from 'bullmq';
-import type Redis from 'ioredis';
-import { QueueName, type DeadLetterEntry, type EventBatchJob, type NormalizedEvent } from '@ioc/contracts';
+import { QueueName, type DeadLetterEntry, type EventBatchJob, type NormalizedEvent, redisQueuePrefix } from '@ioc/contracts';
 import { type EventLimits, validateEvent } from '@ioc/indicators';
-import { currentTraceCarrier, inSpan, SpanKind } from '@ioc/platform';
-import { createRedisConnection } from '@ioc/queues';
+import { currentTraceCarrier, inSpan, SpanKind, createRedisClient, type RedisClient } from '@ioc/platform';
 import { CatalogService } from '../catalog/catalog.service';
 import { CLOCK, type Clock } from '../clock/clock';
 import { AggregatorConfig } from '../config/aggregator-config';
@@ -24,7 +23,7 @@ import { StateStoreService } from './state-store.service';
 export class AggregationProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AggregationProcessor.name);
   private worker?: Worker<EventBatchJob>;
-  private connection?: Redis;
+  private connection?: RedisClient;
   private readonly limits: EventLimits;
 
   constructor(
@@ -41,11 +40,11 @@ export class AggregationProcessor implements OnApplicationBootstrap, OnApplicati
   }
 
   onApplicationBootstrap(): void {
-    const { REDIS_URL, REDIS_PREFIX, AGGREGATOR_CONCURRENCY, AGGREGATOR_JOB_LOCK_MS } = this.config;
-    this.connection = createRedisConnection(REDIS_URL);
+    const { REDIS_PREFIX, AGGREGATOR_CONCURRENCY, AGGREGATOR_JOB_LOCK_MS } = this.config;
+    this.connection = createRedisClient(redisTopologyOf(this.config));
     this.worker = new Worker<EventBatchJob>(QueueName.Events, (job) => this.processInSpan(job), {
       connection: this.connection,
-      prefix: REDIS_PREFIX,
+      prefix: redisQueuePrefix(REDIS_PREFIX),
       concurrency: AGGREGATOR_CONCURRENCY,
       // A crashed process's batches come back after one lock period; re-processing them is harmless.
       lockDuration: AGGREGATOR_JOB_LOCK_MS,

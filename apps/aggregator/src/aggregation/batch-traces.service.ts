@@ -1,8 +1,9 @@
+import { type RedisClient } from '@ioc/platform';
 import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
 import type { TraceCarrier } from '@ioc/contracts';
 import { REDIS_CLIENT } from '@ioc/queues';
 import { AggregatorConfig } from '../config/aggregator-config';
+import { aggregatorRedisKeys } from '../redis-keys';
 
 /** Batches linked from one publish span at most; older ones are dropped, never blocking a publish. */
 const MAX_LINKED_BATCHES = 64;
@@ -17,10 +18,10 @@ export class BatchTracesService {
   private readonly key: string;
 
   constructor(
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
     config: AggregatorConfig,
   ) {
-    this.key = `${config.REDIS_PREFIX}:agg:batch-traces`;
+    this.key = aggregatorRedisKeys(config.REDIS_PREFIX).batchTraces;
   }
 
   async note(carrier: TraceCarrier | undefined): Promise<void> {

@@ -1,9 +1,10 @@
+import { type RedisClient } from '@ioc/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import type Redis from 'ioredis';
 import { QueueName, type DeadLetterEntry } from '@ioc/contracts';
 import { InjectTypedQueue, REDIS_CLIENT, type TypedQueue } from '@ioc/queues';
 import { AggregatorConfig } from '../config/aggregator-config';
+import { aggregatorRedisKeys } from '../redis-keys';
 import { AggregatorMetricsService } from '../metrics/aggregator-metrics.service';
 import { COUNT_DEAD_LETTERS_LUA } from './state-scripts';
 
@@ -18,12 +19,13 @@ export class DeadLetterService {
 
   constructor(
     @InjectTypedQueue(QueueName.DeadLetter) private readonly queue: TypedQueue<typeof QueueName.DeadLetter>,
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
     config: AggregatorConfig,
     private readonly metrics: AggregatorMetricsService,
   ) {
-    this.countsKey = `${config.REDIS_PREFIX}:agg:dead-letters`;
-    this.seenKey = `${config.REDIS_PREFIX}:agg:dead-letters-seen`;
+    const keys = aggregatorRedisKeys(config.REDIS_PREFIX);
+    this.countsKey = keys.deadLetterCounts;
+    this.seenKey = keys.deadLettersSeen;
     if (!('countDeadLetters' in redis)) redis.defineCommand('countDeadLetters', { numberOfKeys: 2, lua: COUNT_DEAD_LETTERS_LUA });
   }
 

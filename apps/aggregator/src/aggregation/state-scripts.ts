@@ -6,6 +6,7 @@
  * when newer; source deliveries recorded; TTLs refreshed. Atomic, so a crash before it changes
  * nothing, a redelivery after it adds nothing, and concurrent workers never interleave.
  *
+ * KEYS: the deliveries hash (`<prefix>fresh`; declared so a Cluster routes the call to its slot).
  * ARGV: prefix, dedupeTtlSeconds, JSON (one argument: cheaper to send than thousands):
  *   c: [bucket, field, ...] distinct counters; g: [[seenDay, [idempotencyKey...], [counterIndex, amount, ...]], ...];
  *   q: [[bucket, field, value, order], ...] gauges; f: [field, ms, ...] deliveries; x: [key suffix, seconds, ...] TTLs.
@@ -53,8 +54,8 @@ for _, g in ipairs(batch.q) do
 end
 local f = batch.f
 for k = 1, #f, 2 do
-  local current = redis.call('HGET', p .. 'fresh', f[k])
-  if (not current) or tonumber(current) < f[k + 1] then redis.call('HSET', p .. 'fresh', f[k], string.format('%d', f[k + 1])) end
+  local current = redis.call('HGET', KEYS[1], f[k])
+  if (not current) or tonumber(current) < f[k + 1] then redis.call('HSET', KEYS[1], f[k], string.format('%d', f[k + 1])) end
 end
 local x = batch.x
 for k = 1, #x, 2 do redis.call('EXPIRE', p .. x[k], x[k + 1]) end

@@ -1,5 +1,5 @@
+import { type RedisClient } from '@ioc/platform';
 import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
 import type { IndicatorWindow, NormalizedEvent } from '@ioc/contracts';
 import {
   ALL_TIME_BUCKET,
@@ -13,6 +13,7 @@ import {
 } from '@ioc/indicators';
 import { REDIS_CLIENT } from '@ioc/queues';
 import { AggregatorConfig } from '../config/aggregator-config';
+import { aggregatorRedisKeys, type AggregatorRedisKeys } from '../redis-keys';
 import { APPLY_BATCH_LUA } from './state-scripts';
 
 const DAY_S = 86_400;
@@ -34,14 +35,14 @@ type ApplyCommand = (...args: (string | number)[]) => Promise<number>;
  */
 @Injectable()
 export class StateStoreService {
-  private readonly prefix: string;
+  private readonly keys: AggregatorRedisKeys;
 
   constructor(
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
     private readonly config: AggregatorConfig,
   ) {
-    this.prefix = `${config.REDIS_PREFIX}:agg:`;
-    if (!('applyBatch' in redis)) redis.defineCommand('applyBatch', { numberOfKeys: 0, lua: APPLY_BATCH_LUA });
+    this.keys = aggregatorRedisKeys(config.REDIS_PREFIX);
+    if (!('applyBatch' in redis)) redis.defineCommand('applyBatch', { numberOfKeys: 1, lua: APPLY_BATCH_LUA });
   }
 
   /**
@@ -94,7 +95,8 @@ export class StateStoreService {
         return [`c:${bucket}`, ttl, `g:${bucket}`, ttl, `go:${bucket}`, ttl];
       }),
     };
-    const args = [this.prefix, this.config.EVENT_MAX_AGE_DAYS * DAY_S, JSON.stringify(batch)];
+    // The one declared key routes the script to the node of the deployment's slot on a Cluster.
+    const args = [this.keys.fresh, this.keys.state, this.config.EVENT_MAX_AGE_DAYS * DAY_S, JSON.stringify(batch)];
     return (this.redis as unknown as { applyBatch: ApplyCommand }).applyBatch(...args);
   }
 
@@ -110,11 +112,11 @@ export class StateStoreService {
     const list = [...buckets];
     const pipeline = this.redis.pipeline();
     for (const bucket of list) {
-      pipeline.hgetall(`${this.prefix}c:${bucket}`);
-      pipeline.hgetall(`${this.prefix}g:${bucket}`);
-      pipeline.hgetall(`${this.prefix}go:${bucket}`);
+      pipeline.hgetall(`${this.keys.state}c:${bucket}`);
+      pipeline.hgetall(`${this.keys.state}g:${bucket}`);
+      pipeline.hgetall(`${this.keys.state}go:${bucket}`);
     }
-    pipeline.hgetall(`${this.prefix}fresh`);
+    pipeline.hgetall(this.keys.fresh);
     const results = (await pipeline.exec()) ?? [];
     const hashes = results.map(([error, value]) => {
       if (error) throw error;

@@ -1,9 +1,10 @@
+import { type RedisClient } from '@ioc/platform';
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
 import type { EvaluationState, GroupState, Sample, SourceState } from '@ioc/alerting';
 import { REDIS_CLIENT } from '@ioc/queues';
 import { AggregatorConfig } from '../config/aggregator-config';
+import { aggregatorRedisKeys, type AggregatorRedisKeys } from '../redis-keys';
 
 /** Evaluation state of one fingerprint, kept in Redis so restarts and other processes continue from it. */
 export interface StoredEvaluation {
@@ -26,17 +27,17 @@ const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return red
  */
 @Injectable()
 export class AlertStateService {
-  private readonly base: string;
+  private readonly keys: AggregatorRedisKeys;
 
   constructor(
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
     config: AggregatorConfig,
   ) {
-    this.base = `${config.REDIS_PREFIX}:alerts`;
+    this.keys = aggregatorRedisKeys(config.REDIS_PREFIX);
   }
 
   private key(name: string): string {
-    return `${this.base}:${name}`;
+    return this.keys.alerts(name);
   }
 
   async getEvaluation(fingerprint: string): Promise<StoredEvaluation | null> {

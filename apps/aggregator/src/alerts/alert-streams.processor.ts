@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { QueueName, SharedRedisKey, sharedRedisKey, type IndicatorUpdate, type SourceHealthUpdate } from '@ioc/contracts';
 import { InjectTypedQueue, REDIS_CLIENT, type TypedQueue } from '@ioc/queues';
-import { PeriodicTask } from '@ioc/platform';
+import { PeriodicTask, type RedisClient } from '@ioc/platform';
 import { AggregatorConfig } from '../config/aggregator-config';
 import { AlertEvaluatorService } from './alert-evaluator.service';
 import { AlertNotifierService } from './alert-notifier.service';
@@ -25,13 +24,13 @@ type StreamEntry = [id: string, fields: string[] | null];
 export class AlertStreamsProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AlertStreamsProcessor.name);
   private readonly streams: { indicators: string; health: string };
-  private reader: Redis | null = null;
+  private reader: RedisClient | null = null;
   private running = false;
   private loop: Promise<void> | null = null;
   private readonly ticks: PeriodicTask;
 
   constructor(
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
     private readonly config: AggregatorConfig,
     private readonly evaluator: AlertEvaluatorService,
     private readonly notifier: AlertNotifierService,

@@ -1,9 +1,9 @@
+import { type RedisClient } from '@ioc/platform';
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { createTransport, type Transporter } from 'nodemailer';
 import webpush from 'web-push';
-import { AlertRedisKey, alertRedisKey, type AlertNotification } from '@ioc/contracts';
+import { type AlertNotification, SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
 import { PrismaService, type NotificationDelivery } from '@ioc/persistence';
 import { REDIS_CLIENT } from '@ioc/queues';
 import { AggregatorConfig } from '../config/aggregator-config';
@@ -44,7 +44,7 @@ export class NotificationChannelsService implements OnModuleDestroy {
   constructor(
     private readonly prisma: PrismaService,
     private readonly config: AggregatorConfig,
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
   ) {}
 
   onModuleDestroy(): void {
@@ -60,7 +60,7 @@ export class NotificationChannelsService implements OnModuleDestroy {
     switch (delivery.channel) {
       case 'IN_APP':
         await this.redis.xadd(
-          alertRedisKey(this.config.REDIS_PREFIX, AlertRedisKey.AlertNotifications),
+          sharedRedisKey(this.config.REDIS_PREFIX, SharedRedisKey.AlertNotifications),
           'MAXLEN',
           '~',
           IN_APP_STREAM_MAXLEN,

@@ -1,15 +1,15 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type Redis from 'ioredis';
 import type { IndicatorReading, RecomputeJob, RecomputeProgress, RecomputeResult } from '@ioc/contracts';
 import { evaluateIndicator, historyBuckets, startOfLocalDay, type IndicatorValue } from '@ioc/indicators';
 import { PrismaService, type SnapshotResolution } from '@ioc/persistence';
 import { REDIS_CLIENT } from '@ioc/queues';
-import { PeriodicTask } from '@ioc/platform';
+import { PeriodicTask, type RedisClient } from '@ioc/platform';
 import { LiveValuesService } from '../aggregation/live-values.service';
 import { StoredEventsService } from '../aggregation/stored-events.service';
 import { CatalogService } from '../catalog/catalog.service';
 import { CLOCK, type Clock } from '../clock/clock';
 import { AggregatorConfig } from '../config/aggregator-config';
+import { aggregatorRedisKeys } from '../redis-keys';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -38,7 +38,7 @@ export class HistoryService implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly values: LiveValuesService,
     private readonly stored: StoredEventsService,
     private readonly config: AggregatorConfig,
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.snapshots = new PeriodicTask('Snapshot', config.AGGREGATOR_SNAPSHOT_INTERVAL_MS, () => this.snapshotOncePerMinute(), this.logger);
@@ -55,7 +55,7 @@ export class HistoryService implements OnApplicationBootstrap, OnModuleDestroy {
   private async snapshotOncePerMinute(): Promise<void> {
     const now = this.clock.now();
     const minute = Math.floor(now.getTime() / MINUTE_MS);
-    const gate = await this.redis.set(`${this.config.REDIS_PREFIX}:agg:snapshot-gate:${minute}`, '1', 'EX', 120, 'NX');
+    const gate = await this.redis.set(aggregatorRedisKeys(this.config.REDIS_PREFIX).snapshotGate(minute), '1', 'EX', 120, 'NX');
     if (gate !== 'OK') return;
     await this.snapshot(now);
     await this.prune(now);

@@ -1,21 +1,13 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type Redis from 'ioredis';
-import {
-  scorecardsRedisKey,
-  scorecardUpdatesRedisKey,
-  SharedRedisKey,
-  sharedRedisKey,
-  streamKey,
-  type IndicatorUpdate,
-  type ResolutionScorecard,
-} from '@ioc/contracts';
-import { currentTraceCarrier, inSpan, PeriodicTask, SpanKind, tracingEnabled } from '@ioc/platform';
+import { SharedRedisKey, sharedRedisKey, streamKey, type IndicatorUpdate, type ResolutionScorecard } from '@ioc/contracts';
+import { currentTraceCarrier, inSpan, PeriodicTask, SpanKind, tracingEnabled, type RedisClient } from '@ioc/platform';
 import { REDIS_CLIENT } from '@ioc/queues';
 import { BatchTracesService } from '../aggregation/batch-traces.service';
 import { StateChangesService } from '../aggregation/state-changes.service';
 import { LiveValuesService, type LiveValue } from '../aggregation/live-values.service';
 import { CLOCK, type Clock } from '../clock/clock';
+import { aggregatorRedisKeys } from '../redis-keys';
 import { AggregatorConfig } from '../config/aggregator-config';
 import { AggregatorMetricsService } from '../metrics/aggregator-metrics.service';
 import { PUBLISH_UPDATES_LUA } from '../aggregation/state-scripts';
@@ -87,7 +79,7 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
   private sent = new Map<string, string>();
 
   constructor(
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
     private readonly values: LiveValuesService,
     private readonly config: AggregatorConfig,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -96,15 +88,16 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
     changes: StateChangesService,
   ) {
     const prefix = config.REDIS_PREFIX;
+    const own = aggregatorRedisKeys(prefix);
     this.keys = {
       updates: sharedRedisKey(prefix, SharedRedisKey.IndicatorUpdates),
       latest: sharedRedisKey(prefix, SharedRedisKey.IndicatorLatest),
       epoch: sharedRedisKey(prefix, SharedRedisKey.IndicatorEpoch),
-      signatures: `${prefix}:agg:published`,
-      seqs: `${prefix}:agg:seq`,
-      gate: `${prefix}:agg:publish-gate`,
-      scorecards: scorecardsRedisKey(prefix),
-      scorecardUpdates: scorecardUpdatesRedisKey(prefix),
+      signatures: own.publishedSignatures,
+      seqs: own.sequences,
+      gate: own.publishGate,
+      scorecards: sharedRedisKey(prefix, SharedRedisKey.Scorecards),
+      scorecardUpdates: sharedRedisKey(prefix, SharedRedisKey.ScorecardUpdates),
     };
     if (!('publishUpdates' in redis)) redis.defineCommand('publishUpdates', { numberOfKeys: 5, lua: PUBLISH_UPDATES_LUA });
     this.publishes = new PeriodicTask('Publishing', config.AGGREGATOR_PUBLISH_INTERVAL_MS, () => this.publishRound(), this.logger);

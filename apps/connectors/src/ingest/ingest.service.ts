@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { IngestHeader, type IngestEventResult, type IngestResponse, type NormalizedEvent } from '@ioc/contracts';
 import { validateAgainstSchema, type RefusedRecord } from '@ioc/connector-sdk';
 import { validateEvent } from '@ioc/indicators';
-import { inSpan, SpanKind } from '@ioc/platform';
+import { inSpan, SpanKind, type RedisClient } from '@ioc/platform';
 import { PrismaService } from '@ioc/persistence';
 import { REDIS_CLIENT } from '@ioc/queues';
 import { ConnectorsConfig } from '../config/connectors-config';
+import { connectorsRedisKeys } from '../redis-keys';
 import { EventRulesService } from '../event-rules/event-rules.service';
 import { RequestAuthenticationError, SourceNotFoundError, SourceRequestError } from '../errors/domain-errors';
 import { EventPublisherService } from '../sync/event-publisher.service';
@@ -38,7 +38,7 @@ export class IngestService {
     private readonly publisher: EventPublisherService,
     private readonly eventRules: EventRulesService,
     private readonly config: ConnectorsConfig,
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
   ) {}
 
   ingest(sourceId: string, request: SignedRequest): Promise<IngestResponse> {
@@ -107,7 +107,7 @@ export class IngestService {
     if (!timingSafeEqual(expected, Buffer.from(signature.slice('sha256='.length), 'hex'))) {
       throw new RequestAuthenticationError(`signature does not match the body and timestamp: ${SIGNING_HELP}`);
     }
-    const seen = `${this.config.REDIS_PREFIX}:ingest-replay:${sourceId}:${signature.slice('sha256='.length)}`;
+    const seen = connectorsRedisKeys(this.config.REDIS_PREFIX).ingestReplay(sourceId, signature.slice('sha256='.length));
     const first = await this.redis.set(seen, '1', 'EX', this.config.INGEST_MAX_SKEW_S * 2, 'NX');
     if (first === null) throw new RequestAuthenticationError('replayed request refused: this signature was already accepted once');
   }

@@ -1,5 +1,5 @@
+import { type RedisClient } from '@ioc/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
 import { SharedRedisKey, sharedRedisKey, type SourceHealthStatus, type SourceHealthUpdate } from '@ioc/contracts';
 import { PrismaService, sourceHealthOf, type Source } from '@ioc/persistence';
 import { REDIS_CLIENT } from '@ioc/queues';
@@ -21,7 +21,7 @@ export class SourceHealthService {
   constructor(
     private readonly prisma: PrismaService,
     private readonly config: ConnectorsConfig,
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
     private readonly metrics: ConnectorMetricsService,
   ) {}
 

@@ -1,5 +1,6 @@
+import { redisTopologyOf } from '@ioc/config';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { type AlertNotification, AlertRedisKey, alertRedisKey } from '@ioc/contracts';
+import { type AlertNotification, SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
 import { GatewayConfig } from '../config/gateway-config';
 import { type LiveNamespace, userRoom } from '../live/live-socket';
 import { entryPayload, StreamReader } from '../live/stream-reader';
@@ -16,8 +17,8 @@ export class AlertFanoutService implements OnApplicationBootstrap, OnApplication
   private namespace?: LiveNamespace;
 
   constructor(config: GatewayConfig) {
-    const key = alertRedisKey(config.REDIS_PREFIX, AlertRedisKey.AlertNotifications);
-    this.reader = new StreamReader(config.REDIS_URL, key, this.logger, (entries) => {
+    const key = sharedRedisKey(config.REDIS_PREFIX, SharedRedisKey.AlertNotifications);
+    this.reader = new StreamReader(redisTopologyOf(config), key, this.logger, (entries) => {
       for (const entry of entries) {
         const notification = entryPayload<AlertNotification>(entry, key, this.logger, 'n');
         if (notification) this.namespace?.local.to(userRoom(notification.userId)).emit('alert', notification);

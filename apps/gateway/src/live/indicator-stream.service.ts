@@ -1,8 +1,8 @@
+import { createRedisClient, type RedisClient } from '@ioc/platform';
+import { redisTopologyOf } from '@ioc/config';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type DataLoader from 'dataloader';
-import type Redis from 'ioredis';
 import { type IndicatorUpdate, SharedRedisKey, sharedRedisKey, streamKey, type TraceCarrier } from '@ioc/contracts';
-import { createRedisConnection } from '@ioc/queues';
 import { sharedLoader } from '../common/shared-loader';
 import { GatewayConfig } from '../config/gateway-config';
 import type { StreamPosition } from './resume-plan';
@@ -50,7 +50,7 @@ export class IndicatorStreamService implements OnApplicationBootstrap, OnApplica
   private readonly streamKey: string;
   private readonly latestKey: string;
   private readonly reader: StreamReader;
-  private readonly commands: Redis;
+  private readonly commands: RedisClient;
   private readonly resumes: DataLoader<ResumeRequest, ResumeState>;
   private listener: (entries: StreamEntry[]) => void = () => undefined;
   private gapListener: () => void = () => undefined;
@@ -59,13 +59,13 @@ export class IndicatorStreamService implements OnApplicationBootstrap, OnApplica
     this.streamKey = sharedRedisKey(config.REDIS_PREFIX, SharedRedisKey.IndicatorUpdates);
     this.latestKey = sharedRedisKey(config.REDIS_PREFIX, SharedRedisKey.IndicatorLatest);
     this.reader = new StreamReader(
-      config.REDIS_URL,
+      redisTopologyOf(config),
       this.streamKey,
       this.logger,
       (raw) => this.listener(this.parse(raw)),
       () => this.gapListener(),
     );
-    this.commands = createRedisConnection(config.REDIS_URL, { lazyConnect: true });
+    this.commands = createRedisClient(redisTopologyOf(config), { lazyConnect: true });
     this.resumes = sharedLoader((requests) => this.resumeBatch(requests), RESUME_BATCH);
   }
 

@@ -1,10 +1,11 @@
+import { createRedisClient, type RedisClient } from '@ioc/platform';
+import { redisTopologyOf } from '@ioc/config';
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
-import type Redis from 'ioredis';
 import { Server, type ServerOptions } from 'socket.io';
-import { createRedisConnection } from '@ioc/queues';
 import type { GatewayConfig } from '../config/gateway-config';
+import { gatewayRedisKeys } from '../redis-keys';
 
 /**
  * socket.io server with bounded messages and the Redis Streams adapter, which carries the
@@ -12,7 +13,7 @@ import type { GatewayConfig } from '../config/gateway-config';
  * updates do not go through it: each process reads the indicator stream itself and emits locally.
  */
 export class LiveIoAdapter extends IoAdapter {
-  private redis?: Redis;
+  private redis?: RedisClient;
 
   constructor(
     app: INestApplicationContext,
@@ -22,14 +23,14 @@ export class LiveIoAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: ServerOptions): Server {
-    this.redis = createRedisConnection(this.config.REDIS_URL);
+    this.redis = createRedisClient(redisTopologyOf(this.config));
     // Our own socket.io (the one the contracts and clients are typed against), not Nest's nested copy.
     const serverOptions = { ...options, maxHttpBufferSize: this.config.LIVE_MAX_MESSAGE_BYTES };
     const server = this.httpServer && port === 0 ? new Server(this.httpServer, serverOptions) : new Server(port, serverOptions);
     server.adapter(
       createAdapter(this.redis, {
-        streamName: `${this.config.REDIS_PREFIX}:socket.io`,
-        channelPrefix: `${this.config.REDIS_PREFIX}:socket.io`,
+        streamName: gatewayRedisKeys(this.config.REDIS_PREFIX).socketIo,
+        channelPrefix: gatewayRedisKeys(this.config.REDIS_PREFIX).socketIo,
         maxLen: 1000,
         // Bounds how long shutdown waits for the adapter's blocking read.
         blockTimeInMs: 1000,

@@ -1,5 +1,6 @@
+import { redisTopologyOf } from '@ioc/config';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { scorecardUpdatesRedisKey, type ResolutionScorecard } from '@ioc/contracts';
+import { type ResolutionScorecard, SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
 import type { Principal } from '../auth/principal';
 import { GatewayConfig } from '../config/gateway-config';
 import { ScorecardsService } from '../scorecards/scorecards.service';
@@ -17,8 +18,8 @@ export class ScorecardFanoutService implements OnApplicationBootstrap, OnApplica
     config: GatewayConfig,
     private readonly scorecards: ScorecardsService,
   ) {
-    const key = scorecardUpdatesRedisKey(config.REDIS_PREFIX);
-    this.reader = new StreamReader(config.REDIS_URL, key, this.logger, (entries) => {
+    const key = sharedRedisKey(config.REDIS_PREFIX, SharedRedisKey.ScorecardUpdates);
+    this.reader = new StreamReader(redisTopologyOf(config), key, this.logger, (entries) => {
       const cards = entries.flatMap((entry) => entryPayload<ResolutionScorecard>(entry, key, this.logger) ?? []);
       if (cards.length > 0) this.fanOut(cards).catch((error: unknown) => this.logger.error(`Scorecard fan-out failed: ${String(error)}`));
     });

@@ -1,3 +1,4 @@
+import { redisTopologyOf } from '@ioc/config';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SharedRedisKey, sharedRedisKey, type SourceHealthUpdate } from '@ioc/contracts';
 import { PrismaService, sourceHealthOf } from '@ioc/persistence';
@@ -24,7 +25,7 @@ export class SourceHealthFanoutService implements OnApplicationBootstrap, OnAppl
     private readonly prisma: PrismaService,
   ) {
     const key = sharedRedisKey(config.REDIS_PREFIX, SharedRedisKey.SourceHealth);
-    this.reader = new StreamReader(config.REDIS_URL, key, this.logger, (entries) => {
+    this.reader = new StreamReader(redisTopologyOf(config), key, this.logger, (entries) => {
       for (const entry of entries) {
         const update = entryPayload<SourceHealthUpdate>(entry, key, this.logger);
         if (update) this.namespace?.local.to(SOURCE_HEALTH_ROOM).emit('source-health', update);

@@ -1,6 +1,6 @@
+import type { RedisTopology } from '@ioc/config';
+import { createRedisClient, type RedisClient } from '@ioc/platform';
 import type { Logger } from '@nestjs/common';
-import type Redis from 'ioredis';
-import { createRedisConnection } from '@ioc/queues';
 import { compareStreamIds } from './stream-id';
 
 export type RawStreamEntry = [id: string, fields: string[]];
@@ -14,7 +14,7 @@ const BLOCK_MS = 1000;
  * been trimmed past its position) instead of skipping silently.
  */
 export class StreamReader {
-  private readonly connection: Redis;
+  private readonly connection: RedisClient;
   private lastId = '0-0';
   private firstId = '0-0';
   private running = false;
@@ -22,13 +22,13 @@ export class StreamReader {
   private waiters: { id: string; resolve: () => void }[] = [];
 
   constructor(
-    redisUrl: string,
+    topology: RedisTopology,
     readonly key: string,
     private readonly logger: Logger,
     private readonly onEntries: (entries: RawStreamEntry[]) => void,
     private readonly onGap: () => void = () => undefined,
   ) {
-    this.connection = createRedisConnection(redisUrl, { lazyConnect: true });
+    this.connection = createRedisClient(topology, { lazyConnect: true });
   }
 
   /** Where reading started: entries up to it were never handed on by this reader. */

@@ -1,11 +1,19 @@
+import { createRedisClient, type RedisClient } from '@ioc/platform';
+import { redisTopologyOf } from '@ioc/config';
 import { Injectable, type MessageEvent, type OnApplicationShutdown } from '@nestjs/common';
 import { QueueEvents } from 'bullmq';
-import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { Observable } from 'rxjs';
-import { type HistoryResolution, QueueName, type RecomputeJob, type RecomputeProgress, type RecomputeResult } from '@ioc/contracts';
+import {
+  type HistoryResolution,
+  QueueName,
+  type RecomputeJob,
+  type RecomputeProgress,
+  type RecomputeResult,
+  redisQueuePrefix,
+} from '@ioc/contracts';
 import { PrismaService } from '@ioc/persistence';
-import { createRedisConnection, DEFAULT_JOB_OPTIONS, InjectTypedQueue, type TypedQueue } from '@ioc/queues';
+import { DEFAULT_JOB_OPTIONS, InjectTypedQueue, type TypedQueue } from '@ioc/queues';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { InvalidInputError, NotFoundError } from '../common/domain-errors';
@@ -29,7 +37,7 @@ export interface RecomputeStatus {
 export class RecomputeService implements OnApplicationShutdown {
   private readonly events: QueueEvents;
   /** QueueEvents blocks on its own connection, which BullMQ leaves to its owner to close. */
-  private readonly connection: Redis;
+  private readonly connection: RedisClient;
 
   constructor(
     @InjectTypedQueue(QueueName.Maintenance) private readonly queue: TypedQueue<typeof QueueName.Maintenance>,
@@ -37,8 +45,8 @@ export class RecomputeService implements OnApplicationShutdown {
     private readonly audit: AuditService,
     config: GatewayConfig,
   ) {
-    this.connection = createRedisConnection(config.REDIS_URL);
-    this.events = new QueueEvents(QueueName.Maintenance, { connection: this.connection, prefix: config.REDIS_PREFIX });
+    this.connection = createRedisClient(redisTopologyOf(config));
+    this.events = new QueueEvents(QueueName.Maintenance, { connection: this.connection, prefix: redisQueuePrefix(config.REDIS_PREFIX) });
     this.events.setMaxListeners(0);
   }
 

@@ -1,6 +1,6 @@
+import { type RedisClient } from '@ioc/platform';
 import { Inject, Injectable } from '@nestjs/common';
-import type Redis from 'ioredis';
-import { scorecardsRedisKey, type ResolutionScorecard } from '@ioc/contracts';
+import { type ResolutionScorecard, SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
 import { scorecardWithin } from '@ioc/indicators';
 import { PrismaService } from '@ioc/persistence';
 import { REDIS_CLIENT } from '@ioc/queues';
@@ -13,11 +13,11 @@ export class ScorecardsService {
   private readonly key: string;
 
   constructor(
-    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
     private readonly prisma: PrismaService,
     config: GatewayConfig,
   ) {
-    this.key = scorecardsRedisKey(config.REDIS_PREFIX);
+    this.key = sharedRedisKey(config.REDIS_PREFIX, SharedRedisKey.Scorecards);
   }
 
   async list(principal: Principal): Promise<ResolutionScorecard[]> {
