@@ -7,3 +7,5 @@ export * from './event-queues';
 export * from './ports';
 export * from './fixture-units';
 export * from './dump-tables';
+export * from './redis-engines';
+export * from './resuming-display';

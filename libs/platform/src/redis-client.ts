@@ -36,9 +36,11 @@ export function createRedisClient(topology: RedisTopology, options: RedisOptions
         redisOptions: { ...nodeOptions, ...common },
         lazyConnect: options.lazyConnect ?? false,
         enableReadyCheck: true,
-        // A promoted replica takes the cluster node timeout; keep retrying through it.
-        retryDelayOnFailover: 200,
+        // Promoting a dead master's replica takes about twice the cluster node timeout: keep
+        // redirecting through it (64 × 300 ms) instead of failing commands.
+        retryDelayOnFailover: 300,
         retryDelayOnClusterDown: 300,
+        maxRedirections: 64,
         ...(options.retryStrategy === undefined ? {} : { clusterRetryStrategy: options.retryStrategy }),
       });
     }

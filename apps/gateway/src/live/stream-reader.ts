@@ -7,11 +7,14 @@ export type RawStreamEntry = [id: string, fields: string[]];
 
 const READ_COUNT = 500;
 const BLOCK_MS = 1000;
+/** How often the reader checks that the stream has not moved under it (a failover may resend a blocked read transparently). */
+const GAP_CHECK_MS = 2000;
 
 /**
  * Follows one Redis stream with blocking XREAD on a connection of its own, from the entry that
- * was last when it started. After a Redis outage it reports a possible gap (the stream may have
- * been trimmed past its position) instead of skipping silently.
+ * was last when it started. It reports a possible gap instead of skipping silently when the
+ * stream was trimmed past its position during an outage, or went back behind it: a replica
+ * promoted by Sentinel or Cluster may lack the master's last entries (replication is asynchronous).
  */
 export class StreamReader {
   private readonly connection: RedisClient;
@@ -62,9 +65,13 @@ export class StreamReader {
 
   private async readLoop(): Promise<void> {
     let failed = false;
+    let checkedAt = Date.now();
     while (this.running) {
       try {
-        if (failed) await this.checkForGap();
+        if (failed || Date.now() - checkedAt >= GAP_CHECK_MS) {
+          await this.checkForGap();
+          checkedAt = Date.now();
+        }
         const reply = (await this.connection.xread('COUNT', READ_COUNT, 'BLOCK', BLOCK_MS, 'STREAMS', this.key, this.lastId)) as
           [string, RawStreamEntry[]][] | null;
         failed = false;
@@ -83,14 +90,25 @@ export class StreamReader {
   }
 
   private async checkForGap(): Promise<void> {
-    const first = (await this.connection.xrange(this.key, '-', '+', 'COUNT', 1)) as RawStreamEntry[];
-    const firstId = first[0]?.[0];
-    if (firstId && this.lastId !== '0-0' && compareStreamIds(firstId, this.lastId) > 0) {
-      this.logger.warn(`Stream ${this.key} was trimmed past ${this.lastId} while unreachable; resynchronising`);
-      this.lastId = await this.lastEntryId();
-      this.releaseWaiters();
-      this.onGap();
-    }
+    if (this.lastId === '0-0') return;
+    const replies = await this.connection.multi().xrange(this.key, '-', '+', 'COUNT', 1).xrevrange(this.key, '+', '-', 'COUNT', 1).exec();
+    const [first, last] = (replies ?? []).map(([error, entries]) => {
+      if (error) throw error;
+      return entries as RawStreamEntry[];
+    });
+    const firstId = first?.[0]?.[0];
+    const lastId = last?.[0]?.[0] ?? '0-0';
+    const trimmed = firstId !== undefined && compareStreamIds(firstId, this.lastId) > 0;
+    const wentBack = compareStreamIds(lastId, this.lastId) < 0;
+    if (!trimmed && !wentBack) return;
+    this.logger.warn(
+      trimmed
+        ? `Stream ${this.key} was trimmed past ${this.lastId} while unreachable; resynchronising`
+        : `Stream ${this.key} ends at ${lastId}, before ${this.lastId} already read (a failover lost entries); resynchronising`,
+    );
+    this.lastId = lastId;
+    this.releaseWaiters();
+    this.onGap();
   }
 
   private releaseWaiters(): void {
