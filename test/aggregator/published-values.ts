@@ -7,7 +7,12 @@ import { distinct, expectedValue, nine, type SeededWorld } from './expected-valu
  * independent calculation over `events`, described; [] when all agree. Freshness is left out:
  * it follows the clock, not the events.
  */
-export async function publishedMismatches(redis: RedisClient, prefix: string, world: SeededWorld, events: NormalizedEvent[]): Promise<string[]> {
+export async function publishedMismatches(
+  redis: RedisClient,
+  prefix: string,
+  world: SeededWorld,
+  events: NormalizedEvent[],
+): Promise<string[]> {
   const unique = distinct(events);
   const latest = await redis.hgetall(sharedRedisKey(prefix, SharedRedisKey.IndicatorLatest));
   const evaluatedAt = new Date();

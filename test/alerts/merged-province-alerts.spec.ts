@@ -60,6 +60,9 @@ describe('alerts out of the box on the merged province (real Redis, Postgres)', 
     ALERT_GROUP_INTERVAL_S: '300',
     ALERT_REPEAT_INTERVAL_S: '3600',
     ALERT_ESCALATION_AFTER_S: '900',
+    // These tests write the indicator stream themselves; the aggregator's own publisher (on the real
+    // clock, with no events: N/A everywhere) would race them and could clear the breach before it escalates.
+    AGGREGATOR_PUBLISH_INTERVAL_MS: String(24 * 3600 * 1000),
   });
 
   it('seeds a province leader and a commune leader of the new tree', async () => {

@@ -8,3 +8,4 @@ export * from './scorecards';
 export * from './alerts';
 export * from './ingest';
 export * from './redis-keys';
+export * from './streams';

@@ -1,3 +1,8 @@
+import { SharedRedisKey, STREAMS, TRACE_STREAM_FIELD } from '@ioc/contracts';
+
+/** The indicator stream's payload field, from the stream contract (the script writes entries itself). */
+const UPDATE_FIELD = STREAMS[SharedRedisKey.IndicatorUpdates].field;
+
 /**
  * Applies one batch atomically. The batch comes pre-aggregated: the distinct counters it
  * touches, and groups of events with identical contributions (and local day). Each idempotency
@@ -70,7 +75,7 @@ return applied
  * key is gone (Redis lost its data, sequences included) the caller's fresh epoch starts a new one.
  *
  * KEYS: updates stream, latest hash, signatures hash, sequences hash, epoch string.
- * ARGV: freshEpoch, maxlen, traceparent of the publish ('' when tracing is off; else stored as field 't'),
+ * ARGV: freshEpoch, maxlen, traceparent of the publish ('' when tracing is off; else stored as field TRACE_STREAM_FIELD),
  *   (streamKey, signature, jsonWithoutClosingBrace)*
  * Returns [updates published, 1 when a new epoch was started].
  */
@@ -94,9 +99,9 @@ for i = 4, #ARGV, 3 do
     redis.call('HSET', KEYS[3], stream, ARGV[i + 1])
     redis.call('HSET', KEYS[2], stream, json)
     if traceparent == '' then
-      redis.call('XADD', KEYS[1], 'MAXLEN', '~', maxlen, '*', 'u', json)
+      redis.call('XADD', KEYS[1], 'MAXLEN', '~', maxlen, '*', '${UPDATE_FIELD}', json)
     else
-      redis.call('XADD', KEYS[1], 'MAXLEN', '~', maxlen, '*', 'u', json, 't', traceparent)
+      redis.call('XADD', KEYS[1], 'MAXLEN', '~', maxlen, '*', '${UPDATE_FIELD}', json, '${TRACE_STREAM_FIELD}', traceparent)
     end
     published = published + 1
   end

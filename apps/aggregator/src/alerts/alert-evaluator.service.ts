@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   INACTIVE,
-  InvalidRuleError,
   appendSample,
   evaluateIndicator,
   evaluateSource,
@@ -9,20 +8,17 @@ import {
   inScope,
   isIndicatorRule,
   step,
-  validateRule,
   type Clock,
   type ConditionResult,
   type RuleSpec,
   type SourceState,
-  type UnitRef,
 } from '@ioc/alerting';
 import type { IndicatorUpdate, SourceHealthUpdate } from '@ioc/contracts';
 import { PrismaService } from '@ioc/persistence';
+import { CatalogService, type AlertCatalog } from '../catalog/catalog.service';
 import { AggregatorMetricsService } from '../metrics/aggregator-metrics.service';
 import { ALERT_CLOCK } from './alert-clock';
 import { AlertStateService, type StoredEvaluation } from './alert-state.service';
-
-const CATALOG_TTL_MS = 30_000;
 
 /**
  * Steps every (rule × unit) and (rule × source) fingerprint through the lifecycle, on each
@@ -33,48 +29,27 @@ const CATALOG_TTL_MS = 30_000;
 @Injectable()
 export class AlertEvaluatorService {
   private readonly logger = new Logger(AlertEvaluatorService.name);
-  private rules: RuleSpec[] = [];
-  private units = new Map<string, UnitRef>();
-  private rootCode: string | null = null;
-  private loadedAt = 0;
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly catalog: CatalogService,
     private readonly state: AlertStateService,
     @Inject(ALERT_CLOCK) private readonly clock: Clock,
     private readonly metrics: AggregatorMetricsService,
   ) {}
 
-  /** Reloads rules and units (enabled rules only; invalid ones are reported and skipped). */
+  /** Re-reads the alert rules (the catalog's alert part), so a rule created or changed applies from now on. */
   async reloadCatalog(): Promise<void> {
-    const [rows, units] = await Promise.all([
-      this.prisma.alertRule.findMany({ where: { enabled: true }, include: { unit: { select: { path: true } } } }),
-      this.prisma.administrativeUnit.findMany({
-        where: { validTo: null },
-        select: { id: true, code: true, name: true, tier: true, path: true, depth: true },
-      }),
-    ]);
-    this.rules = rows.flatMap((row) => {
-      try {
-        return [validateRule({ ...row, ownerPath: row.unit?.path ?? null })];
-      } catch (error) {
-        if (!(error instanceof InvalidRuleError)) throw error;
-        this.logger.error({ ruleId: row.id, field: error.field }, error.message);
-        return [];
-      }
-    });
-    this.units = new Map(units.map((u) => [u.code, u]));
-    this.rootCode = units.reduce<(typeof units)[number] | null>((top, u) => (!top || u.depth < top.depth ? u : top), null)?.code ?? null;
-    this.loadedAt = Date.now();
+    await this.catalog.reloadAlerts();
   }
 
-  private async catalog(): Promise<void> {
-    if (Date.now() - this.loadedAt > CATALOG_TTL_MS) await this.reloadCatalog();
+  private get alerts(): AlertCatalog {
+    return this.catalog.current().alerts;
   }
 
   async onIndicatorUpdate(update: IndicatorUpdate): Promise<void> {
-    await this.catalog();
-    const unit = this.units.get(update.unitCode);
+    const { rules, units } = this.alerts;
+    const unit = units.get(update.unitCode);
     if (!unit) {
       this.logger.warn(
         { unitCode: update.unitCode, indicatorId: update.indicatorId },
@@ -83,7 +58,7 @@ export class AlertEvaluatorService {
       return;
     }
     const now = this.clock.now();
-    for (const rule of this.rules) {
+    for (const rule of rules) {
       if (!isIndicatorRule(rule) || rule.indicatorId !== update.indicatorId || !inScope(rule.scope, unit)) continue;
       await this.advance(rule, `${rule.id}:${unit.code}`, unit.code, null, now, (stored) => {
         const history =
@@ -96,14 +71,13 @@ export class AlertEvaluatorService {
   }
 
   async onSourceHealth(update: SourceHealthUpdate): Promise<void> {
-    await this.catalog();
     const source: SourceState = { sourceId: update.sourceId, status: update.status, lastSuccessAt: update.lastSuccessAt };
     await this.state.putSource(source);
     await this.evaluateSource(source, this.clock.now());
   }
 
   private sourceRules(sourceId: string): RuleSpec[] {
-    return this.rules.filter(
+    return this.alerts.rules.filter(
       (r) =>
         (r.params.kind === 'STALE_SOURCE' || r.params.kind === 'CONNECTOR_DOWN') && (!r.params.sourceId || r.params.sourceId === sourceId),
     );
@@ -112,8 +86,9 @@ export class AlertEvaluatorService {
   private async evaluateSource(source: SourceState, now: Date): Promise<void> {
     for (const rule of this.sourceRules(source.sourceId)) {
       // A source alert belongs to the unit the rule names, else to the root of the tree.
-      const unitCode = rule.scope.unitCodes?.[0] ?? rule.scope.subtreeOf ?? this.rootCode;
-      if (!unitCode || !this.units.has(unitCode)) continue;
+      const { units, rootCode } = this.alerts;
+      const unitCode = rule.scope.unitCodes?.[0] ?? rule.scope.subtreeOf ?? rootCode;
+      if (!unitCode || !units.has(unitCode)) continue;
       await this.advance(rule, `${rule.id}:${source.sourceId}`, unitCode, source.sourceId, now, (stored) => ({
         history: stored.history,
         result: evaluateSource(rule, source, now),
@@ -129,7 +104,7 @@ export class AlertEvaluatorService {
   async tick(): Promise<void> {
     await this.reloadCatalog();
     const now = this.clock.now();
-    const rules = new Map(this.rules.map((r) => [r.id, r]));
+    const rules = new Map(this.alerts.rules.map((r) => [r.id, r]));
     for (const fingerprint of await this.state.evaluationFingerprints()) {
       const stored = await this.state.getEvaluation(fingerprint);
       const rule = stored && rules.get(stored.ruleId);
@@ -196,7 +171,7 @@ export class AlertEvaluatorService {
       select: { id: true },
     });
     if (open) return open.id;
-    const unit = this.units.get(unitCode)!;
+    const unit = this.alerts.units.get(unitCode)!;
     const alert = await this.prisma.alert.create({
       data: {
         ruleId: rule.id,

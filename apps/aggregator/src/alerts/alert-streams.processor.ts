@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { QueueName, SharedRedisKey, sharedRedisKey, type IndicatorUpdate, type SourceHealthUpdate } from '@ioc/contracts';
+import { decodeStreamEntry, QueueName, SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
 import { InjectTypedQueue, REDIS_CLIENT, type TypedQueue } from '@ioc/queues';
 import { PeriodicTask, type RedisClient } from '@ioc/platform';
 import { AggregatorConfig } from '../config/aggregator-config';
@@ -141,61 +141,35 @@ export class AlertStreamsProcessor implements OnApplicationBootstrap, OnApplicat
   /** Processes one entry; a malformed one goes to the dead-letter queue. The caller acknowledges it. */
   private async handle(stream: string, [id, fields]: StreamEntry): Promise<void> {
     if (!fields) return;
-    const raw = fields[fields.indexOf('u') + 1];
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw ?? '');
-    } catch {
-      parsed = undefined;
-    }
-    const problem = stream === this.streams.indicators ? indicatorProblem(parsed) : healthProblem(parsed);
-    if (problem) {
-      await this.deadLetters.add(
-        'alert-stream-entry',
-        {
-          reason: `Unusable ${stream} entry ${id}: ${problem.reason}`,
-          fields: problem.fields,
-          sourceId: null,
-          stream,
-          stage: 'aggregator',
-          raw: raw ?? fields,
-          at: new Date().toISOString(),
-        },
-        { jobId: `alerts-${stream}-${id}`.replace(/:/g, '_') },
-      );
-      this.logger.warn({ stream, entryId: id, fields: problem.fields }, problem.reason);
-    } else if (stream === this.streams.indicators) {
-      await this.evaluator.onIndicatorUpdate(parsed as IndicatorUpdate);
+    if (stream === this.streams.indicators) {
+      const decoded = decodeStreamEntry(SharedRedisKey.IndicatorUpdates, fields);
+      if (decoded.ok) await this.evaluator.onIndicatorUpdate(decoded.payload);
+      else await this.deadLetter(stream, [id, fields], decoded);
     } else {
-      await this.evaluator.onSourceHealth(parsed as SourceHealthUpdate);
+      const decoded = decodeStreamEntry(SharedRedisKey.SourceHealth, fields);
+      if (decoded.ok) await this.evaluator.onSourceHealth(decoded.payload);
+      else await this.deadLetter(stream, [id, fields], decoded);
     }
   }
-}
 
-interface Problem {
-  reason: string;
-  fields: string[];
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
-
-function indicatorProblem(u: unknown): Problem | null {
-  if (!isObject(u)) return { reason: 'field "u" is not a JSON object', fields: ['u'] };
-  const bad = [
-    typeof u.indicatorId !== 'string' && 'indicatorId',
-    typeof u.unitCode !== 'string' && 'unitCode',
-    !(u.value === null || typeof u.value === 'number') && 'value',
-    !(u.target === null || u.target === undefined || typeof u.target === 'number') && 'target',
-  ].filter((f): f is string => typeof f === 'string');
-  return bad.length ? { reason: `IndicatorUpdate has invalid ${bad.join(', ')}`, fields: bad } : null;
-}
-
-function healthProblem(u: unknown): Problem | null {
-  if (!isObject(u)) return { reason: 'field "u" is not a JSON object', fields: ['u'] };
-  const bad = [
-    typeof u.sourceId !== 'string' && 'sourceId',
-    !['UNKNOWN', 'OK', 'DEGRADED', 'DOWN'].includes(u.status as string) && 'status',
-    !(u.lastSuccessAt === null || (typeof u.lastSuccessAt === 'string' && !Number.isNaN(Date.parse(u.lastSuccessAt)))) && 'lastSuccessAt',
-  ].filter((f): f is string => typeof f === 'string');
-  return bad.length ? { reason: `SourceHealthUpdate has invalid ${bad.join(', ')}`, fields: bad } : null;
+  private async deadLetter(
+    stream: string,
+    [id, fields]: StreamEntry,
+    problem: { reason: string; fields: string[]; raw: string | undefined },
+  ): Promise<void> {
+    await this.deadLetters.add(
+      'alert-stream-entry',
+      {
+        reason: `Unusable ${stream} entry ${id}: ${problem.reason}`,
+        fields: problem.fields,
+        sourceId: null,
+        stream,
+        stage: 'aggregator',
+        raw: problem.raw ?? fields,
+        at: new Date().toISOString(),
+      },
+      { jobId: `alerts-${stream}-${id}`.replace(/:/g, '_') },
+    );
+    this.logger.warn({ stream, entryId: id, fields: problem.fields }, problem.reason);
+  }
 }

@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { createTransport, type Transporter } from 'nodemailer';
 import webpush from 'web-push';
-import { type AlertNotification, SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
+import { type AlertNotification, SharedRedisKey, sharedRedisKey, encodeStreamEntry } from '@ioc/contracts';
 import { PrismaService, type NotificationDelivery } from '@ioc/persistence';
 import { REDIS_CLIENT } from '@ioc/queues';
 import { AggregatorConfig } from '../config/aggregator-config';
@@ -65,8 +65,7 @@ export class NotificationChannelsService implements OnModuleDestroy {
           '~',
           IN_APP_STREAM_MAXLEN,
           '*',
-          'n',
-          JSON.stringify(notification),
+          ...encodeStreamEntry(SharedRedisKey.AlertNotifications, notification),
         );
         return null;
       case 'WEBHOOK':

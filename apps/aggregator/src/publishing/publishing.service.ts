@@ -1,6 +1,13 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { SharedRedisKey, sharedRedisKey, streamKey, type IndicatorUpdate, type ResolutionScorecard } from '@ioc/contracts';
+import {
+  SharedRedisKey,
+  sharedRedisKey,
+  streamKey,
+  type IndicatorUpdate,
+  type ResolutionScorecard,
+  encodeStreamEntry,
+} from '@ioc/contracts';
 import { currentTraceCarrier, inSpan, PeriodicTask, SpanKind, tracingEnabled, type RedisClient } from '@ioc/platform';
 import { REDIS_CLIENT } from '@ioc/queues';
 import { BatchTracesService } from '../aggregation/batch-traces.service';
@@ -239,7 +246,8 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
     const multi = this.redis
       .multi()
       .hset(this.keys.scorecards, Object.fromEntries(cards.map((card) => [card.resolutionCode, JSON.stringify(card)])));
-    for (const card of changed) multi.xadd(this.keys.scorecardUpdates, 'MAXLEN', '~', 1000, '*', 'u', JSON.stringify(card));
+    for (const card of changed)
+      multi.xadd(this.keys.scorecardUpdates, 'MAXLEN', '~', 1000, '*', ...encodeStreamEntry(SharedRedisKey.ScorecardUpdates, card));
     await multi.exec();
     for (const card of changed) this.cardsSent.set(card.resolutionCode, scorecardSignature(card));
   }

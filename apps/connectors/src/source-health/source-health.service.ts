@@ -1,6 +1,6 @@
 import { type RedisClient } from '@ioc/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { SharedRedisKey, sharedRedisKey, type SourceHealthStatus, type SourceHealthUpdate } from '@ioc/contracts';
+import { SharedRedisKey, sharedRedisKey, type SourceHealthStatus, type SourceHealthUpdate, encodeStreamEntry } from '@ioc/contracts';
 import { PrismaService, sourceHealthOf, type Source } from '@ioc/persistence';
 import { REDIS_CLIENT } from '@ioc/queues';
 import { ConnectorsConfig } from '../config/connectors-config';
@@ -60,8 +60,7 @@ export class SourceHealthService {
       '~',
       STREAM_MAX_LENGTH,
       '*',
-      'u',
-      JSON.stringify(update),
+      ...encodeStreamEntry(SharedRedisKey.SourceHealth, update),
     );
     return update;
   }

@@ -1,6 +1,6 @@
 import { redisTopologyOf } from '@ioc/config';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { type AlertNotification, SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
+import { SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
 import { GatewayConfig } from '../config/gateway-config';
 import { type LiveNamespace, userRoom } from '../live/live-socket';
 import { entryPayload, StreamReader } from '../live/stream-reader';
@@ -20,7 +20,7 @@ export class AlertFanoutService implements OnApplicationBootstrap, OnApplication
     const key = sharedRedisKey(config.REDIS_PREFIX, SharedRedisKey.AlertNotifications);
     this.reader = new StreamReader(redisTopologyOf(config), key, this.logger, (entries) => {
       for (const entry of entries) {
-        const notification = entryPayload<AlertNotification>(entry, key, this.logger, 'n');
+        const notification = entryPayload(SharedRedisKey.AlertNotifications, entry, key, this.logger);
         if (notification) this.namespace?.local.to(userRoom(notification.userId)).emit('alert', notification);
       }
     });

@@ -2,7 +2,7 @@ import { createRedisClient, type RedisClient } from '@ioc/platform';
 import { redisTopologyOf } from '@ioc/config';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type DataLoader from 'dataloader';
-import { type IndicatorUpdate, SharedRedisKey, sharedRedisKey, streamKey, type TraceCarrier } from '@ioc/contracts';
+import { type IndicatorUpdate, SharedRedisKey, sharedRedisKey, streamKey, type TraceCarrier, TRACE_STREAM_FIELD } from '@ioc/contracts';
 import { sharedLoader } from '../common/shared-loader';
 import { GatewayConfig } from '../config/gateway-config';
 import type { StreamPosition } from './resume-plan';
@@ -174,9 +174,9 @@ export class IndicatorStreamService implements OnApplicationBootstrap, OnApplica
 
   private parse(raw: RawStreamEntry[]): StreamEntry[] {
     return raw.flatMap((entry) => {
-      const update = entryPayload<IndicatorUpdate>(entry, this.streamKey, this.logger);
+      const update = entryPayload(SharedRedisKey.IndicatorUpdates, entry, this.streamKey, this.logger);
       if (!update) return [];
-      const traceparent = entryField(entry, 't');
+      const traceparent = entryField(entry, TRACE_STREAM_FIELD);
       return [traceparent ? { id: entry[0], update, trace: { traceparent } } : { id: entry[0], update }];
     });
   }

@@ -20,7 +20,7 @@ export class ScorecardFanoutService implements OnApplicationBootstrap, OnApplica
   ) {
     const key = sharedRedisKey(config.REDIS_PREFIX, SharedRedisKey.ScorecardUpdates);
     this.reader = new StreamReader(redisTopologyOf(config), key, this.logger, (entries) => {
-      const cards = entries.flatMap((entry) => entryPayload<ResolutionScorecard>(entry, key, this.logger) ?? []);
+      const cards = entries.flatMap((entry) => entryPayload(SharedRedisKey.ScorecardUpdates, entry, key, this.logger) ?? []);
       if (cards.length > 0) this.fanOut(cards).catch((error: unknown) => this.logger.error(`Scorecard fan-out failed: ${String(error)}`));
     });
   }

@@ -1,6 +1,6 @@
 import { redisTopologyOf } from '@ioc/config';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { SharedRedisKey, sharedRedisKey, type SourceHealthUpdate } from '@ioc/contracts';
+import { SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
 import { PrismaService, sourceHealthOf } from '@ioc/persistence';
 import { GatewayConfig } from '../config/gateway-config';
 import type { LiveNamespace, LiveSocket } from './live-socket';
@@ -27,7 +27,7 @@ export class SourceHealthFanoutService implements OnApplicationBootstrap, OnAppl
     const key = sharedRedisKey(config.REDIS_PREFIX, SharedRedisKey.SourceHealth);
     this.reader = new StreamReader(redisTopologyOf(config), key, this.logger, (entries) => {
       for (const entry of entries) {
-        const update = entryPayload<SourceHealthUpdate>(entry, key, this.logger);
+        const update = entryPayload(SharedRedisKey.SourceHealth, entry, key, this.logger);
         if (update) this.namespace?.local.to(SOURCE_HEALTH_ROOM).emit('source-health', update);
       }
     });

@@ -1,3 +1,4 @@
+import { decodeStreamEntry, type SharedStream, type StreamPayloadMap } from '@ioc/contracts';
 import type { RedisTopology } from '@ioc/config';
 import { createRedisClient, type RedisClient } from '@ioc/platform';
 import type { Logger } from '@nestjs/common';
@@ -119,20 +120,21 @@ export class StreamReader {
   }
 }
 
-/** The JSON payload of an entry's field ("u" in the shared streams, "n" in alert notifications), or null when malformed. */
+/** The entry's payload checked against its stream's contract, or null (logged) when it does not hold. */
+export function entryPayload<S extends SharedStream>(
+  stream: S,
+  [id, fields]: RawStreamEntry,
+  key: string,
+  logger: Logger,
+): StreamPayloadMap[S] | null {
+  const decoded = decodeStreamEntry(stream, fields);
+  if (decoded.ok) return decoded.payload;
+  logger.error(`Skipping malformed entry ${id} of ${key}: ${decoded.reason}`);
+  return null;
+}
+
 /** A plain string field of an entry, if present. */
 export function entryField([, fields]: RawStreamEntry, field: string): string | undefined {
   const index = fields.indexOf(field);
   return index >= 0 && index % 2 === 0 ? fields[index + 1] : undefined;
-}
-
-export function entryPayload<T>([id, fields]: RawStreamEntry, key: string, logger: Logger, field = 'u'): T | null {
-  const index = fields.indexOf(field);
-  try {
-    if (index < 0 || index % 2 !== 0) throw new Error(`no "${field}" field`);
-    return JSON.parse(fields[index + 1] ?? '') as T;
-  } catch (error) {
-    logger.error(`Skipping malformed entry ${id} of ${key}: ${(error as Error).message}`);
-    return null;
-  }
 }
