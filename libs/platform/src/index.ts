@@ -14,3 +14,7 @@ export * from './tracing';
 export * from './backing-health';
 export * from './periodic-task';
 export * from './redis-client';
+export * from './redis-lease';
+export * from './stream-id';
+export * from './stream-tail';
+export * from './stream-consumer-group';

@@ -1,5 +1,4 @@
-import { type RedisClient } from '@ioc/platform';
-import { randomUUID } from 'node:crypto';
+import { RedisLease, type RedisClient } from '@ioc/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EvaluationState, GroupState, Sample, SourceState } from '@ioc/alerting';
 import { REDIS_CLIENT } from '@ioc/queues';
@@ -18,7 +17,6 @@ export interface StoredEvaluation {
 
 const LOCK_TTL_MS = 15_000;
 const LOCK_WAIT_MS = 10_000;
-const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 /**
  * Redis keys of the alerting feature, all under `<prefix>:alerts:`: evaluation states per
@@ -78,32 +76,20 @@ export class AlertStateService {
     if (groupKeys.length > 0) await this.redis.hdel(this.key('groups'), ...groupKeys);
   }
 
-  /** Runs `work` holding the named lock, waiting for it up to LOCK_WAIT_MS. */
-  async withLock<T>(name: string, work: () => Promise<T>): Promise<T> {
-    const key = this.key(`lock:${name}`);
-    const token = randomUUID();
-    const deadline = Date.now() + LOCK_WAIT_MS;
-    while ((await this.redis.set(key, token, 'PX', LOCK_TTL_MS, 'NX')) !== 'OK') {
-      if (Date.now() > deadline) throw new Error(`Timed out waiting for alert lock ${name}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    try {
-      return await work();
-    } finally {
-      await this.redis.eval(RELEASE_SCRIPT, 1, key, token);
-    }
+  /** Runs `work` holding the named lease, waiting for it up to LOCK_WAIT_MS. */
+  withLock<T>(name: string, work: () => Promise<T>): Promise<T> {
+    return RedisLease.with(this.redis, this.key(`lock:${name}`), LOCK_TTL_MS, { waitMs: LOCK_WAIT_MS }, work);
   }
 
-  /** Runs `work` only if the named lock is free (another process is doing it otherwise). */
+  /** Runs `work` only if the named lease is free (another process is doing it otherwise). */
   async ifUnlocked(name: string, work: () => Promise<void>): Promise<boolean> {
-    const key = this.key(`lock:${name}`);
-    const token = randomUUID();
-    if ((await this.redis.set(key, token, 'PX', LOCK_TTL_MS * 4, 'NX')) !== 'OK') return false;
+    const { lease } = await RedisLease.tryAcquire(this.redis, this.key(`lock:${name}`), LOCK_TTL_MS * 4);
+    if (!lease) return false;
     try {
       await work();
       return true;
     } finally {
-      await this.redis.eval(RELEASE_SCRIPT, 1, key, token);
+      await lease.release();
     }
   }
 }

@@ -3,7 +3,7 @@ import type { IndicatorReading, RecomputeJob, RecomputeProgress, RecomputeResult
 import { evaluateIndicator, historyBuckets, startOfLocalDay, type IndicatorValue } from '@ioc/indicators';
 import { PrismaService, type SnapshotResolution } from '@ioc/persistence';
 import { REDIS_CLIENT } from '@ioc/queues';
-import { PeriodicTask, type RedisClient } from '@ioc/platform';
+import { PeriodicTask, type RedisClient, RedisLease } from '@ioc/platform';
 import { LiveValuesService } from '../aggregation/live-values.service';
 import { StoredEventsService } from '../aggregation/stored-events.service';
 import { CatalogService } from '../catalog/catalog.service';
@@ -55,8 +55,9 @@ export class HistoryService implements OnApplicationBootstrap, OnModuleDestroy {
   private async snapshotOncePerMinute(): Promise<void> {
     const now = this.clock.now();
     const minute = Math.floor(now.getTime() / MINUTE_MS);
-    const gate = await this.redis.set(aggregatorRedisKeys(this.config.REDIS_PREFIX).snapshotGate(minute), '1', 'EX', 120, 'NX');
-    if (gate !== 'OK') return;
+    // Never released: the minute's lease expires after the minute, so each minute is snapshotted once.
+    const { lease } = await RedisLease.tryAcquire(this.redis, aggregatorRedisKeys(this.config.REDIS_PREFIX).snapshotGate(minute), 120_000);
+    if (!lease) return;
     await this.snapshot(now);
     await this.prune(now);
   }

@@ -8,7 +8,7 @@ import {
   type ResolutionScorecard,
   encodeStreamEntry,
 } from '@ioc/contracts';
-import { currentTraceCarrier, inSpan, PeriodicTask, SpanKind, tracingEnabled, type RedisClient } from '@ioc/platform';
+import { currentTraceCarrier, inSpan, PeriodicTask, SpanKind, tracingEnabled, type RedisClient, RedisLease } from '@ioc/platform';
 import { REDIS_CLIENT } from '@ioc/queues';
 import { BatchTracesService } from '../aggregation/batch-traces.service';
 import { StateChangesService } from '../aggregation/state-changes.service';
@@ -160,12 +160,16 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
 
   /** Publishes changed streams when this process holds the gate for the current interval; false when another holds it. */
   private async publishIfGateHeld(): Promise<boolean> {
-    // NX with GET: null when this call took the gate, else its holder.
-    const holder = await this.redis.set(this.keys.gate, this.instance, 'PX', this.config.AGGREGATOR_PUBLISH_INTERVAL_MS, 'NX', 'GET');
-    if (holder !== null) {
+    // Never released: the gate is this interval's, and expires with it.
+    const { lease, holder } = await RedisLease.tryAcquire(
+      this.redis,
+      this.keys.gate,
+      this.config.AGGREGATOR_PUBLISH_INTERVAL_MS,
+      this.instance,
+    );
+    if (!lease) {
       // Another process may have published since this one did: its memory of what went out is no longer the stream's.
-      // Kept even when the holder is this process: skipping that clear broke the merged-province escalation test (to investigate).
-      this.sent.clear();
+      if (holder !== this.instance) this.sent.clear();
       return false;
     }
     await this.publish();

@@ -1,9 +1,10 @@
+import { StreamTail } from '@ioc/platform';
 import { redisTopologyOf } from '@ioc/config';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
 import { GatewayConfig } from '../config/gateway-config';
 import { type LiveNamespace, userRoom } from '../live/live-socket';
-import { entryPayload, StreamReader } from '../live/stream-reader';
+import { entryPayload } from '../live/stream-entries';
 
 /**
  * Follows the aggregator's alert-notifications stream (one reader per gateway process) and emits
@@ -13,12 +14,12 @@ import { entryPayload, StreamReader } from '../live/stream-reader';
 @Injectable()
 export class AlertFanoutService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AlertFanoutService.name);
-  private readonly reader: StreamReader;
+  private readonly reader: StreamTail;
   private namespace?: LiveNamespace;
 
   constructor(config: GatewayConfig) {
     const key = sharedRedisKey(config.REDIS_PREFIX, SharedRedisKey.AlertNotifications);
-    this.reader = new StreamReader(redisTopologyOf(config), key, this.logger, (entries) => {
+    this.reader = new StreamTail(redisTopologyOf(config), key, this.logger, (entries) => {
       for (const entry of entries) {
         const notification = entryPayload(SharedRedisKey.AlertNotifications, entry, key, this.logger);
         if (notification) this.namespace?.local.to(userRoom(notification.userId)).emit('alert', notification);

@@ -1,4 +1,4 @@
-import { createRedisClient, type RedisClient } from '@ioc/platform';
+import { createRedisClient, type RedisClient, type RawStreamEntry, StreamTail } from '@ioc/platform';
 import { redisTopologyOf } from '@ioc/config';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type DataLoader from 'dataloader';
@@ -6,7 +6,7 @@ import { type IndicatorUpdate, SharedRedisKey, sharedRedisKey, streamKey, type T
 import { sharedLoader } from '../common/shared-loader';
 import { GatewayConfig } from '../config/gateway-config';
 import type { StreamPosition } from './resume-plan';
-import { entryField, entryPayload, type RawStreamEntry, StreamReader } from './stream-reader';
+import { entryField, entryPayload } from './stream-entries';
 
 export interface StreamEntry {
   id: string;
@@ -49,7 +49,7 @@ export class IndicatorStreamService implements OnApplicationBootstrap, OnApplica
   private readonly logger = new Logger(IndicatorStreamService.name);
   private readonly streamKey: string;
   private readonly latestKey: string;
-  private readonly reader: StreamReader;
+  private readonly reader: StreamTail;
   private readonly commands: RedisClient;
   private readonly resumes: DataLoader<ResumeRequest, ResumeState>;
   private listener: (entries: StreamEntry[]) => void = () => undefined;
@@ -58,7 +58,7 @@ export class IndicatorStreamService implements OnApplicationBootstrap, OnApplica
   constructor(config: GatewayConfig) {
     this.streamKey = sharedRedisKey(config.REDIS_PREFIX, SharedRedisKey.IndicatorUpdates);
     this.latestKey = sharedRedisKey(config.REDIS_PREFIX, SharedRedisKey.IndicatorLatest);
-    this.reader = new StreamReader(
+    this.reader = new StreamTail(
       redisTopologyOf(config),
       this.streamKey,
       this.logger,

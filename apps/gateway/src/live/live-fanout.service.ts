@@ -1,12 +1,11 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { type DashboardChangeMessage, dashboardRoom, type IndicatorUpdate, streamKey } from '@ioc/contracts';
-import { inSpanSync, PeriodicTask, SpanKind } from '@ioc/platform';
+import { inSpanSync, PeriodicTask, SpanKind, compareStreamIds } from '@ioc/platform';
 import { GatewayConfig } from '../config/gateway-config';
 import { GatewayMetricsService } from '../metrics/gateway-metrics.service';
 import { IndicatorStreamService, type StreamEntry } from './indicator-stream.service';
 import { type LiveNamespace, type LiveSocket, SLOW_ROOM, tileRoom } from './live-socket';
 import { isNewer, type StreamPosition } from './resume-plan';
-import { compareStreamIds } from './stream-id';
 
 /** Recent broadcasts kept per stream so a socket joining mid-flight can catch up without a gap. */
 const RING_SIZE = 16;

@@ -1,3 +1,4 @@
+import { compareStreamIds } from '@ioc/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import type DataLoader from 'dataloader';
 import { type DashboardLayout, dashboardRoom, type IndicatorUpdate, streamKey } from '@ioc/contracts';
@@ -14,7 +15,6 @@ import { IndicatorStreamService, type StreamEntry } from './indicator-stream.ser
 import { LiveFanoutService } from './live-fanout.service';
 import type { LiveSocket } from './live-socket';
 import { planResume, type StreamPosition } from './resume-plan';
-import { compareStreamIds } from './stream-id';
 
 /** Largest delay a Node timer accepts; keys expiring later are re-checked at their next connection. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

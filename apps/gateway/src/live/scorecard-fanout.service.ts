@@ -1,3 +1,4 @@
+import { StreamTail } from '@ioc/platform';
 import { redisTopologyOf } from '@ioc/config';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type ResolutionScorecard, SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
@@ -5,13 +6,13 @@ import type { Principal } from '../auth/principal';
 import { GatewayConfig } from '../config/gateway-config';
 import { ScorecardsService } from '../scorecards/scorecards.service';
 import type { LiveNamespace } from './live-socket';
-import { entryPayload, StreamReader } from './stream-reader';
+import { entryPayload } from './stream-entries';
 
 /** Follows the aggregator's scorecard-updates stream and pushes each changed scorecard to this process's sockets, cut to each one's scope. */
 @Injectable()
 export class ScorecardFanoutService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ScorecardFanoutService.name);
-  private readonly reader: StreamReader;
+  private readonly reader: StreamTail;
   private namespace?: LiveNamespace;
 
   constructor(
@@ -19,7 +20,7 @@ export class ScorecardFanoutService implements OnApplicationBootstrap, OnApplica
     private readonly scorecards: ScorecardsService,
   ) {
     const key = sharedRedisKey(config.REDIS_PREFIX, SharedRedisKey.ScorecardUpdates);
-    this.reader = new StreamReader(redisTopologyOf(config), key, this.logger, (entries) => {
+    this.reader = new StreamTail(redisTopologyOf(config), key, this.logger, (entries) => {
       const cards = entries.flatMap((entry) => entryPayload(SharedRedisKey.ScorecardUpdates, entry, key, this.logger) ?? []);
       if (cards.length > 0) this.fanOut(cards).catch((error: unknown) => this.logger.error(`Scorecard fan-out failed: ${String(error)}`));
     });

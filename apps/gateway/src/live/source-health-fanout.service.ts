@@ -1,10 +1,11 @@
+import { StreamTail } from '@ioc/platform';
 import { redisTopologyOf } from '@ioc/config';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
 import { PrismaService, sourceHealthOf } from '@ioc/persistence';
 import { GatewayConfig } from '../config/gateway-config';
 import type { LiveNamespace, LiveSocket } from './live-socket';
-import { entryPayload, StreamReader } from './stream-reader';
+import { entryPayload } from './stream-entries';
 
 /** Authenticated sockets, all of which get source health (a display marks tiles fed by a sick source). */
 export const SOURCE_HEALTH_ROOM = 'source-health';
@@ -17,7 +18,7 @@ export const SOURCE_HEALTH_ROOM = 'source-health';
 @Injectable()
 export class SourceHealthFanoutService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SourceHealthFanoutService.name);
-  private readonly reader: StreamReader;
+  private readonly reader: StreamTail;
   private namespace?: LiveNamespace;
 
   constructor(
@@ -25,7 +26,7 @@ export class SourceHealthFanoutService implements OnApplicationBootstrap, OnAppl
     private readonly prisma: PrismaService,
   ) {
     const key = sharedRedisKey(config.REDIS_PREFIX, SharedRedisKey.SourceHealth);
-    this.reader = new StreamReader(redisTopologyOf(config), key, this.logger, (entries) => {
+    this.reader = new StreamTail(redisTopologyOf(config), key, this.logger, (entries) => {
       for (const entry of entries) {
         const update = entryPayload(SharedRedisKey.SourceHealth, entry, key, this.logger);
         if (update) this.namespace?.local.to(SOURCE_HEALTH_ROOM).emit('source-health', update);

@@ -1,7 +1,6 @@
-import { decodeStreamEntry, type SharedStream, type StreamPayloadMap } from '@ioc/contracts';
 import type { RedisTopology } from '@ioc/config';
-import { createRedisClient, type RedisClient } from '@ioc/platform';
 import type { Logger } from '@nestjs/common';
+import { createRedisClient, type RedisClient } from './redis-client';
 import { compareStreamIds } from './stream-id';
 
 export type RawStreamEntry = [id: string, fields: string[]];
@@ -12,12 +11,13 @@ const BLOCK_MS = 1000;
 const GAP_CHECK_MS = 2000;
 
 /**
- * Follows one Redis stream with blocking XREAD on a connection of its own, from the entry that
+ * Follows one Redis stream with blocking XREAD on a connection of its own (the apps' one stream
+ * tail: every gateway process fans the shared streams out with it), from the entry that
  * was last when it started. It reports a possible gap instead of skipping silently when the
  * stream was trimmed past its position during an outage, or went back behind it: a replica
  * promoted by Sentinel or Cluster may lack the master's last entries (replication is asynchronous).
  */
-export class StreamReader {
+export class StreamTail {
   private readonly connection: RedisClient;
   private lastId = '0-0';
   private firstId = '0-0';
@@ -118,23 +118,4 @@ export class StreamReader {
     this.waiters = this.waiters.filter((waiter) => compareStreamIds(this.lastId, waiter.id) < 0);
     for (const waiter of ready) waiter.resolve();
   }
-}
-
-/** The entry's payload checked against its stream's contract, or null (logged) when it does not hold. */
-export function entryPayload<S extends SharedStream>(
-  stream: S,
-  [id, fields]: RawStreamEntry,
-  key: string,
-  logger: Logger,
-): StreamPayloadMap[S] | null {
-  const decoded = decodeStreamEntry(stream, fields);
-  if (decoded.ok) return decoded.payload;
-  logger.error(`Skipping malformed entry ${id} of ${key}: ${decoded.reason}`);
-  return null;
-}
-
-/** A plain string field of an entry, if present. */
-export function entryField([, fields]: RawStreamEntry, field: string): string | undefined {
-  const index = fields.indexOf(field);
-  return index >= 0 && index % 2 === 0 ? fields[index + 1] : undefined;
 }

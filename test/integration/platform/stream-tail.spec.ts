@@ -1,11 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { redisKeyTag } from '@ioc/contracts';
-import { StreamReader, type RawStreamEntry } from '../../apps/gateway/src/live/stream-reader';
-import { createTestRedis, waitFor, type TestRedis } from '../support';
+import { StreamTail, type RawStreamEntry } from '@ioc/platform';
+import { createTestRedis, waitFor, type TestRedis } from '../../support';
 
-describe('StreamReader (real Redis)', () => {
+describe('StreamTail (real Redis)', () => {
   let redis: TestRedis;
-  let reader: StreamReader | undefined;
+  let reader: StreamTail | undefined;
 
   beforeEach(async () => {
     redis = await createTestRedis();
@@ -20,7 +20,7 @@ describe('StreamReader (real Redis)', () => {
     await redis.client.xadd(key, '1-1', 'u', 'a');
     const read: string[] = [];
     let gaps = 0;
-    reader = new StreamReader(
+    reader = new StreamTail(
       { kind: 'single', url: redis.url },
       key,
       new Logger('test'),

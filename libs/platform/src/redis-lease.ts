@@ -1,0 +1,79 @@
+import { randomUUID } from 'node:crypto';
+import type { RedisClient } from './redis-client';
+
+type LeaseCommands = {
+  leaseRelease(key: string, token: string): Promise<number>;
+  leaseExtend(key: string, token: string, ttlMs: number): Promise<number>;
+};
+
+/** Only the holder (its token) may release or extend: a lease that expired and was taken by another is left alone. */
+const RELEASE_LUA = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+const EXTEND_LUA = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
+
+function commands(redis: RedisClient): LeaseCommands {
+  if (!('leaseRelease' in redis)) {
+    redis.defineCommand('leaseRelease', { numberOfKeys: 1, lua: RELEASE_LUA });
+    redis.defineCommand('leaseExtend', { numberOfKeys: 1, lua: EXTEND_LUA });
+  }
+  return redis as unknown as LeaseCommands;
+}
+
+export type LeaseAttempt = { lease: RedisLease; holder: string } | { lease: null; holder: string };
+
+export interface AcquireOptions {
+  /** Longest wait for a held lease before giving up with an error. */
+  waitMs: number;
+  /** First pause between attempts; doubles up to 8× (a busy lease is not polled hot). */
+  retryMs?: number;
+}
+
+/**
+ * A time-bounded lease on one Redis key (SET NX PX with a holder token): one process at a time
+ * holds it until it releases it or the time runs out, so a crashed holder never blocks the others
+ * for longer than the lease. The one lock and gate implementation of the apps.
+ */
+export class RedisLease {
+  private constructor(
+    private readonly redis: RedisClient,
+    readonly key: string,
+    readonly holder: string,
+  ) {}
+
+  /** Takes the lease if free; otherwise says who holds it. */
+  static async tryAcquire(redis: RedisClient, key: string, ttlMs: number, holder: string = randomUUID()): Promise<LeaseAttempt> {
+    // NX with GET: null when this call took the key, else the holder's token.
+    const current = await redis.set(key, holder, 'PX', ttlMs, 'NX', 'GET');
+    return current === null ? { lease: new RedisLease(redis, key, holder), holder } : { lease: null, holder: current };
+  }
+
+  /** Waits (with backoff) for the lease, up to `waitMs`. */
+  static async acquire(redis: RedisClient, key: string, ttlMs: number, { waitMs, retryMs = 10 }: AcquireOptions): Promise<RedisLease> {
+    const deadline = Date.now() + waitMs;
+    for (let pause = retryMs; ; pause = Math.min(pause * 2, retryMs * 8)) {
+      const attempt = await RedisLease.tryAcquire(redis, key, ttlMs);
+      if (attempt.lease) return attempt.lease;
+      if (Date.now() + pause > deadline) throw new Error(`Timed out after ${waitMs} ms waiting for lease ${key}`);
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+
+  /** Runs `work` holding the lease (waiting for it up to `waitMs`), and releases it after. */
+  static async with<T>(redis: RedisClient, key: string, ttlMs: number, options: AcquireOptions, work: () => Promise<T>): Promise<T> {
+    const lease = await RedisLease.acquire(redis, key, ttlMs, options);
+    try {
+      return await work();
+    } finally {
+      await lease.release();
+    }
+  }
+
+  /** Pushes the expiry to `ttlMs` from now; false when the lease was lost (expired, taken by another). */
+  async extend(ttlMs: number): Promise<boolean> {
+    return (await commands(this.redis).leaseExtend(this.key, this.holder, ttlMs)) === 1;
+  }
+
+  /** Gives the lease up; false when it was no longer this holder's. */
+  async release(): Promise<boolean> {
+    return (await commands(this.redis).leaseRelease(this.key, this.holder)) === 1;
+  }
+}

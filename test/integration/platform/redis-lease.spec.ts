@@ -1,0 +1,48 @@
+import { redisKeyTag } from '@ioc/contracts';
+import { RedisLease } from '@ioc/platform';
+import { createTestRedis, type TestRedis } from '../../support';
+
+describe('RedisLease (real Redis)', () => {
+  let redis: TestRedis;
+  let key: string;
+
+  beforeEach(async () => {
+    redis = await createTestRedis();
+    key = `${redisKeyTag(redis.prefix)}:lease`;
+  });
+  afterEach(() => redis.cleanup());
+
+  it('is held by one holder at a time, says who holds it, and frees on release', async () => {
+    const first = await RedisLease.tryAcquire(redis.client, key, 10_000, 'process-a');
+    expect(first.lease).not.toBeNull();
+    expect(await RedisLease.tryAcquire(redis.client, key, 10_000, 'process-b')).toEqual({ lease: null, holder: 'process-a' });
+    expect(await first.lease!.release()).toBe(true);
+    expect((await RedisLease.tryAcquire(redis.client, key, 10_000, 'process-b')).lease?.holder).toBe('process-b');
+  });
+
+  it('cannot be released or extended by a former holder once it expired and another took it', async () => {
+    const stale = (await RedisLease.tryAcquire(redis.client, key, 50)).lease!;
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    const current = (await RedisLease.tryAcquire(redis.client, key, 10_000)).lease!;
+    expect(await stale.release()).toBe(false);
+    expect(await stale.extend(10_000)).toBe(false);
+    expect(await redis.client.get(key)).toBe(current.holder);
+    expect(await current.extend(20_000)).toBe(true);
+    expect(await redis.client.pttl(key)).toBeGreaterThan(10_000);
+  });
+
+  it('serialises work across waiters and gives up after the wait with the key named', async () => {
+    const order: string[] = [];
+    const work = (name: string) =>
+      RedisLease.with(redis.client, key, 5000, { waitMs: 5000, retryMs: 5 }, async () => {
+        order.push(`${name} in`);
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        order.push(`${name} out`);
+      });
+    await Promise.all([work('a'), work('b'), work('c')]);
+    for (let i = 0; i < order.length; i += 2) expect(order[i + 1]).toBe(order[i]!.replace(' in', ' out'));
+
+    await RedisLease.tryAcquire(redis.client, key, 10_000, 'someone-else');
+    await expect(RedisLease.acquire(redis.client, key, 1000, { waitMs: 100 })).rejects.toThrow(`waiting for lease ${key}`);
+  });
+});
