@@ -40,6 +40,11 @@ export class StreamTail {
     return this.firstId;
   }
 
+  /** The last entry handed on (after a gap: where reading resumed). */
+  get readId(): string {
+    return this.lastId;
+  }
+
   async start(): Promise<void> {
     await this.connection.connect();
     this.firstId = this.lastId = await this.lastEntryId();

@@ -5,6 +5,7 @@ import type DataLoader from 'dataloader';
 import { type IndicatorUpdate, SharedRedisKey, sharedRedisKey, streamKey, type TraceCarrier, TRACE_STREAM_FIELD } from '@ioc/contracts';
 import { sharedLoader } from '../common/shared-loader';
 import { GatewayConfig } from '../config/gateway-config';
+import { RecentEntries } from './recent-entries';
 import type { StreamPosition } from './resume-plan';
 import { entryField, entryPayload } from './stream-entries';
 
@@ -34,6 +35,8 @@ export interface ResumeState extends LatestState {
 }
 
 const SCAN_CHUNK = 1000;
+/** Entries kept in memory for resumes (about 100 s of a busy province's updates, some 12 MB). */
+const RECENT_ENTRIES = 20_000;
 /**
  * Subscriptions arriving together share one read of the latest values and one backward scan of
  * the stream. While one read runs the next requests gather; a batch holds at most this many.
@@ -52,6 +55,7 @@ export class IndicatorStreamService implements OnApplicationBootstrap, OnApplica
   private readonly reader: StreamTail;
   private readonly commands: RedisClient;
   private readonly resumes: DataLoader<ResumeRequest, ResumeState>;
+  private readonly recent = new RecentEntries<StreamEntry>(RECENT_ENTRIES, '0-0');
   private listener: (entries: StreamEntry[]) => void = () => undefined;
   private gapListener: () => void = () => undefined;
 
@@ -62,8 +66,11 @@ export class IndicatorStreamService implements OnApplicationBootstrap, OnApplica
       redisTopologyOf(config),
       this.streamKey,
       this.logger,
-      (raw) => this.listener(this.parse(raw)),
-      () => this.gapListener(),
+      (raw) => this.listener(this.remember(this.parse(raw))),
+      () => {
+        this.recent.restart(this.reader.readId);
+        this.gapListener();
+      },
     );
     this.commands = createRedisClient(redisTopologyOf(config), { lazyConnect: true });
     this.resumes = sharedLoader((requests) => this.resumeBatch(requests), RESUME_BATCH);
@@ -86,6 +93,7 @@ export class IndicatorStreamService implements OnApplicationBootstrap, OnApplica
   async onApplicationBootstrap(): Promise<void> {
     await this.commands.connect();
     await this.reader.start();
+    this.recent.restart(this.reader.startId);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -123,13 +131,24 @@ export class IndicatorStreamService implements OnApplicationBootstrap, OnApplica
     const wanted = new Map<string, StreamPosition[]>();
     for (const request of requests) {
       for (const [key, position] of request.positions) {
+        // Up to date, ahead, or of another epoch: planResume needs no entries (nothing to replay, or a reset).
+        const latest = state.latest.get(key);
+        if (!latest || latest.epoch !== position.epoch || latest.seq <= position.seq) continue;
         const list = wanted.get(key) ?? [];
         if (!list.some((other) => other.epoch === position.epoch && other.seq === position.seq)) list.push(position);
         wanted.set(key, list);
       }
     }
-    const entries = wanted.size > 0 ? await this.entriesSince(wanted, state.position) : new Map<string, StreamEntry[]>();
     await this.caughtUpTo(state.position);
+    // Served from what this process has read where that reaches back far enough; the rest from Redis.
+    const entries = new Map<string, StreamEntry[]>();
+    const unread = new Map<string, StreamPosition[]>();
+    for (const [key, positions] of wanted) {
+      const remembered = this.recent.scanBack(key, positions, state.position);
+      if (remembered) entries.set(key, remembered.reverse());
+      else unread.set(key, positions);
+    }
+    if (unread.size > 0) for (const [key, list] of await this.entriesSince(unread, state.position)) entries.set(key, list);
     return requests.map((request) => ({
       position: state.position,
       latest: new Map(request.keys.flatMap((key) => (state.latest.has(key) ? [[key, state.latest.get(key)!] as const] : []))),
@@ -170,6 +189,11 @@ export class IndicatorStreamService implements OnApplicationBootstrap, OnApplica
   /** Resolves once this process's reader has handed on every entry up to `id`. */
   caughtUpTo(id: string): Promise<void> {
     return this.reader.caughtUpTo(id);
+  }
+
+  private remember(entries: StreamEntry[]): StreamEntry[] {
+    for (const entry of entries) this.recent.add(streamKey(entry.update.indicatorId, entry.update.unitCode), entry);
+    return entries;
   }
 
   private parse(raw: RawStreamEntry[]): StreamEntry[] {
