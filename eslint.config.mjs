@@ -29,6 +29,24 @@ export default tseslint.config(
     },
   },
   {
+    // The pure libs hold decisions only: no database, Redis, queue or framework (services do the I/O around them).
+    files: ['libs/indicators/**/*.ts', 'libs/alerting/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/apps/**', '@ioc/*/*'], message: 'Libs never import apps, and reach other libs through @ioc/<lib>.' },
+            {
+              group: ['@ioc/persistence', '@ioc/queues', '@ioc/platform', '@prisma/*', 'ioredis', 'bullmq', 'pg', '@nestjs/*'],
+              message: 'A pure lib does no I/O: keep it in the service that calls it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Type-aware rules: a promise nobody awaits loses its error (and its ordering) silently.
     files: ['**/*.ts'],
     languageOptions: {

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import webpush from 'web-push';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import { AlertActions } from '@ioc/alerting';
+import { AlertActions } from '../../apps/gateway/src/alerts/alert-actions';
 import { QueueName, SharedRedisKey, sharedRedisKey, type AlertNotification, type DeadLetterEntry } from '@ioc/contracts';
 import { createPrismaClient, seedDatabase, type PrismaClient } from '@ioc/persistence';
 import { FIXTURE_SEED, createTestDatabase, createTestRedis, waitFor, type TestDatabase, type TestRedis } from '../support';

@@ -1,4 +1,4 @@
-export * from './alert-actions';
+export * from './alert-action-errors';
 export * from './conditions';
 export * from './grouping';
 export * from './lifecycle';

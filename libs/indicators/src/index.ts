@@ -10,3 +10,4 @@ export * from './unit-tree';
 export * from './validate-event';
 export * from './history-lineage';
 export * from './history-buckets';
+export * from './state-batch';

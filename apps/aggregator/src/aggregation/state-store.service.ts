@@ -4,9 +4,8 @@ import type { IndicatorWindow, NormalizedEvent } from '@ioc/contracts';
 import {
   ALL_TIME_BUCKET,
   bucketsOfWindow,
-  contributionsOf,
   formulaTerms,
-  localDay,
+  planStateBatch,
   type IndicatorDefinitionData,
   type IndicatorState,
   type TermSpec,
@@ -17,14 +16,6 @@ import { aggregatorRedisKeys, type AggregatorRedisKeys } from '../redis-keys';
 import { APPLY_BATCH_LUA } from './state-scripts';
 
 const DAY_S = 86_400;
-/** How long counter buckets are kept: long enough for the windows that read them. */
-const BUCKET_TTL_S: Record<string, number> = { n: 2 * DAY_S, d: 3 * DAY_S, m: 400 * DAY_S, y: 800 * DAY_S, a: 800 * DAY_S };
-/** A bucket's keys live as long as its granularity (its id's first letter) is read. */
-const bucketTtl = (bucket: string): number => {
-  const ttl = BUCKET_TTL_S[bucket.charAt(0)];
-  if (ttl === undefined) throw new Error(`bucket "${bucket}" has no known granularity`);
-  return ttl;
-};
 
 type ApplyCommand = (...args: (string | number)[]) => Promise<number>;
 
@@ -46,55 +37,11 @@ export class StateStoreService {
   }
 
   /**
-   * Pre-aggregates the batch (events with identical contributions form one group; gauges keep
-   * only their newest reading per key) and applies it in one script call, so Redis work grows
-   * with distinct (term, unit, bucket) keys rather than with events. Returns events applied
+   * Applies the batch, pre-aggregated by planStateBatch, in one script call. Returns events applied
    * for the first time; the rest were duplicates.
    */
   async apply(events: readonly NormalizedEvent[], terms: readonly TermSpec[], receivedAt: number): Promise<number> {
-    const counters = new Map<string, number>();
-    const counterArgs: string[] = [];
-    const groups = new Map<string, { day: string; keys: string[]; refs: (number | string)[] }>();
-    const gauges = new Map<string, { bucket: string; field: string; value: number; order: string }>();
-    const fresh = new Map<string, number>();
-    const buckets = new Set<string>();
-    for (const event of events) {
-      fresh.set(`${event.unitCode}|${event.sourceId}`, receivedAt);
-      const refs: (number | string)[] = [];
-      for (const c of contributionsOf(event, terms)) {
-        const field = `${c.termId}|${c.unitCode}`;
-        const key = `${c.bucket}|${field}`;
-        buckets.add(c.bucket);
-        if (c.op === 'add') {
-          let index = counters.get(key);
-          if (index === undefined) {
-            index = counters.size;
-            counters.set(key, index);
-            counterArgs.push(c.bucket, field);
-          }
-          refs.push(index, c.amount);
-        } else {
-          const current = gauges.get(key);
-          if (!current || current.order < c.order) gauges.set(key, { bucket: c.bucket, field, value: c.amount, order: c.order });
-        }
-      }
-      if (refs.length === 0) continue;
-      const day = localDay(Date.parse(event.occurredAt));
-      const signature = `${day}|${refs.join(',')}`;
-      const group = groups.get(signature);
-      if (group) group.keys.push(event.idempotencyKey);
-      else groups.set(signature, { day, keys: [event.idempotencyKey], refs });
-    }
-    const batch = {
-      c: counterArgs,
-      g: [...groups.values()].map(({ day, keys, refs }) => [day, keys, refs]),
-      q: [...gauges.values()].map((g) => [g.bucket, g.field, String(g.value), g.order]),
-      f: [...fresh].flat(),
-      x: [...buckets].flatMap((bucket) => {
-        const ttl = bucketTtl(bucket);
-        return [`c:${bucket}`, ttl, `g:${bucket}`, ttl, `go:${bucket}`, ttl];
-      }),
-    };
+    const batch = planStateBatch(events, terms, receivedAt);
     // The one declared key routes the script to the node of the deployment's slot on a Cluster.
     const args = [this.keys.fresh, this.keys.state, this.config.EVENT_MAX_AGE_DAYS * DAY_S, JSON.stringify(batch)];
     return (this.redis as unknown as { applyBatch: ApplyCommand }).applyBatch(...args);

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { AlertActions, systemClock } from '@ioc/alerting';
+import { systemClock } from '@ioc/alerting';
+import { AlertActions } from './alert-actions';
 import { PrismaService } from '@ioc/persistence';
 import { AlertFanoutService } from './alert-fanout.service';
 import { AlertRulesController } from './alert-rules.controller';

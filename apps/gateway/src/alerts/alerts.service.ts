@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AlertActions, type AlertActor } from '@ioc/alerting';
+import type { AlertActor } from '@ioc/alerting';
+import { AlertActions } from './alert-actions';
 import { type Alert, type AlertComment, type AlertTransition, PrismaService, type Prisma, type Role } from '@ioc/persistence';
 import type { Principal } from '../auth/principal';
 import { ForbiddenError } from '../common/domain-errors';

@@ -1,39 +1,5 @@
+import { AlertNotFoundError, AlertStateError, commentText, isWithin, type AlertActor, type Clock } from '@ioc/alerting';
 import type { PrismaClient } from '@ioc/persistence';
-import { isWithin } from './scope';
-import type { Clock } from './types';
-
-/** Who acts on an alert: the user and the path of the unit they are scoped to. */
-export interface AlertActor {
-  userId: string;
-  unitPath: string;
-}
-
-export class AlertNotFoundError extends Error {
-  constructor(readonly alertId: string) {
-    super(`Alert ${alertId} does not exist or is outside your unit scope`);
-    this.name = 'AlertNotFoundError';
-  }
-}
-
-export class AlertStateError extends Error {
-  constructor(
-    readonly alertId: string,
-    readonly state: string,
-    action: string,
-  ) {
-    super(`Alert ${alertId} is ${state}; it cannot be ${action}`);
-    this.name = 'AlertStateError';
-  }
-}
-
-export class InvalidCommentError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InvalidCommentError';
-  }
-}
-
-const MAX_COMMENT_LENGTH = 4000;
 
 /**
  * Acknowledge, resolve and comment, each recorded with its actor and time. Ready to back REST
@@ -84,10 +50,7 @@ export class AlertActions {
   }
 
   async comment(alertId: string, actor: AlertActor, body: string) {
-    const text = body.trim();
-    if (text.length === 0 || text.length > MAX_COMMENT_LENGTH) {
-      throw new InvalidCommentError(`comment body must hold 1-${MAX_COMMENT_LENGTH} characters`);
-    }
+    const text = commentText(body);
     await this.load(alertId, actor);
     return this.prisma.alertComment.create({ data: { alertId, userId: actor.userId, body: text, createdAt: this.clock.now() } });
   }
