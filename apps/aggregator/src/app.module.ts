@@ -1,5 +1,5 @@
-import { redisTopologyOf } from '@ioc/config';
 import { type DynamicModule, Module } from '@nestjs/common';
+import { redisTopologyOf } from '@ioc/config';
 import { QueueName } from '@ioc/contracts';
 import { PersistenceModule } from '@ioc/persistence';
 import { loggingModule, MetricsModule } from '@ioc/platform';

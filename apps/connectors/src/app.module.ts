@@ -1,6 +1,6 @@
-import { redisTopologyOf } from '@ioc/config';
 import { type DynamicModule, Module, type INestApplication } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { redisTopologyOf } from '@ioc/config';
 import { QueueName } from '@ioc/contracts';
 import { PersistenceModule } from '@ioc/persistence';
 import { jsonBodyMiddleware, loggingModule, MetricsModule } from '@ioc/platform';

@@ -1,7 +1,7 @@
-import { redisTopologyOf } from '@ioc/config';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { redisTopologyOf } from '@ioc/config';
 import { PersistenceModule } from '@ioc/persistence';
 import { loggingModule, MetricsModule } from '@ioc/platform';
 import { QueueName } from '@ioc/contracts';

@@ -1,5 +1,5 @@
-import type { RedisTopology } from '@ioc/config';
 import type { Logger } from '@nestjs/common';
+import type { RedisTopology } from '@ioc/config';
 import { createRedisClient, type RedisClient } from './redis-client';
 import { compareStreamIds } from './stream-id';
 

@@ -1,6 +1,6 @@
-import { redisTopologyOf } from '@ioc/config';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { Worker, type Job } from 'bullmq';
+import { redisTopologyOf } from '@ioc/config';
 import { QueueName, type DeadLetterEntry, type EventBatchJob, type NormalizedEvent, redisQueuePrefix } from '@ioc/contracts';
 import { type EventLimits, validateEvent } from '@ioc/indicators';
 import { currentTraceCarrier, inSpan, SpanKind, createRedisClient, type RedisClient } from '@ioc/platform';

@@ -1,5 +1,5 @@
-import { type RedisClient } from '@ioc/platform';
 import { Inject, Injectable } from '@nestjs/common';
+import { type RedisClient } from '@ioc/platform';
 import type { TraceCarrier } from '@ioc/contracts';
 import { REDIS_CLIENT } from '@ioc/queues';
 import { AggregatorConfig } from '../config/aggregator-config';

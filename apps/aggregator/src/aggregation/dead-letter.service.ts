@@ -1,6 +1,6 @@
-import { type RedisClient } from '@ioc/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { type RedisClient } from '@ioc/platform';
 import { QueueName, type DeadLetterEntry } from '@ioc/contracts';
 import { InjectTypedQueue, REDIS_CLIENT, type TypedQueue } from '@ioc/queues';
 import { AggregatorConfig } from '../config/aggregator-config';

@@ -1,5 +1,5 @@
-import { type RedisClient } from '@ioc/platform';
 import { Inject, Injectable } from '@nestjs/common';
+import { type RedisClient } from '@ioc/platform';
 import type { IndicatorWindow, NormalizedEvent } from '@ioc/contracts';
 import {
   ALL_TIME_BUCKET,

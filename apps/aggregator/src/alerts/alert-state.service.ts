@@ -1,5 +1,5 @@
-import { RedisLease, type RedisClient } from '@ioc/platform';
 import { Inject, Injectable } from '@nestjs/common';
+import { RedisLease, type RedisClient } from '@ioc/platform';
 import type { EvaluationState, GroupState, Sample, SourceState } from '@ioc/alerting';
 import { REDIS_CLIENT } from '@ioc/queues';
 import { AggregatorConfig } from '../config/aggregator-config';

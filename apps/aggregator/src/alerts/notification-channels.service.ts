@@ -1,8 +1,8 @@
-import { type RedisClient } from '@ioc/platform';
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { createTransport, type Transporter } from 'nodemailer';
 import webpush from 'web-push';
+import { type RedisClient } from '@ioc/platform';
 import { type AlertNotification, SharedRedisKey, sharedRedisKey, encodeStreamEntry } from '@ioc/contracts';
 import { PrismaService, type NotificationDelivery } from '@ioc/persistence';
 import { REDIS_CLIENT } from '@ioc/queues';

@@ -1,5 +1,5 @@
-import { type RedisClient } from '@ioc/platform';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type RedisClient } from '@ioc/platform';
 import { SharedRedisKey, sharedRedisKey, type SourceHealthStatus, type SourceHealthUpdate, encodeStreamEntry } from '@ioc/contracts';
 import { PrismaService, sourceHealthOf, type Source } from '@ioc/persistence';
 import { REDIS_CLIENT } from '@ioc/queues';

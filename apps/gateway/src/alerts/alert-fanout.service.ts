@@ -1,6 +1,6 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { StreamTail } from '@ioc/platform';
 import { redisTopologyOf } from '@ioc/config';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
 import { GatewayConfig } from '../config/gateway-config';
 import { type LiveNamespace, userRoom } from '../live/live-socket';

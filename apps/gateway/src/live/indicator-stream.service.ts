@@ -1,7 +1,7 @@
-import { createRedisClient, type RedisClient, type RawStreamEntry, StreamTail } from '@ioc/platform';
-import { redisTopologyOf } from '@ioc/config';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type DataLoader from 'dataloader';
+import { createRedisClient, type RedisClient, type RawStreamEntry, StreamTail } from '@ioc/platform';
+import { redisTopologyOf } from '@ioc/config';
 import { type IndicatorUpdate, SharedRedisKey, sharedRedisKey, streamKey, type TraceCarrier, TRACE_STREAM_FIELD } from '@ioc/contracts';
 import { sharedLoader } from '../common/shared-loader';
 import { GatewayConfig } from '../config/gateway-config';

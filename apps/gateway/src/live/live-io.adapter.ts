@@ -1,9 +1,9 @@
-import { createRedisClient, type RedisClient } from '@ioc/platform';
-import { redisTopologyOf } from '@ioc/config';
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Server, type ServerOptions } from 'socket.io';
+import { createRedisClient, type RedisClient } from '@ioc/platform';
+import { redisTopologyOf } from '@ioc/config';
 import type { GatewayConfig } from '../config/gateway-config';
 import { gatewayRedisKeys } from '../redis-keys';
 

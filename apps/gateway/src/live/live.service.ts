@@ -1,6 +1,6 @@
-import { compareStreamIds } from '@ioc/platform';
 import { Injectable, Logger } from '@nestjs/common';
 import type DataLoader from 'dataloader';
+import { compareStreamIds } from '@ioc/platform';
 import { type DashboardLayout, dashboardRoom, type IndicatorUpdate, streamKey } from '@ioc/contracts';
 import { type Prisma, PrismaService } from '@ioc/persistence';
 import { AuthService } from '../auth/auth.service';

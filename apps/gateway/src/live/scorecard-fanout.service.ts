@@ -1,6 +1,6 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { StreamTail } from '@ioc/platform';
 import { redisTopologyOf } from '@ioc/config';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { type ResolutionScorecard, SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
 import type { Principal } from '../auth/principal';
 import { GatewayConfig } from '../config/gateway-config';

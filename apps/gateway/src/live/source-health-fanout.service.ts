@@ -1,6 +1,6 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { StreamTail } from '@ioc/platform';
 import { redisTopologyOf } from '@ioc/config';
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
 import { PrismaService, sourceHealthOf } from '@ioc/persistence';
 import { GatewayConfig } from '../config/gateway-config';

@@ -1,9 +1,9 @@
-import { createRedisClient, type RedisClient } from '@ioc/platform';
-import { redisTopologyOf } from '@ioc/config';
 import { Injectable, type MessageEvent, type OnApplicationShutdown } from '@nestjs/common';
 import { QueueEvents } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { Observable } from 'rxjs';
+import { createRedisClient, type RedisClient } from '@ioc/platform';
+import { redisTopologyOf } from '@ioc/config';
 import {
   type HistoryResolution,
   QueueName,

@@ -1,5 +1,5 @@
-import { type RedisClient } from '@ioc/platform';
 import { Inject, Injectable } from '@nestjs/common';
+import { type RedisClient } from '@ioc/platform';
 import { type ResolutionScorecard, SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
 import { scorecardWithin } from '@ioc/indicators';
 import { PrismaService } from '@ioc/persistence';
