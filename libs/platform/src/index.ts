@@ -18,3 +18,4 @@ export * from './redis-lease';
 export * from './stream-id';
 export * from './stream-tail';
 export * from './stream-consumer-group';
+export * from './redis-script';

@@ -1,22 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from './redis-client';
-
-type LeaseCommands = {
-  leaseRelease(key: string, token: string): Promise<number>;
-  leaseExtend(key: string, token: string, ttlMs: number): Promise<number>;
-};
+import { redisScript, runScript } from './redis-script';
 
 /** Only the holder (its token) may release or extend: a lease that expired and was taken by another is left alone. */
-const RELEASE_LUA = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
-const EXTEND_LUA = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
-
-function commands(redis: RedisClient): LeaseCommands {
-  if (!('leaseRelease' in redis)) {
-    redis.defineCommand('leaseRelease', { numberOfKeys: 1, lua: RELEASE_LUA });
-    redis.defineCommand('leaseExtend', { numberOfKeys: 1, lua: EXTEND_LUA });
-  }
-  return redis as unknown as LeaseCommands;
-}
+const RELEASE = redisScript<number>(
+  'leaseRelease',
+  1,
+  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`,
+);
+const EXTEND = redisScript<number>(
+  'leaseExtend',
+  1,
+  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`,
+);
 
 export type LeaseAttempt = { lease: RedisLease; holder: string } | { lease: null; holder: string };
 
@@ -69,11 +65,11 @@ export class RedisLease {
 
   /** Pushes the expiry to `ttlMs` from now; false when the lease was lost (expired, taken by another). */
   async extend(ttlMs: number): Promise<boolean> {
-    return (await commands(this.redis).leaseExtend(this.key, this.holder, ttlMs)) === 1;
+    return (await runScript(this.redis, EXTEND, [this.key], [this.holder, ttlMs])) === 1;
   }
 
   /** Gives the lease up; false when it was no longer this holder's. */
   async release(): Promise<boolean> {
-    return (await commands(this.redis).leaseRelease(this.key, this.holder)) === 1;
+    return (await runScript(this.redis, RELEASE, [this.key], [this.holder])) === 1;
   }
 }

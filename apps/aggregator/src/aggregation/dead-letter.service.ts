@@ -1,14 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { type RedisClient } from '@ioc/platform';
+import { runScript, type RedisClient } from '@ioc/platform';
 import { QueueName, type DeadLetterEntry } from '@ioc/contracts';
 import { InjectTypedQueue, REDIS_CLIENT, type TypedQueue } from '@ioc/queues';
 import { AggregatorConfig } from '../config/aggregator-config';
 import { aggregatorRedisKeys } from '../redis-keys';
 import { AggregatorMetricsService } from '../metrics/aggregator-metrics.service';
-import { COUNT_DEAD_LETTERS_LUA } from './state-scripts';
-
-type CountCommand = (seenKey: string, countsKey: string, ...args: string[]) => Promise<number>;
+import { COUNT_DEAD_LETTERS } from './state-scripts';
 
 /** Refused events go to the dead-letter queue with their reasons, once each, and are counted per source. */
 @Injectable()
@@ -26,7 +24,6 @@ export class DeadLetterService {
     const keys = aggregatorRedisKeys(config.REDIS_PREFIX);
     this.countsKey = keys.deadLetterCounts;
     this.seenKey = keys.deadLettersSeen;
-    if (!('countDeadLetters' in redis)) redis.defineCommand('countDeadLetters', { numberOfKeys: 2, lua: COUNT_DEAD_LETTERS_LUA });
   }
 
   async refuse(entries: DeadLetterEntry[], jobId: string | undefined): Promise<void> {
@@ -40,10 +37,11 @@ export class DeadLetterService {
           .digest('hex')}`,
     );
     await this.queue.addBulk(entries.map((data, index) => ({ name: 'aggregator', data, opts: { jobId: ids[index] } })));
-    const counted = await (this.redis as unknown as { countDeadLetters: CountCommand }).countDeadLetters(
-      this.seenKey,
-      this.countsKey,
-      ...ids.flatMap((id, index) => [id, entries[index]?.sourceId ?? 'unknown']),
+    const counted = await runScript(
+      this.redis,
+      COUNT_DEAD_LETTERS,
+      [this.seenKey, this.countsKey],
+      ids.flatMap((id, index) => [id, entries[index]?.sourceId ?? 'unknown']),
     );
     if (counted > 0)
       this.logger.warn({ jobId, refused: counted, firstReason: entries[0]?.reason }, 'Events refused to the dead-letter queue');

@@ -1,4 +1,5 @@
 import { SharedRedisKey, STREAMS, TRACE_STREAM_FIELD } from '@ioc/contracts';
+import { redisScript } from '@ioc/platform';
 
 /** The indicator stream's payload field, from the stream contract (the script writes entries itself). */
 const UPDATE_FIELD = STREAMS[SharedRedisKey.IndicatorUpdates].field;
@@ -17,7 +18,10 @@ const UPDATE_FIELD = STREAMS[SharedRedisKey.IndicatorUpdates].field;
  *   q: [[bucket, field, value, order], ...] gauges; f: [field, ms, ...] deliveries; x: [key suffix, seconds, ...] TTLs.
  * Returns the number of events applied for the first time.
  */
-export const APPLY_BATCH_LUA = `
+export const APPLY_BATCH = redisScript<number>(
+  'applyBatch',
+  1,
+  `
 local p = ARGV[1]
 local batch = cjson.decode(ARGV[3])
 local c = batch.c
@@ -66,7 +70,8 @@ local x = batch.x
 for k = 1, #x, 2 do redis.call('EXPIRE', p .. x[k], x[k + 1]) end
 for key in pairs(seenKeys) do redis.call('EXPIRE', key, ARGV[2]) end
 return applied
-`;
+`,
+);
 
 /**
  * Publishes candidate updates atomically: a candidate whose signature equals the last published
@@ -79,7 +84,10 @@ return applied
  *   (streamKey, signature, jsonWithoutClosingBrace)*
  * Returns [updates published, 1 when a new epoch was started].
  */
-export const PUBLISH_UPDATES_LUA = `
+export const PUBLISH_UPDATES = redisScript<[published: number, renewed: number]>(
+  'publishUpdates',
+  5,
+  `
 local epoch = redis.call('GET', KEYS[5])
 local renewed = 0
 if not epoch then
@@ -107,13 +115,17 @@ for i = 4, #ARGV, 3 do
   end
 end
 return {published, renewed}
-`;
+`,
+);
 
 /**
  * Counts dead letters once each, however often their batch is redelivered.
  * KEYS: seen hash, counts hash. ARGV: (deadLetterId, sourceId)*. Returns how many were new.
  */
-export const COUNT_DEAD_LETTERS_LUA = `
+export const COUNT_DEAD_LETTERS = redisScript<number>(
+  'countDeadLetters',
+  2,
+  `
 local fresh = 0
 for i = 1, #ARGV, 2 do
   if redis.call('HSETNX', KEYS[1], ARGV[i], '1') == 1 then
@@ -123,4 +135,5 @@ for i = 1, #ARGV, 2 do
   end
 end
 return fresh
-`;
+`,
+);

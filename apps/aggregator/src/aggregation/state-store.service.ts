@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type RedisClient } from '@ioc/platform';
+import { runScript, type RedisClient } from '@ioc/platform';
 import type { IndicatorWindow, NormalizedEvent } from '@ioc/contracts';
 import {
   ALL_TIME_BUCKET,
@@ -13,11 +13,9 @@ import {
 import { REDIS_CLIENT } from '@ioc/queues';
 import { AggregatorConfig } from '../config/aggregator-config';
 import { aggregatorRedisKeys, type AggregatorRedisKeys } from '../redis-keys';
-import { APPLY_BATCH_LUA } from './state-scripts';
+import { APPLY_BATCH } from './state-scripts';
 
 const DAY_S = 86_400;
-
-type ApplyCommand = (...args: (string | number)[]) => Promise<number>;
 
 /**
  * The aggregation state in Redis: counters per (bucket, term, reporting unit), newest gauge
@@ -33,7 +31,6 @@ export class StateStoreService {
     private readonly config: AggregatorConfig,
   ) {
     this.keys = aggregatorRedisKeys(config.REDIS_PREFIX);
-    if (!('applyBatch' in redis)) redis.defineCommand('applyBatch', { numberOfKeys: 1, lua: APPLY_BATCH_LUA });
   }
 
   /**
@@ -43,8 +40,12 @@ export class StateStoreService {
   async apply(events: readonly NormalizedEvent[], terms: readonly TermSpec[], receivedAt: number): Promise<number> {
     const batch = planStateBatch(events, terms, receivedAt);
     // The one declared key routes the script to the node of the deployment's slot on a Cluster.
-    const args = [this.keys.fresh, this.keys.state, this.config.EVENT_MAX_AGE_DAYS * DAY_S, JSON.stringify(batch)];
-    return (this.redis as unknown as { applyBatch: ApplyCommand }).applyBatch(...args);
+    return runScript(
+      this.redis,
+      APPLY_BATCH,
+      [this.keys.fresh],
+      [this.keys.state, this.config.EVENT_MAX_AGE_DAYS * DAY_S, JSON.stringify(batch)],
+    );
   }
 
   /** A consistent-enough read of everything the definitions need at `now` (one pipelined round trip). */

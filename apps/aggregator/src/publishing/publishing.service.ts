@@ -8,7 +8,16 @@ import {
   type ResolutionScorecard,
   encodeStreamEntry,
 } from '@ioc/contracts';
-import { currentTraceCarrier, inSpan, PeriodicTask, SpanKind, tracingEnabled, type RedisClient, RedisLease } from '@ioc/platform';
+import {
+  currentTraceCarrier,
+  inSpan,
+  PeriodicTask,
+  SpanKind,
+  tracingEnabled,
+  type RedisClient,
+  RedisLease,
+  runScript,
+} from '@ioc/platform';
 import { REDIS_CLIENT } from '@ioc/queues';
 import { BatchTracesService } from '../aggregation/batch-traces.service';
 import { StateChangesService } from '../aggregation/state-changes.service';
@@ -17,16 +26,7 @@ import { CLOCK, type Clock } from '../clock/clock';
 import { aggregatorRedisKeys } from '../redis-keys';
 import { AggregatorConfig } from '../config/aggregator-config';
 import { AggregatorMetricsService } from '../metrics/aggregator-metrics.service';
-import { PUBLISH_UPDATES_LUA } from '../aggregation/state-scripts';
-
-type PublishCommand = (
-  updates: string,
-  latest: string,
-  signatures: string,
-  seqs: string,
-  epoch: string,
-  ...args: (string | number)[]
-) => Promise<[number, number]>;
+import { PUBLISH_UPDATES } from '../aggregation/state-scripts';
 
 /**
  * What makes an update worth sending: everything but the as-of time and ages that grow by
@@ -106,7 +106,6 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
       scorecards: sharedRedisKey(prefix, SharedRedisKey.Scorecards),
       scorecardUpdates: sharedRedisKey(prefix, SharedRedisKey.ScorecardUpdates),
     };
-    if (!('publishUpdates' in redis)) redis.defineCommand('publishUpdates', { numberOfKeys: 5, lua: PUBLISH_UPDATES_LUA });
     this.publishes = new PeriodicTask('Publishing', config.AGGREGATOR_PUBLISH_INTERVAL_MS, () => this.publishRound(), this.logger);
     if (config.AGGREGATOR_PUBLISH_ON_CHANGE) changes.onChange(() => this.requestPublish());
   }
@@ -224,14 +223,7 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
     }
     // Called even with nothing pending: the script is also what notices a lost epoch.
     const { updates, latest, signatures, seqs, epoch } = this.keys;
-    const [published, renewed] = await (this.redis as unknown as { publishUpdates: PublishCommand }).publishUpdates(
-      updates,
-      latest,
-      signatures,
-      seqs,
-      epoch,
-      ...args,
-    );
+    const [published, renewed] = await runScript(this.redis, PUBLISH_UPDATES, [updates, latest, signatures, seqs, epoch], args);
     if (renewed && pending.size < values.length) {
       // New epoch: the streams skipped on this process's memory must go out again too.
       this.sent.clear();
