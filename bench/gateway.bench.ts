@@ -1,9 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
-import { type ClientToServerEvents, type IndicatorUpdate, LIVE_NAMESPACE, type ServerToClientEvents } from '@ioc/contracts';
+import type { IndicatorUpdate } from '@ioc/contracts';
 import {
   REDIS_URL,
   ROOT,
@@ -11,10 +9,12 @@ import {
   log,
   percentile,
   publishUpdate,
+  rssKb,
   sleep,
   startGateway,
   startPublisher,
 } from './support/bench-backing';
+import { connectDisplays, type DisplaySocket, type Measurement, measure } from './support/display-clients';
 
 /**
  * Gateway benchmark: N socket.io clients, each subscribed to a 20-tile dashboard, receive a
@@ -31,11 +31,6 @@ const rate = Number(process.argv[3] ?? 20);
 const seconds = Number(process.argv[4] ?? 10);
 const WARMUP_S = 2;
 const TILES = 20;
-
-function rssKb(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) : NaN;
-}
 
 function spawnChild(entry: string, args: string[], env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, [resolve(ROOT, 'dist', entry), ...args], {
@@ -64,38 +59,12 @@ function startChild(
   });
 }
 
-interface Measurement {
-  latencies: number[];
-  delivered: number;
-}
-
-/** Counts receipts after the warm-up; latency = receipt time − asOf (publish time, same clock). */
-function measure(): { onUpdate: (update: { asOf: string }) => void; start: () => void; result: () => Measurement } {
-  let measuring = false;
-  const latencies: number[] = [];
-  let delivered = 0;
-  return {
-    onUpdate: (update) => {
-      if (!measuring) return;
-      delivered += 1;
-      latencies.push(Date.now() - Date.parse(update.asOf));
-    },
-    start: () => {
-      measuring = true;
-    },
-    result: () => {
-      measuring = false;
-      return { latencies: latencies.sort((a, b) => a - b), delivered };
-    },
-  };
-}
-
 async function main(): Promise<void> {
   log(`# gateway benchmark: ${clients} clients × ${TILES} tiles, ${rate} updates/s for ${seconds} s (warm-up ${WARMUP_S} s)`);
   const backing = await createBenchBacking('bench-20', TILES);
   const { redis, prefix, tiles, displayKey } = backing;
   const children: ChildProcess[] = [];
-  const sockets: Socket<ServerToClientEvents, ClientToServerEvents>[] = [];
+  const sockets: DisplaySocket[] = [];
   try {
     // --- gateway -------------------------------------------------------------------------
     const { child: gateway, port } = await startGateway(backing, { GATEWAY_METRICS_PORT: '0', LIVE_MAX_MESSAGES_PER_10S: '1000' });
@@ -103,28 +72,7 @@ async function main(): Promise<void> {
     await sleep(500);
     const idleKb = rssKb(gateway.pid!);
     const gatewayStats = measure();
-    for (let i = 0; i < clients; i += 200) {
-      const batch = Array.from({ length: Math.min(200, clients - i) }, () => {
-        const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(`http://127.0.0.1:${port}${LIVE_NAMESPACE}`, {
-          auth: { apiKey: displayKey },
-          transports: ['websocket'],
-          reconnection: false,
-          forceNew: true,
-        });
-        sockets.push(socket);
-        socket.on('update', gatewayStats.onUpdate);
-        return new Promise<void>((resolveSubscribed, reject) => {
-          socket.on('connect_error', reject);
-          socket.on('error', (error) => reject(new Error(error.message)));
-          socket.on('connect', () =>
-            socket.emit('subscribe', { indicators: [], units: [], dashboard: 'bench-20' }, (ack) =>
-              ack.ok ? resolveSubscribed() : reject(new Error(ack.error?.message)),
-            ),
-          );
-        });
-      });
-      await Promise.all(batch);
-    }
+    sockets.push(...(await connectDisplays([port], clients, displayKey, 'bench-20', gatewayStats.onUpdate)));
     await sleep(1000);
     const connectedKb = rssKb(gateway.pid!);
     const gatewayPublisher = startPublisher((update) => publishUpdate(backing, update), tiles, rate);

@@ -1,10 +1,10 @@
 import { userInfo } from 'node:os';
 import { Queue } from 'bullmq';
 import { loadConfig, redisTopologyOf } from '@ioc/config';
-import { QueueName, type DeadLetterEntry, type EventBatchJob, redisQueuePrefix } from '@ioc/contracts';
+import { QueueName, type DeadLetterEntry, redisQueuePrefix } from '@ioc/contracts';
 import { createPrismaClient } from '@ioc/persistence';
 import { checkDependencies, createRedisClient } from '@ioc/platform';
-import { DeadLetterDesk, type DeadLetterFilter, type DeadLetterView } from '@ioc/queues';
+import { DeadLetterDesk, type DeadLetterFilter, type DeadLetterView, EventQueues } from '@ioc/queues';
 import { OperatorError, parseCommandLine, parseCount, parseInstant, runOperatorScript, UsageError } from './cli';
 import { StackConfig } from './stack-config';
 
@@ -55,7 +55,7 @@ runOperatorScript('dlq', USAGE, async () => {
   await checkDependencies(config);
   const connection = createRedisClient(redisTopologyOf(config));
   const deadLetters = new Queue<DeadLetterEntry>(QueueName.DeadLetter, { connection, prefix: redisQueuePrefix(config.REDIS_PREFIX) });
-  const events = new Queue<EventBatchJob>(QueueName.Events, { connection, prefix: redisQueuePrefix(config.REDIS_PREFIX) });
+  const events = new EventQueues(connection, config.REDIS_PREFIX, config.AGGREGATION_PARTITIONS);
   const desk = new DeadLetterDesk(deadLetters, events);
   const print = (json: unknown, text: string): void => {
     process.stdout.write(values.json ? `${JSON.stringify(json, null, 2)}\n` : `${text}\n`);

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { Presets, SingleBar } from 'cli-progress';
-import { Queue, QueueEvents, type Job } from 'bullmq';
+import { QueueEvents } from 'bullmq';
 import { loadConfig, redisTopologyOf } from '@ioc/config';
-import { type EventBatchJob, type NormalizedEvent, QueueName, redisQueuePrefix } from '@ioc/contracts';
+import { type EventBatchJob, type EventBatchResult, type NormalizedEvent, partitionQueuePrefix, QueueName } from '@ioc/contracts';
 import { createPrismaClient, fromSourceEventRow, type Prisma } from '@ioc/persistence';
 import { checkDependencies, createRedisClient } from '@ioc/platform';
-import { DEFAULT_JOB_OPTIONS } from '@ioc/queues';
+import { EventQueues } from '@ioc/queues';
 import { OperatorError, parseCommandLine, parseCount, parseInstant, runOperatorScript, UsageError } from './cli';
 import { StackConfig } from './stack-config';
 
@@ -27,11 +27,6 @@ const OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 const PAGE = 5000;
-
-interface BatchResult {
-  applied: number;
-  refused: number;
-}
 
 /** A page of events cut into batches of one source and stream each, as the connectors queue them. */
 function batchesOf(events: NormalizedEvent[], size: number): EventBatchJob[] {
@@ -67,13 +62,19 @@ runOperatorScript('reconcile', USAGE, async () => {
   const prisma = createPrismaClient(config.DATABASE_URL);
   const connection = createRedisClient(redisTopologyOf(config));
   const eventsConnection = createRedisClient(redisTopologyOf(config));
-  const queue = new Queue<EventBatchJob, BatchResult>(QueueName.Events, { connection, prefix: redisQueuePrefix(config.REDIS_PREFIX) });
-  const queueEvents = new QueueEvents(QueueName.Events, { connection: eventsConnection, prefix: redisQueuePrefix(config.REDIS_PREFIX) });
+  const queues = new EventQueues(connection, config.REDIS_PREFIX, config.AGGREGATION_PARTITIONS);
+  // One listener per partition's queue: a batch is split over them, each piece finishes on its own.
+  const queueEvents = queues.queues.map(
+    (_, partition) =>
+      new QueueEvents(QueueName.Events, { connection: eventsConnection, prefix: partitionQueuePrefix(config.REDIS_PREFIX, partition) }),
+  );
   try {
     if (values.source && !(await prisma.source.findUnique({ where: { id: values.source } }).catch(() => null)))
       throw new OperatorError(`no source "${values.source}"`);
-    if ((await queue.getWorkersCount()) === 0) {
-      throw new OperatorError(`no aggregator is running on ${config.REDIS_PREFIX} to apply the events: start it and try again`);
+    if ((await queues.minWorkersCount()) === 0) {
+      throw new OperatorError(
+        `no aggregator is running on ${config.REDIS_PREFIX} (for every one of its ${queues.partitions} partition(s)) to apply the events: start it and try again`,
+      );
     }
     const where: Prisma.SourceEventWhereInput = {
       receivedAt: { gte: since, lt: until },
@@ -92,7 +93,7 @@ runOperatorScript('reconcile', USAGE, async () => {
         after: { since: since.toISOString(), until: until.toISOString(), sourceId: values.source ?? null, events: total },
       },
     });
-    await queueEvents.waitUntilReady();
+    await Promise.all(queueEvents.map((listener) => listener.waitUntilReady()));
     const bar = values.json
       ? null
       : new SingleBar(
@@ -106,7 +107,7 @@ runOperatorScript('reconcile', USAGE, async () => {
         );
     bar?.start(total, 0, { applied: 0 });
     const outcome = { events: 0, applied: 0, refused: 0 };
-    const finished = (batch: EventBatchJob, result: BatchResult): void => {
+    const finished = (batch: EventBatchJob, result: EventBatchResult): void => {
       outcome.events += batch.events.length;
       outcome.applied += result.applied;
       outcome.refused += result.refused;
@@ -126,17 +127,13 @@ runOperatorScript('reconcile', USAGE, async () => {
       lastId = rows.at(-1)!.id;
       const batches = batchesOf(rows.map(fromSourceEventRow), batchSize);
       // Ids unique to this run: a batch an earlier run queued may itself have been lost with the failover.
-      const jobs: Job<EventBatchJob, BatchResult>[] = await queue.addBulk(
-        batches.map((data) => ({
-          name: 'event-batch',
-          data,
-          opts: { ...DEFAULT_JOB_OPTIONS[QueueName.Events], jobId: `reconcile-${runId}-${(sequence += 1)}` },
-        })),
+      const queued = await queues.add(
+        batches.map((data) => ({ name: 'event-batch', data, jobId: `reconcile-${runId}-${(sequence += 1)}` })),
       );
-      for (const [index, job] of jobs.entries()) {
+      for (const { partition, job } of queued) {
         waiting.push(
-          job.waitUntilFinished(queueEvents).then(
-            (result: BatchResult) => finished(batches[index]!, result),
+          job.waitUntilFinished(queueEvents[partition]!).then(
+            (result: EventBatchResult) => finished(job.data, result),
             (error: Error) => {
               throw new OperatorError(`batch ${job.id} failed: ${error.message}`);
             },
@@ -157,8 +154,8 @@ runOperatorScript('reconcile', USAGE, async () => {
         : `reconciled ${outcome.events} event(s) received from ${since.toISOString()} to ${until.toISOString()}: ${outcome.applied} were missing and are counted now, ${unchanged} changed nothing (already counted, or gauge readings, which keep the newest by time), ${outcome.refused} refused (dead-lettered with the reason)\n`,
     );
   } finally {
-    await queueEvents.close();
-    await queue.close();
+    await Promise.all(queueEvents.map((listener) => listener.close()));
+    await queues.close();
     await Promise.all([connection.quit(), eventsConnection.quit()]);
     await prisma.$disconnect();
   }

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
@@ -76,6 +77,31 @@ export async function createBenchBacking(slug: string, count: number): Promise<B
   }
 }
 
+/** Resident memory of a process, in KB. */
+export function rssKb(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) : NaN;
+}
+
+/** CPU seconds (user + system) a process has used so far. */
+export function cpuSeconds(pid: number): number {
+  // Fields after the command name (which may hold spaces) start at "state"; utime and stime are the 12th and 13th of them.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** A compiled app (`dist/<entry>`) with the bench's environment; its output goes to stderr. */
+export function spawnCompiled(entry: string, env: Record<string, string>, nodeOptions: string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeOptions, resolve(ROOT, 'dist', entry)], {
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr!.pipe(process.stderr);
+  child.stdout!.pipe(process.stderr);
+  return child;
+}
+
 /** The compiled gateway on 127.0.0.1 and a random port; `nodeOptions` e.g. "--cpu-prof". */
 export async function startGateway(
   backing: BenchBacking,
@@ -83,22 +109,19 @@ export async function startGateway(
   nodeOptions: string[] = [],
 ): Promise<{ child: ChildProcess; port: number; url: string }> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const child = spawn(process.execPath, [...nodeOptions, resolve(ROOT, 'dist', 'apps/gateway/src/main.js')], {
-    env: {
-      PATH: process.env.PATH ?? '',
+  const child = spawnCompiled(
+    'apps/gateway/src/main.js',
+    {
       DATABASE_URL: backing.databaseUrl,
       REDIS_URL,
       REDIS_PREFIX: backing.prefix,
       PORT: String(port),
       HOST: '127.0.0.1',
       JWT_SECRET: randomBytes(32).toString('hex'),
-      LOG_LEVEL: 'warn',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stderr!.pipe(process.stderr);
-  child.stdout!.pipe(process.stderr);
+    nodeOptions,
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitForHealth(`${url}/health`);
   return { child, port, url };

@@ -1,8 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { Queue } from 'bullmq';
-import { IngestHeader, type NormalizedEvent, QueueName, redisQueuePrefix, sharedRedisKey, SharedRedisKey, streamKey } from '@ioc/contracts';
+import { IngestHeader, type NormalizedEvent, partitionKeyTag, sharedRedisKey, SharedRedisKey, streamKey } from '@ioc/contracts';
 import { createPrismaClient, seedDatabase, type PrismaClient } from '@ioc/persistence';
 import type { RedisClient } from '@ioc/platform';
+import { EventQueues } from '@ioc/queues';
 import { loadWorld, type SeededWorld } from '../aggregator/expected-values';
 import { publishedMismatches } from '../aggregator/published-values';
 import { eventMix } from '../support/event-mix';
@@ -33,9 +33,12 @@ const HMAC_SECRET = 'cluster-push-secret-0123456789';
 const PUSHES = 24;
 
 interface Engine {
-  /** Apps' environment naming the engine. */
+  /** Apps' environment naming the engine (and the aggregation partitions). */
   env: Record<string, string>;
+  partitions: number;
   client: RedisClient;
+  /** Where each partition's state lives, for the log. */
+  placement(prefix: string): Promise<string>;
   /** SIGKILLs the master serving the deployment's keys and waits for its replica to take over. */
   killMaster(prefix: string): Promise<void>;
   stop(): Promise<void>;
@@ -44,8 +47,14 @@ interface Engine {
 async function clusterEngine(): Promise<Engine> {
   const cluster = await startRedisCluster(3);
   return {
-    env: { REDIS_CLUSTER_NODES: cluster.nodeList },
+    // Three aggregation partitions, each under its own hash tag, so the shards share the work.
+    env: { REDIS_CLUSTER_NODES: cluster.nodeList, AGGREGATION_PARTITIONS: '3' },
+    partitions: 3,
     client: cluster.client,
+    placement: async (prefix) => {
+      const ports = await Promise.all([0, 1, 2].map(async (p) => (await cluster.masterOf(`${partitionKeyTag(prefix, p)}:agg:fresh`)).port));
+      return ports.map((port, p) => `partition ${p} on the master at port ${port}`).join(', ');
+    },
     killMaster: async (prefix) => {
       const master = await cluster.masterOf(sharedRedisKey(prefix, SharedRedisKey.IndicatorLatest));
       await master.kill('SIGKILL');
@@ -59,7 +68,9 @@ async function sentinelEngine(): Promise<Engine> {
   const sentinel = await startRedisSentinel();
   return {
     env: { REDIS_SENTINELS: sentinel.sentinelList, REDIS_SENTINEL_MASTER: sentinel.masterName },
+    partitions: 1,
     client: sentinel.client,
+    placement: () => Promise.resolve('one partition on the master'),
     killMaster: async () => {
       const master = await sentinel.currentMaster();
       await master.kill('SIGKILL');
@@ -226,20 +237,24 @@ describe.each([
       await push(events.slice(i * 100, (i + 1) * 100), i);
     }
     await healthy(gatewayUrls[0]!, 'the restarted gateway to answer /health');
+    process.stdout.write(`${_name}: ${await engine.placement(prefix)}\n`);
 
     const connection = engine.client.duplicate();
-    const queue = new Queue(QueueName.Events, { connection, prefix: redisQueuePrefix(prefix) });
+    const queues = new EventQueues(connection, prefix, engine.partitions);
     try {
       await waitFor(
         async () => {
-          const { waiting = 0, active = 0, delayed = 0 } = await queue.getJobCounts('waiting', 'active', 'delayed');
-          return waiting + active + delayed === 0 ? true : undefined;
+          for (const queue of queues.queues) {
+            const { waiting = 0, active = 0, delayed = 0 } = await queue.getJobCounts('waiting', 'active', 'delayed');
+            if (waiting + active + delayed > 0) return undefined;
+          }
+          return true;
         },
         60_000,
         'every queued batch to be aggregated',
       );
     } finally {
-      await queue.close();
+      await queues.close();
       connection.disconnect();
     }
 

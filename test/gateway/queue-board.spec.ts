@@ -51,4 +51,26 @@ describe('Bull Board at /admin/queues', () => {
     const { queues } = (await api.json()) as { queues: { name: string }[] };
     expect(queues.map((queue) => queue.name).sort()).toEqual(['dead-letter', 'events', 'maintenance', 'notifications', 'source-pull']);
   });
+
+  it('lists the events queue of every aggregation partition', async () => {
+    const partitioned = await startGateway(backing, { AGGREGATION_PARTITIONS: '3' });
+    try {
+      const api = await fetch(`${partitioned.url}/admin/queues/api/queues?activeQueue=events&status=latest&page=1`, {
+        headers: { authorization: basic('admin', ADMIN_PASSWORD) },
+      });
+      expect(api.status).toBe(200);
+      const { queues } = (await api.json()) as { queues: { name: string }[] };
+      expect(queues.map((queue) => queue.name).sort()).toEqual([
+        'dead-letter',
+        'events',
+        'maintenance',
+        'notifications',
+        'p1:events',
+        'p2:events',
+        'source-pull',
+      ]);
+    } finally {
+      await partitioned.close();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
-import { redisKeyTag, redisQueuePrefix } from '@ioc/contracts';
+import { redisQueuePrefix } from '@ioc/contracts';
 
 /** REDIS_URL (the global setup sets it to an embedded Redis when none answers), else the local default. */
 export const testRedisUrl = (): string => process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -12,7 +12,7 @@ export interface TestRedis {
   queuePrefix: string;
   url: string;
   client: Redis;
-  /** Deletes every key under the prefix and closes the client. */
+  /** Deletes every key under the prefix (partitions included) and closes the client. */
   cleanup(): Promise<void>;
 }
 
@@ -28,7 +28,8 @@ export async function createTestRedis(): Promise<TestRedis> {
     cleanup: async () => {
       let cursor = '0';
       do {
-        const [next, keys] = await client.scan(cursor, 'MATCH', `${redisKeyTag(prefix)}*`, 'COUNT', 1000);
+        // The deployment's tag `{prefix}` and its aggregation partitions' `{prefix:p<N>}`.
+        const [next, keys] = await client.scan(cursor, 'MATCH', `{${prefix}[}:]*`, 'COUNT', 1000);
         if (keys.length > 0) await client.unlink(...keys);
         cursor = next;
       } while (cursor !== '0');

@@ -27,6 +27,7 @@ export class AppModule {
           topology: redisTopologyOf(config),
           prefix: config.REDIS_PREFIX,
           queues: [QueueName.Events, QueueName.DeadLetter, QueueName.Notifications, QueueName.Maintenance],
+          eventPartitions: config.AGGREGATION_PARTITIONS,
         }),
         MetricsModule.forRoot({ app: 'aggregator', port: config.AGGREGATOR_METRICS_PORT, host: config.METRICS_HOST }),
         AggregatorMetricsModule,

@@ -1,4 +1,4 @@
-import { redisKeyTag } from '@ioc/contracts';
+import { partitionKeyTag, redisKeyTag } from '@ioc/contracts';
 
 /**
  * The aggregator's private Redis keys, all under the deployment's hash tag (see @ioc/contracts
@@ -7,13 +7,8 @@ import { redisKeyTag } from '@ioc/contracts';
 export function aggregatorRedisKeys(prefix: string) {
   const tag = redisKeyTag(prefix);
   return {
-    /**
-     * Prefix of the aggregation state the apply script builds keys from: `c:<bucket>` counters,
-     * `g:<bucket>`/`go:<bucket>` gauges and their order, `seen:<day>` idempotency keys, `fresh`.
-     */
-    state: `${tag}:agg:`,
-    /** Hash: the latest deliveries per unit and source (read with the state). */
-    fresh: `${tag}:agg:fresh`,
+    /** The aggregation state of a partition (see partitionStateKeys). */
+    partitionState: (partition: number) => partitionStateKeys(prefix, partition),
     /** Hash: stream → signature of its last published value. */
     publishedSignatures: `${tag}:agg:published`,
     /** Hash: stream → last published sequence number. */
@@ -33,3 +28,21 @@ export function aggregatorRedisKeys(prefix: string) {
   };
 }
 export type AggregatorRedisKeys = ReturnType<typeof aggregatorRedisKeys>;
+
+/**
+ * A partition's aggregation state, under the partition's hash tag (partition 0: the deployment's
+ * own), so its apply script touches one slot and partitions sit on different Cluster shards.
+ */
+export function partitionStateKeys(prefix: string, partition: number) {
+  const tag = partitionKeyTag(prefix, partition);
+  return {
+    /**
+     * Prefix the apply script builds keys from: `c:<bucket>` counters, `g:<bucket>`/`go:<bucket>`
+     * gauges and their order, `seen:<day>` idempotency keys.
+     */
+    state: `${tag}:agg:`,
+    /** Hash: the latest deliveries per unit and source. */
+    fresh: `${tag}:agg:fresh`,
+  };
+}
+export type PartitionStateKeys = ReturnType<typeof partitionStateKeys>;

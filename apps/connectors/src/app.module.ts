@@ -29,6 +29,7 @@ export class AppModule {
           topology: redisTopologyOf(config),
           prefix: config.REDIS_PREFIX,
           queues: [QueueName.SourcePull, QueueName.Events, QueueName.DeadLetter],
+          eventPartitions: config.AGGREGATION_PARTITIONS,
         }),
         MetricsModule.forRoot({ app: 'connectors', port: config.CONNECTORS_METRICS_PORT, host: config.METRICS_HOST }),
         ConnectorMetricsModule,

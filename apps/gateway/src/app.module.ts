@@ -36,7 +36,12 @@ export class AppModule {
         PersistenceModule.forRoot({ databaseUrl: config.DATABASE_URL }),
         RedisModule.forRoot(redisTopologyOf(config)),
         // Every queue of the pipeline, for the operators' tools (queue board, dead letters).
-        QueuesModule.forRoot({ topology: redisTopologyOf(config), prefix: config.REDIS_PREFIX, queues: Object.values(QueueName) }),
+        QueuesModule.forRoot({
+          topology: redisTopologyOf(config),
+          prefix: config.REDIS_PREFIX,
+          queues: Object.values(QueueName),
+          eventPartitions: config.AGGREGATION_PARTITIONS,
+        }),
         ThrottlerModule.forRoot([{ ttl: 60_000, limit: config.HTTP_RATE_LIMIT_PER_MIN }]),
         MetricsModule.forRoot({ app: 'gateway', port: config.GATEWAY_METRICS_PORT, host: config.METRICS_HOST }),
         GatewayMetricsModule,

@@ -29,6 +29,16 @@ export class BaseConfig {
   @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'REDIS_PREFIX may hold letters, digits, ":", "_" and "-" (1-64)' })
   REDIS_PREFIX = 'ioc';
 
+  /**
+   * Aggregation partitions: events go to one of this many events queues, each with its own state
+   * under its own hash tag (a Cluster spreads them over its shards). The same number in every app
+   * of a deployment; changing it moves events' deduplication, so rebuild the state after (README).
+   */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  AGGREGATION_PARTITIONS = 1;
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
 

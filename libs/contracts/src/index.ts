@@ -9,3 +9,4 @@ export * from './alerts';
 export * from './ingest';
 export * from './redis-keys';
 export * from './streams';
+export * from './partitions';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Job, Queue } from 'bullmq';
-import { QueueName, type DeadLetterEntry, type EventBatchJob, type NormalizedEvent } from '@ioc/contracts';
-import { DEFAULT_JOB_OPTIONS } from './job-options';
+import { type DeadLetterEntry, type EventBatchJob, type NormalizedEvent } from '@ioc/contracts';
+import type { EventQueues } from './event-queues';
 
 /** Which dead letters an operator means: every given criterion must hold. */
 export interface DeadLetterFilter {
@@ -89,14 +89,14 @@ const toView = (job: Job<DeadLetterEntry>): DeadLetterView => ({
 
 /**
  * The operator's dead-letter desk, shared by the gateway's admin routes and `npm run dlq`: list and
- * inspect what was refused, redrive it onto the events queue after a fix, purge it. A redriven event
+ * inspect what was refused, redrive it onto the events queues after a fix, purge it. A redriven event
  * goes through the aggregator's idempotency like any other, so it is counted at most once however
  * often it is redriven; a redrive before the fix only dead-letters it again.
  */
 export class DeadLetterDesk {
   constructor(
     private readonly deadLetters: Queue<DeadLetterEntry>,
-    private readonly events: Queue<EventBatchJob>,
+    private readonly events: EventQueues,
   ) {}
 
   /** Matching dead letters, newest first. */
@@ -124,7 +124,7 @@ export class DeadLetterDesk {
     for (const { ids, ...batch } of batches) {
       // Queued before the dead letters go: a crash in between leaves them to be redriven again, harmlessly.
       const jobId = `redrive-${createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 24)}-${Date.now()}`;
-      await this.events.add('redrive', batch, { ...DEFAULT_JOB_OPTIONS[QueueName.Events], jobId });
+      await this.events.add([{ name: 'redrive', data: batch, jobId }]);
       queued.push(jobId);
       for (const id of ids) await this.deadLetters.remove(id);
     }

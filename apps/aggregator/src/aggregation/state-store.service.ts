@@ -12,43 +12,46 @@ import {
 } from '@ioc/indicators';
 import { REDIS_CLIENT } from '@ioc/queues';
 import { AggregatorConfig } from '../config/aggregator-config';
-import { aggregatorRedisKeys, type AggregatorRedisKeys } from '../redis-keys';
+import { partitionStateKeys, type PartitionStateKeys } from '../redis-keys';
 import { APPLY_BATCH } from './state-scripts';
 
 const DAY_S = 86_400;
 
 /**
  * The aggregation state in Redis: counters per (bucket, term, reporting unit), newest gauge
- * readings, idempotency keys and source deliveries. Nothing lives only in process memory, so a
+ * readings, idempotency keys and source deliveries, in AGGREGATION_PARTITIONS partitions (an
+ * event's partition comes from its idempotency key). Nothing lives only in process memory, so a
  * restart loses nothing and any number of aggregator processes can apply batches concurrently.
  */
 @Injectable()
 export class StateStoreService {
-  private readonly keys: AggregatorRedisKeys;
+  private readonly partitions: readonly PartitionStateKeys[];
 
   constructor(
     @Inject(REDIS_CLIENT) private readonly redis: RedisClient,
     private readonly config: AggregatorConfig,
   ) {
-    this.keys = aggregatorRedisKeys(config.REDIS_PREFIX);
-  }
-
-  /**
-   * Applies the batch, pre-aggregated by planStateBatch, in one script call. Returns events applied
-   * for the first time; the rest were duplicates.
-   */
-  async apply(events: readonly NormalizedEvent[], terms: readonly TermSpec[], receivedAt: number): Promise<number> {
-    const batch = planStateBatch(events, terms, receivedAt);
-    // The one declared key routes the script to the node of the deployment's slot on a Cluster.
-    return runScript(
-      this.redis,
-      APPLY_BATCH,
-      [this.keys.fresh],
-      [this.keys.state, this.config.EVENT_MAX_AGE_DAYS * DAY_S, JSON.stringify(batch)],
+    this.partitions = Array.from({ length: config.AGGREGATION_PARTITIONS }, (_, partition) =>
+      partitionStateKeys(config.REDIS_PREFIX, partition),
     );
   }
 
-  /** A consistent-enough read of everything the definitions need at `now` (one pipelined round trip). */
+  /**
+   * Applies a batch of one partition's events, pre-aggregated by planStateBatch, in one script
+   * call. Returns events applied for the first time; the rest were duplicates.
+   */
+  async apply(partition: number, events: readonly NormalizedEvent[], terms: readonly TermSpec[], receivedAt: number): Promise<number> {
+    const keys = this.partitions[partition];
+    if (!keys) throw new Error(`no aggregation partition ${partition} (AGGREGATION_PARTITIONS is ${this.partitions.length})`);
+    const batch = planStateBatch(events, terms, receivedAt);
+    // The one declared key routes the script to the node of the partition's slot on a Cluster.
+    return runScript(this.redis, APPLY_BATCH, [keys.fresh], [keys.state, this.config.EVENT_MAX_AGE_DAYS * DAY_S, JSON.stringify(batch)]);
+  }
+
+  /**
+   * A consistent-enough read of everything the definitions need at `now`: one pipelined round trip
+   * per partition (a Cluster pipeline stays on one node), all at once, merged.
+   */
   async read(definitions: readonly IndicatorDefinitionData[], now: Date): Promise<IndicatorState> {
     const buckets = new Set<string>();
     for (const definition of definitions) {
@@ -58,47 +61,58 @@ export class StateStoreService {
       if ([...terms.numerator, ...terms.denominator].some((term) => term.granularities.includes('all'))) buckets.add(ALL_TIME_BUCKET);
     }
     const list = [...buckets];
-    const pipeline = this.redis.pipeline();
-    for (const bucket of list) {
-      pipeline.hgetall(`${this.keys.state}c:${bucket}`);
-      pipeline.hgetall(`${this.keys.state}g:${bucket}`);
-      pipeline.hgetall(`${this.keys.state}go:${bucket}`);
+    const state = new RedisStateSnapshot();
+    const partitions = await Promise.all(this.partitions.map((keys) => this.readPartition(keys, list)));
+    for (const hashes of partitions) {
+      // Three hashes per bucket (counters, gauges, gauge order), then the sources' deliveries.
+      const hash = (index: number): Record<string, string> => hashes[index] ?? {};
+      list.forEach((bucket, index) => state.addBucket(bucket, hash(index * 3), hash(index * 3 + 1), hash(index * 3 + 2)));
+      state.addSources(hash(hashes.length - 1));
     }
-    pipeline.hgetall(this.keys.fresh);
+    return state;
+  }
+
+  private async readPartition(keys: PartitionStateKeys, buckets: readonly string[]): Promise<Record<string, string>[]> {
+    const pipeline = this.redis.pipeline();
+    for (const bucket of buckets) {
+      pipeline.hgetall(`${keys.state}c:${bucket}`);
+      pipeline.hgetall(`${keys.state}g:${bucket}`);
+      pipeline.hgetall(`${keys.state}go:${bucket}`);
+    }
+    pipeline.hgetall(keys.fresh);
     const results = (await pipeline.exec()) ?? [];
-    const hashes = results.map(([error, value]) => {
+    return results.map(([error, value]) => {
       if (error) throw error;
       return value as Record<string, string>;
     });
-    // Three hashes per bucket (counters, gauges, gauge order), then the sources' deliveries.
-    const hash = (index: number): Record<string, string> => hashes[index] ?? {};
-    const state = new RedisStateSnapshot();
-    list.forEach((bucket, index) => state.addBucket(bucket, hash(index * 3), hash(index * 3 + 1), hash(index * 3 + 2)));
-    state.addSources(hash(hashes.length - 1));
-    return state;
   }
 }
 
-/** Parsed hashes, indexed bucket → term → unit. */
+/**
+ * Parsed hashes, indexed bucket → term → unit, merged over the partitions: counters add up, the
+ * newest gauge reading (by its order) and the latest delivery win.
+ */
 class RedisStateSnapshot implements IndicatorState {
   private readonly counters = new Map<string, Map<string, Map<string, number>>>();
   private readonly gauges = new Map<string, Map<string, Map<string, { value: number; order: string }>>>();
   private readonly lastSeen = new Map<string, Map<string, number>>();
 
   addBucket(bucket: string, counters: Record<string, string>, gauges: Record<string, string>, orders: Record<string, string>): void {
-    const byTerm = new Map<string, Map<string, number>>();
+    const byTerm = this.counters.get(bucket) ?? new Map<string, Map<string, number>>();
     for (const [field, amount] of Object.entries(counters)) {
       const [term, unit] = splitField(field);
       const units = byTerm.get(term) ?? new Map<string, number>();
-      units.set(unit, Number(amount));
+      units.set(unit, (units.get(unit) ?? 0) + Number(amount));
       byTerm.set(term, units);
     }
     this.counters.set(bucket, byTerm);
-    const gaugeByTerm = new Map<string, Map<string, { value: number; order: string }>>();
+    const gaugeByTerm = this.gauges.get(bucket) ?? new Map<string, Map<string, { value: number; order: string }>>();
     for (const [field, value] of Object.entries(gauges)) {
       const [term, unit] = splitField(field);
       const units = gaugeByTerm.get(term) ?? new Map<string, { value: number; order: string }>();
-      units.set(unit, { value: Number(value), order: orders[field] ?? '' });
+      const reading = { value: Number(value), order: orders[field] ?? '' };
+      const current = units.get(unit);
+      if (!current || current.order < reading.order) units.set(unit, reading);
       gaugeByTerm.set(term, units);
     }
     this.gauges.set(bucket, gaugeByTerm);
@@ -108,7 +122,7 @@ class RedisStateSnapshot implements IndicatorState {
     for (const [field, at] of Object.entries(fresh)) {
       const [unit, source] = splitField(field);
       const bySource = this.lastSeen.get(unit) ?? new Map<string, number>();
-      bySource.set(source, Number(at));
+      bySource.set(source, Math.max(bySource.get(source) ?? 0, Number(at)));
       this.lastSeen.set(unit, bySource);
     }
   }

@@ -1,6 +1,42 @@
 import { hostname } from 'node:os';
 import { EventRulesConfig } from '@ioc/config';
-import { IsBoolean, IsEmail, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import {
+  IsBoolean,
+  IsEmail,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  Validate,
+  ValidateIf,
+  type ValidationArguments,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
+} from 'class-validator';
+
+/** The partitions a list names, or null when it is not a comma-separated list of partitions below `count`. */
+const parsePartitionList = (list: string, count: number): number[] | null => {
+  if (!/^\d+(,\d+)*$/.test(list)) return null;
+  const partitions = [...new Set(list.split(',').map(Number))].sort((a, b) => a - b);
+  return partitions.every((p) => p < count) ? partitions : null;
+};
+
+@ValidatorConstraint({ name: 'ownedPartitions' })
+class OwnedPartitionsConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown, args: ValidationArguments): boolean {
+    const count = (args.object as AggregatorConfig).AGGREGATION_PARTITIONS;
+    return value === '' || (typeof value === 'string' && parsePartitionList(value, count) !== null);
+  }
+
+  defaultMessage(args: ValidationArguments): string {
+    const count = (args.object as AggregatorConfig).AGGREGATION_PARTITIONS;
+    return `AGGREGATOR_PARTITIONS must be empty (all) or a comma-separated list of partitions from 0 to ${count - 1} (AGGREGATION_PARTITIONS is ${count})`;
+  }
+}
 
 /** Environment of the aggregator worker. */
 export class AggregatorConfig extends EventRulesConfig {
@@ -9,6 +45,13 @@ export class AggregatorConfig extends EventRulesConfig {
   @Min(1)
   @Max(64)
   AGGREGATOR_CONCURRENCY: number = 4;
+
+  /**
+   * The aggregation partitions whose queues this process consumes (e.g. "0,2"); empty = all of
+   * them. Every partition needs at least one aggregator; values are published from all of them.
+   */
+  @Validate(OwnedPartitionsConstraint)
+  AGGREGATOR_PARTITIONS = '';
 
   /** Lock of an event batch being processed; a crashed process's batches are redelivered after it expires. */
   @IsInt()
@@ -136,6 +179,12 @@ export class AggregatorConfig extends EventRulesConfig {
 
   @IsEmail()
   SMTP_FROM = 'ioc@quangngai.gov.vn';
+
+  /** The partitions this process consumes, ascending. */
+  ownedPartitions(): number[] {
+    const all = Array.from({ length: this.AGGREGATION_PARTITIONS }, (_, partition) => partition);
+    return this.AGGREGATOR_PARTITIONS === '' ? all : (parsePartitionList(this.AGGREGATOR_PARTITIONS, this.AGGREGATION_PARTITIONS) ?? all);
+  }
 
   /** Internal port of Prometheus' GET /metrics (on METRICS_HOST), named per app so one environment can serve all three; 0 picks a free port (tests). */
   @IsInt()

@@ -4,21 +4,21 @@ import { QueueName, type DeadLetterEntry, type NormalizedEvent } from '@ioc/cont
 import type { RefusedRecord } from '@ioc/connector-sdk';
 import { insertSourceEvents, PrismaService } from '@ioc/persistence';
 import { currentTraceCarrier } from '@ioc/platform';
-import { DEFAULT_JOB_OPTIONS, InjectTypedQueue, type TypedQueue } from '@ioc/queues';
+import { DEFAULT_JOB_OPTIONS, EventQueues, InjectTypedQueue, type TypedQueue } from '@ioc/queues';
 import { ConnectorsConfig } from '../config/connectors-config';
 import { ConnectorMetricsService } from '../metrics/connector-metrics.service';
 
 const digest = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 40);
 
 /**
- * Puts validated events on the events queue in batches and refused records on the dead-letter
+ * Puts validated events on the events queues (of their partitions) in batches and refused records on the dead-letter
  * queue. Job ids derive from the content, so re-queuing the same batch after a crash is a no-op
  * while the first job is still kept.
  */
 @Injectable()
 export class EventPublisherService {
   constructor(
-    @InjectTypedQueue(QueueName.Events) private readonly events: TypedQueue<typeof QueueName.Events>,
+    private readonly events: EventQueues,
     @InjectTypedQueue(QueueName.DeadLetter) private readonly deadLetters: TypedQueue<typeof QueueName.DeadLetter>,
     private readonly prisma: PrismaService,
     private readonly config: ConnectorsConfig,
@@ -34,18 +34,14 @@ export class EventPublisherService {
     for (let start = 0; start < events.length; start += size) {
       const chunk = events.slice(start, start + size);
       const jobId = `batch-${digest(`${sourceId}\n${stream}\n${chunk.map((e) => e.idempotencyKey).join('\n')}`)}`;
-      jobs.push({
-        name: 'event-batch',
-        data: { sourceId, stream, events: chunk, ...(trace ? { trace } : {}) },
-        opts: { ...DEFAULT_JOB_OPTIONS[QueueName.Events], jobId },
-      });
+      jobs.push({ name: 'event-batch', data: { sourceId, stream, events: chunk, ...(trace ? { trace } : {}) }, jobId });
     }
     // Kept as received so an indicator can be recomputed for a past period; re-reads are no-ops.
     await insertSourceEvents(
       this.prisma,
       events.map((event) => ({ ...event, sourceId, stream })),
     );
-    await this.events.addBulk(jobs);
+    await this.events.add(jobs);
     this.metrics.eventsQueued.inc({ source: sourceId, stream }, events.length);
     return jobs.length;
   }

@@ -4,6 +4,7 @@ import {
   DeadLetterDesk,
   type DeadLetterFilter,
   type DeadLetterView,
+  EventQueues,
   InjectTypedQueue,
   type RedriveResult,
   type TypedQueue,
@@ -29,7 +30,7 @@ export class DeadLettersService {
 
   constructor(
     @InjectTypedQueue(QueueName.DeadLetter) deadLetters: TypedQueue<typeof QueueName.DeadLetter>,
-    @InjectTypedQueue(QueueName.Events) events: TypedQueue<typeof QueueName.Events>,
+    events: EventQueues,
     private readonly audit: AuditService,
   ) {
     this.desk = new DeadLetterDesk(deadLetters, events);

@@ -1,12 +1,28 @@
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import { BullBoardModule } from '@bull-board/nestjs';
-import { Module } from '@nestjs/common';
+import { BullBoardModule, type BullBoardInstance, InjectBullBoard } from '@bull-board/nestjs';
+import { Injectable, Module, type OnModuleInit } from '@nestjs/common';
 import { QueueName } from '@ioc/contracts';
+import { EventQueues } from '@ioc/queues';
 import { AuthService } from '../auth/auth.service';
 import { queueBoardAuth } from './queue-board-auth';
 
 export const QUEUE_BOARD_ROUTE = '/admin/queues';
+
+/** The events queues of aggregation partitions 1…P-1 (same name, other prefix), shown as `p<N>:events`. */
+@Injectable()
+class PartitionQueuesOnBoard implements OnModuleInit {
+  constructor(
+    @InjectBullBoard() private readonly board: BullBoardInstance,
+    private readonly events: EventQueues,
+  ) {}
+
+  onModuleInit(): void {
+    this.events.queues.slice(1).forEach((queue, index) => {
+      this.board.addQueue(new BullMQAdapter(queue, { readOnlyMode: true, prefix: `p${index + 1}:` }));
+    });
+  }
+}
 
 /**
  * Bull Board at /admin/queues: every queue of the pipeline, for admins (see queueBoardAuth). Read-only,
@@ -27,5 +43,6 @@ export const QUEUE_BOARD_ROUTE = '/admin/queues';
       BullBoardModule.forFeature({ name, adapter: BullMQAdapter, options: { readOnlyMode: true } }),
     ),
   ],
+  providers: [PartitionQueuesOnBoard],
 })
 export class QueueBoardModule {}
