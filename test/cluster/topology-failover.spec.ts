@@ -21,8 +21,9 @@ import {
 /**
  * The stack on the Redis engines a production operator runs (npm run test:cluster): two
  * gateways, two aggregators and two connectors processes on a 3-master + 3-replica Redis
- * Cluster, then on a Sentinel set. Mid-stream the Redis master holding the deployment's slot is
- * SIGKILLed (its replica is promoted), then an aggregator and a gateway. Reconciliation from
+ * Cluster (3 aggregation partitions), then on a Sentinel set. Mid-stream the Redis master holding
+ * the deployment's slot is SIGKILLed (its replica is promoted), a gateway is drained by SIGTERM as
+ * a rollout does, then an aggregator and a gateway are SIGKILLed. Reconciliation from
  * source_events repairs what asynchronous replication lost; every value must then equal the
  * independent calculation, and every display must have seen its streams without a gap.
  */
@@ -149,7 +150,7 @@ describe.each([
     await db?.drop();
   });
 
-  it('loses nothing through a master SIGKILL, an aggregator and a gateway kill: values equal the calculation, displays see no gap', async () => {
+  it('loses nothing through a master SIGKILL, a gateway drained by SIGTERM, an aggregator and a gateway kill: values equal the calculation, displays see no gap', async () => {
     const [connectorPorts, gatewayPorts] = [
       [await freePort(), await freePort()],
       [await freePort(), await freePort()],
@@ -227,6 +228,23 @@ describe.each([
     for (let i = 0; i < PUSHES; i += 1) {
       // The master dies while pushes are arriving and batches are being aggregated; pushes go on meanwhile.
       if (i === PUSHES / 3) failover = engine.killMaster(prefix);
+      if (i === PUSHES / 2) {
+        // A rollout: SIGTERM drains gateway 1, whose displays resume on gateway 0; then it comes back.
+        const draining = displays.filter((display) => display.subscribedTo === gatewayUrls[1]);
+        const signalled = Date.now();
+        await gateways[1]!.stop('SIGTERM');
+        const stoppedMs = Date.now() - signalled;
+        await waitFor(
+          async () => (draining.every((display) => display.subscribedTo === gatewayUrls[0]) ? true : undefined),
+          30_000,
+          'the drained gateway’s displays to resume on the other one',
+        );
+        process.stdout.write(
+          `${_name}: SIGTERM stopped a gateway in ${stoppedMs} ms; its ${draining.length} displays resumed on the other within ${Date.now() - signalled} ms\n`,
+        );
+        expect(draining.length).toBeGreaterThan(0);
+        gateways[1] = gateway(gatewayPorts[1]!);
+      }
       if (i === (2 * PUSHES) / 3) {
         await failover;
         await aggregators[0]!.stop('SIGKILL');

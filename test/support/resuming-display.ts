@@ -21,6 +21,8 @@ export class ResumingDisplay {
   dups: string[] = [];
   resets = 0;
   reconnections = 0;
+  /** The gateway whose subscription is live now, if any. */
+  subscribedTo?: string;
   private socket?: Socket<ServerToClientEvents, ClientToServerEvents>;
   private next = 0;
   private stopped = false;
@@ -56,6 +58,7 @@ export class ResumingDisplay {
     });
     this.socket = socket;
     const retry = () => {
+      this.subscribedTo = undefined;
       socket.removeAllListeners();
       socket.disconnect();
       if (this.stopped) return;
@@ -69,6 +72,7 @@ export class ResumingDisplay {
           failed?.(new Error(`subscribe refused: ${result.error?.code}: ${result.error?.message}`));
           return;
         }
+        this.subscribedTo = url;
         subscribed?.();
         subscribed = undefined;
       });
