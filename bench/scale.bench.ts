@@ -19,6 +19,7 @@ import {
   spawnCompiled,
   startGateway,
   startPublisher,
+  stopChild,
   type BenchBacking,
 } from './support/bench-backing';
 import { connectDisplays, measure, type DisplaySocket } from './support/display-clients';
@@ -171,8 +172,7 @@ async function aggregationRun(backing: BenchBacking, engine: Engine, partitions:
     );
     return run;
   } finally {
-    for (const aggregator of aggregators) aggregator.kill('SIGTERM');
-    await Promise.all(aggregators.map((a) => new Promise((r) => (a.exitCode === null ? a.once('exit', r) : r(null)))));
+    await Promise.all(aggregators.map(stopChild));
     await queues.close();
     await cleanPrefix(connection, prefix, partitions);
     connection.disconnect();
@@ -200,10 +200,16 @@ async function cleanPrefix(connection: RedisClient, prefix: string, partitions: 
  */
 const withOwnCores = (events: number, cpu: Iterable<number>): number => events / Math.max(...cpu);
 
-async function fanOutRun(
-  backing: BenchBacking,
-  gateways: number,
-): Promise<{ p50: number; p99: number; kbPerConn: number; deliveredPct: number }> {
+interface FanOutRun {
+  p50: number;
+  p99: number;
+  kbPerConn: number;
+  deliveredPct: number;
+  /** Deliveries per CPU second of the busiest gateway process: what one gateway core sustains. */
+  deliveriesPerGatewayCpuS: number;
+}
+
+async function fanOutRun(backing: BenchBacking, gateways: number): Promise<FanOutRun> {
   const started = await Promise.all(
     Array.from({ length: gateways }, () => startGateway(backing, { GATEWAY_METRICS_PORT: '0', LIVE_MAX_MESSAGES_PER_10S: '1000' })),
   );
@@ -223,24 +229,26 @@ async function fanOutRun(
     const connectedKb = started.reduce((sum, g) => sum + rssKb(g.child.pid!), 0);
     const publisher = startPublisher((update: IndicatorUpdate) => publishUpdate(backing, update), backing.tiles, RATE);
     await sleep(2000);
+    const cpuBefore = started.map((g) => cpuSeconds(g.child.pid!));
     stats.start();
     await sleep(SECONDS * 1000);
     const result = stats.result();
+    const gatewayCpu = started.map((g, i) => cpuSeconds(g.child.pid!) - cpuBefore[i]!);
     await publisher.stop();
-    const run = {
+    const run: FanOutRun = {
       p50: percentile(result.latencies, 50),
       p99: percentile(result.latencies, 99),
       kbPerConn: (connectedKb - idleKb) / CLIENTS,
       deliveredPct: (100 * result.delivered) / (CLIENTS * RATE * SECONDS),
+      deliveriesPerGatewayCpuS: result.delivered / gateways / Math.max(...gatewayCpu),
     };
     log(
-      `${CLIENTS} displays over ${gateways} gateway(s), ${RATE} updates/s: p50 ${run.p50} ms, p99 ${run.p99} ms, ${run.deliveredPct.toFixed(1)}% delivered, ${run.kbPerConn.toFixed(1)} KB per connection`,
+      `${CLIENTS} displays over ${gateways} gateway(s), ${RATE} updates/s: p50 ${run.p50} ms, p99 ${run.p99} ms, ${run.deliveredPct.toFixed(1)}% delivered, ${run.kbPerConn.toFixed(1)} KB per connection; gateway CPU s ${gatewayCpu.map((cpu) => cpu.toFixed(1)).join('/')} = ${Math.round(run.deliveriesPerGatewayCpuS)} deliveries per gateway CPU second`,
     );
     return run;
   } finally {
     for (const socket of sockets) socket.disconnect();
-    for (const g of started) g.child.kill('SIGTERM');
-    await sleep(500);
+    await Promise.all(started.map((g) => stopChild(g.child)));
   }
 }
 
@@ -296,6 +304,9 @@ async function main(): Promise<void> {
     const oneGateway = await fanOutRun(backing, 1);
     const threeGateways = await fanOutRun(backing, 3);
     const cell = (run: AggregationRun | undefined): number => Math.round(run?.eventsPerS ?? NaN);
+    log(
+      `Projected fan-out: ${Math.round(oneGateway.deliveriesPerGatewayCpuS)}–${Math.round(threeGateways.deliveriesPerGatewayCpuS)} deliveries/s per gateway core, so N gateway machines serve N × that (e.g. ${CLIENTS} displays at ${RATE} updates/s need ${((CLIENTS * RATE) / Math.min(oneGateway.deliveriesPerGatewayCpuS, threeGateways.deliveriesPerGatewayCpuS)).toFixed(1)} gateway cores)`,
+    );
     log(
       `RESULT scale single_p1=${cell(runs[0])} single_p2=${cell(runs[1])} cluster_p1=${cell(runs[2])} cluster_p2=${cell(runs[3])} cluster_p4=${cell(runs[4])} gateway1_p99_ms=${oneGateway.p99} gateway3_p99_ms=${threeGateways.p99} clients=${CLIENTS}`,
     );

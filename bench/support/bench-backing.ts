@@ -102,6 +102,14 @@ export function spawnCompiled(entry: string, env: Record<string, string>, nodeOp
   return child;
 }
 
+/** SIGTERMs a child and resolves once it has exited. */
+export function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+  child.kill('SIGTERM');
+  return exited;
+}
+
 /** The compiled gateway on 127.0.0.1 and a random port; `nodeOptions` e.g. "--cpu-prof". */
 export async function startGateway(
   backing: BenchBacking,
