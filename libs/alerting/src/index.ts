@@ -8,3 +8,4 @@ export * from './rule-validation';
 export * from './scope';
 export * from './silences';
 export * from './types';
+export * from './notification-plan';

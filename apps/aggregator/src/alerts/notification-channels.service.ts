@@ -7,7 +7,7 @@ import { type AlertNotification, SharedRedisKey, sharedRedisKey, encodeStreamEnt
 import { PrismaService, type NotificationDelivery } from '@ioc/persistence';
 import { REDIS_CLIENT } from '@ioc/queues';
 import { AggregatorConfig } from '../config/aggregator-config';
-import type { DeliveryPayload } from './alert-notifier.service';
+import type { DeliveryPayload } from '@ioc/alerting';
 
 /** A failed attempt; `statusCode` when the far end answered. */
 export class DeliveryFailedError extends Error {
