@@ -1,11 +1,12 @@
-import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { type DashboardChangeMessage, dashboardRoom, type IndicatorUpdate, streamKey } from '@ioc/contracts';
-import { inSpanSync, PeriodicTask, SpanKind, compareStreamIds } from '@ioc/platform';
+import { inSpanSync, PeriodicTask, SpanKind } from '@ioc/platform';
 import { GatewayConfig } from '../config/gateway-config';
 import { GatewayMetricsService } from '../metrics/gateway-metrics.service';
 import { IndicatorStreamService, type StreamEntry } from './indicator-stream.service';
 import { type LiveNamespace, type LiveSocket, SLOW_ROOM, tileRoom } from './live-socket';
-import { isNewer, type StreamPosition } from './resume-plan';
+import type { StreamPosition } from './resume-plan';
+import { slowSocketAction, throttleTile, TileRing } from './tile-fanout-plan';
 
 /** Recent broadcasts kept per stream so a socket joining mid-flight can catch up without a gap. */
 const RING_SIZE = 16;
@@ -19,9 +20,7 @@ const bufferedBytes = (socket: LiveSocket): number =>
 const SLOW_PACKETS = 500;
 
 interface TileState {
-  ring: StreamEntry[];
-  /** Id of the newest entry evicted from the ring: the ring covers everything after it. */
-  floorId: string;
+  ring: TileRing<StreamEntry>;
   lastEmitAt: number;
   pending?: StreamEntry;
   timer?: NodeJS.Timeout;
@@ -33,7 +32,7 @@ interface TileState {
  * broadcasts and given only the latest value per stream once their buffer drains.
  */
 @Injectable()
-export class LiveFanoutService implements OnModuleInit, OnApplicationShutdown {
+export class LiveFanoutService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(LiveFanoutService.name);
   private readonly tiles = new Map<string, TileState>();
   private readonly minIntervalMs: number;
@@ -59,7 +58,7 @@ export class LiveFanoutService implements OnModuleInit, OnApplicationShutdown {
     this.sweep.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.sweep.stop();
     for (const tile of this.tiles.values()) clearTimeout(tile.timer);
   }
@@ -70,22 +69,11 @@ export class LiveFanoutService implements OnModuleInit, OnApplicationShutdown {
    * Returns 'reset' when the ring no longer reaches back to `readAt`.
    */
   attach(socket: LiveSocket, key: string, held: StreamPosition | null, readAt: string): IndicatorUpdate | 'ok' {
-    const tile = this.tiles.get(key);
-    const newest = tile?.ring.at(-1)?.update;
-    if (tile && newest && compareStreamIds(tile.floorId, readAt) > 0) {
-      socket.data.tiles.add(key);
-      void socket.join(tileRoom(key));
-      return newest;
-    }
-    let position = held;
-    for (const { update } of tile?.ring ?? []) {
-      if (!isNewer(update, position)) continue;
-      socket.emit('update', update);
-      position = update;
-    }
+    const catchUp = this.tiles.get(key)?.ring.catchUp(held, readAt) ?? { kind: 'replay', updates: [] };
+    if (catchUp.kind === 'replay') for (const update of catchUp.updates) socket.emit('update', update);
     socket.data.tiles.add(key);
     void socket.join(tileRoom(key));
-    return 'ok';
+    return catchUp.kind === 'reset' ? catchUp.newest : 'ok';
   }
 
   /** Sockets of this process currently receiving latest values only (a metric). */
@@ -108,30 +96,29 @@ export class LiveFanoutService implements OnModuleInit, OnApplicationShutdown {
     const key = streamKey(entry.update.indicatorId, entry.update.unitCode);
     let tile = this.tiles.get(key);
     if (!tile) {
-      tile = { ring: [], floorId: this.stream.readerStartId, lastEmitAt: 0 };
+      tile = { ring: new TileRing<StreamEntry>(RING_SIZE, this.stream.readerStartId), lastEmitAt: 0 };
       this.tiles.set(key, tile);
     }
-    const wait = this.minIntervalMs - (Date.now() - tile.lastEmitAt);
-    if (tile.timer) {
-      tile.pending = entry;
-    } else if (wait <= 0) {
+    const decision = throttleTile(Date.now(), tile.lastEmitAt, this.minIntervalMs, tile.timer !== undefined);
+    if (decision.action === 'broadcast') {
       this.broadcast(key, tile, entry);
-    } else {
-      tile.pending = entry;
+      return;
+    }
+    tile.pending = entry;
+    if (decision.action === 'hold') {
       const state = tile;
       state.timer = setTimeout(() => {
         state.timer = undefined;
         const latest = state.pending;
         state.pending = undefined;
         if (latest) this.broadcast(key, state, latest);
-      }, wait);
+      }, decision.waitMs);
     }
   }
 
   private broadcast(key: string, tile: TileState, entry: StreamEntry): void {
     tile.lastEmitAt = Date.now();
     tile.ring.push(entry);
-    if (tile.ring.length > RING_SIZE) tile.floorId = tile.ring.shift()!.id;
     const namespace = this.namespace;
     if (!namespace) return;
     const room = tileRoom(key);
@@ -148,26 +135,36 @@ export class LiveFanoutService implements OnModuleInit, OnApplicationShutdown {
 
   /** Sockets over the byte (or packet) bound become slow; below half of it they get their latest values and rejoin. */
   private markSlowSockets(): void {
-    const limit = this.config.LIVE_SLOW_CLIENT_BYTES;
+    const limits = {
+      bytes: this.config.LIVE_SLOW_CLIENT_BYTES,
+      packets: SLOW_PACKETS,
+      timeoutMs: this.config.LIVE_SLOW_CLIENT_TIMEOUT_S * 1000,
+    };
     const now = Date.now();
     for (const socket of this.namespace?.sockets.values() ?? []) {
-      const bytes = bufferedBytes(socket);
-      const packets = queuedPackets(socket);
-      const slow = socket.data.slowSince !== undefined;
-      if (!slow && (bytes > limit || packets > SLOW_PACKETS)) {
-        socket.data.slowSince = now;
-        void socket.join(SLOW_ROOM);
-        this.logger.warn(`Socket ${socket.id} is slow (${bytes} bytes, ${packets} packets queued): sending latest values only`);
-      } else if (slow && bytes <= limit / 2 && packets <= SLOW_PACKETS / 2) {
-        this.flushPending(socket);
-      } else if (slow && now - socket.data.slowSince! > this.config.LIVE_SLOW_CLIENT_TIMEOUT_S * 1000) {
-        this.logger.warn(`Disconnecting socket ${socket.id}: slow for more than ${this.config.LIVE_SLOW_CLIENT_TIMEOUT_S} s`);
-        socket.emit('error', {
-          code: 'rate_limited',
-          message: `Could not keep up for ${this.config.LIVE_SLOW_CLIENT_TIMEOUT_S} s; disconnected`,
-        });
-        socket.disconnect(true);
-        this.metrics.slowDisconnects.inc();
+      const backlog = { bytes: bufferedBytes(socket), packets: queuedPackets(socket), slowSince: socket.data.slowSince };
+      switch (slowSocketAction(backlog, now, limits)) {
+        case 'mark-slow':
+          socket.data.slowSince = now;
+          void socket.join(SLOW_ROOM);
+          this.logger.warn(
+            `Socket ${socket.id} is slow (${backlog.bytes} bytes, ${backlog.packets} packets queued): sending latest values only`,
+          );
+          break;
+        case 'recover':
+          this.flushPending(socket);
+          break;
+        case 'disconnect':
+          this.logger.warn(`Disconnecting socket ${socket.id}: slow for more than ${this.config.LIVE_SLOW_CLIENT_TIMEOUT_S} s`);
+          socket.emit('error', {
+            code: 'rate_limited',
+            message: `Could not keep up for ${this.config.LIVE_SLOW_CLIENT_TIMEOUT_S} s; disconnected`,
+          });
+          socket.disconnect(true);
+          this.metrics.slowDisconnects.inc();
+          break;
+        case 'keep':
+          break;
       }
     }
   }
