@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { Worker, type Job } from 'bullmq';
 import { redisTopologyOf } from '@ioc/config';
 import {
@@ -29,7 +29,7 @@ import { StateStoreService } from './state-store.service';
  * queues, lock and stall settings come from the validated config.
  */
 @Injectable()
-export class AggregationProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AggregationProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(AggregationProcessor.name);
   private workers: Worker<EventBatchJob>[] = [];
   private connection?: RedisClient;
@@ -75,7 +75,7 @@ export class AggregationProcessor implements OnApplicationBootstrap, OnApplicati
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(this.workers.map((worker) => worker.close()));
     await this.connection?.quit();
   }

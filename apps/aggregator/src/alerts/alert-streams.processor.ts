@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { decodeStreamEntry, QueueName, SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
 import { InjectTypedQueue, REDIS_CLIENT, type TypedQueue } from '@ioc/queues';
 import { PeriodicTask, StreamConsumerGroup, type GroupEntry, type RedisClient } from '@ioc/platform';
@@ -14,7 +14,7 @@ export const ALERT_CONSUMER_GROUP = 'alerts';
  * its own unacknowledged ones), feeds the evaluator, and runs the time-driven alert work on a timer.
  */
 @Injectable()
-export class AlertStreamsProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AlertStreamsProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(AlertStreamsProcessor.name);
   private readonly streams: { indicators: string; health: string };
   private readonly consumer: StreamConsumerGroup;
@@ -48,7 +48,7 @@ export class AlertStreamsProcessor implements OnApplicationBootstrap, OnApplicat
     if (this.config.ALERT_EVALUATION_INTERVAL_MS > 0) this.ticks.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.ticks.stop();
     await this.consumer.stop();
   }

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { QueueName } from '@ioc/contracts';
 import { ConnectorRegistry, parseSchedule } from '@ioc/connector-sdk';
 import { PrismaService } from '@ioc/persistence';
@@ -14,7 +14,7 @@ const schedulerId = (sourceId: string): string => `pull-${sourceId}`;
  * without a restart. Push sources have no schedule.
  */
 @Injectable()
-export class PullSchedulerService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PullSchedulerService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(PullSchedulerService.name);
   private readonly reconciles: PeriodicTask;
 
@@ -32,7 +32,7 @@ export class PullSchedulerService implements OnApplicationBootstrap, OnApplicati
     this.reconciles.start();
   }
 
-  onApplicationShutdown(): Promise<void> {
+  beforeApplicationShutdown(): Promise<void> {
     return this.reconciles.stop();
   }
 

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { SourcePullJob } from '@ioc/contracts';
 import { runRead, type ConnectorLogger } from '@ioc/connector-sdk';
 import { PrismaService } from '@ioc/persistence';
@@ -23,7 +23,7 @@ export interface PullReport {
  * and leaves the live cursor alone. Failures become source health, never a crash.
  */
 @Injectable()
-export class SyncService implements OnApplicationShutdown {
+export class SyncService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(SyncService.name);
   private readonly running = new Map<string, AbortController>();
 
@@ -99,7 +99,7 @@ export class SyncService implements OnApplicationShutdown {
   }
 
   /** Stops reading at the next page boundary so shutdown never waits on a long sync. */
-  onApplicationShutdown(): void {
+  beforeApplicationShutdown(): void {
     for (const abort of this.running.values()) abort.abort();
   }
 

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { StreamTail } from '@ioc/platform';
 import { redisTopologyOf } from '@ioc/config';
 import { SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
@@ -12,7 +12,7 @@ import { entryPayload } from '../live/stream-entries';
  * itself, so the emit is local: going through the adapter would reach other processes twice.
  */
 @Injectable()
-export class AlertFanoutService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AlertFanoutService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(AlertFanoutService.name);
   private readonly reader: StreamTail;
   private namespace?: LiveNamespace;
@@ -35,7 +35,7 @@ export class AlertFanoutService implements OnApplicationBootstrap, OnApplication
     return this.reader.start();
   }
 
-  onApplicationShutdown(): Promise<void> {
+  beforeApplicationShutdown(): Promise<void> {
     return this.reader.stop();
   }
 }

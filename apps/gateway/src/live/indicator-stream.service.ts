@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import type DataLoader from 'dataloader';
 import { createRedisClient, type RedisClient, type RawStreamEntry, StreamTail } from '@ioc/platform';
 import { redisTopologyOf } from '@ioc/config';
@@ -48,7 +48,7 @@ const RESUME_BATCH = { concurrency: 1, maxBatchSize: 500 };
  * published once reaches the clients of every process) and its latest-values hash.
  */
 @Injectable()
-export class IndicatorStreamService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class IndicatorStreamService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(IndicatorStreamService.name);
   private readonly streamKey: string;
   private readonly latestKey: string;
@@ -96,7 +96,7 @@ export class IndicatorStreamService implements OnApplicationBootstrap, OnApplica
     this.recent.restart(this.reader.startId);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.reader.stop();
     await this.commands.quit().catch(() => this.commands.disconnect());
   }

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { StreamTail } from '@ioc/platform';
 import { redisTopologyOf } from '@ioc/config';
 import { type ResolutionScorecard, SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
@@ -10,7 +10,7 @@ import { entryPayload } from './stream-entries';
 
 /** Follows the aggregator's scorecard-updates stream and pushes each changed scorecard to this process's sockets, cut to each one's scope. */
 @Injectable()
-export class ScorecardFanoutService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ScorecardFanoutService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ScorecardFanoutService.name);
   private readonly reader: StreamTail;
   private namespace?: LiveNamespace;
@@ -34,7 +34,7 @@ export class ScorecardFanoutService implements OnApplicationBootstrap, OnApplica
     return this.reader.start();
   }
 
-  onApplicationShutdown(): Promise<void> {
+  beforeApplicationShutdown(): Promise<void> {
     return this.reader.stop();
   }
 

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { StreamTail } from '@ioc/platform';
 import { redisTopologyOf } from '@ioc/config';
 import { SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
@@ -16,7 +16,7 @@ export const SOURCE_HEALTH_ROOM = 'source-health';
  * two pulls knows when its sources were last read instead of calling every tile stale.
  */
 @Injectable()
-export class SourceHealthFanoutService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class SourceHealthFanoutService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SourceHealthFanoutService.name);
   private readonly reader: StreamTail;
   private namespace?: LiveNamespace;
@@ -52,7 +52,7 @@ export class SourceHealthFanoutService implements OnApplicationBootstrap, OnAppl
     return this.reader.start();
   }
 
-  onApplicationShutdown(): Promise<void> {
+  beforeApplicationShutdown(): Promise<void> {
     return this.reader.stop();
   }
 }

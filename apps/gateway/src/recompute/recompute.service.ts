@@ -1,4 +1,4 @@
-import { Injectable, type MessageEvent, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, type MessageEvent, type BeforeApplicationShutdown } from '@nestjs/common';
 import { QueueEvents } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { Observable } from 'rxjs';
@@ -34,7 +34,7 @@ export interface RecomputeStatus {
 
 /** Queues history recomputes for an aggregator to run, and follows their progress (audited). */
 @Injectable()
-export class RecomputeService implements OnApplicationShutdown {
+export class RecomputeService implements BeforeApplicationShutdown {
   private readonly events: QueueEvents;
   /** QueueEvents blocks on its own connection, which BullMQ leaves to its owner to close. */
   private readonly connection: RedisClient;
@@ -50,7 +50,7 @@ export class RecomputeService implements OnApplicationShutdown {
     this.events.setMaxListeners(0);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async beforeApplicationShutdown(): Promise<void> {
     await this.events.close();
     await this.connection.quit().catch(() => this.connection.disconnect());
   }
