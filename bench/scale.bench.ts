@@ -304,8 +304,9 @@ async function main(): Promise<void> {
     const oneGateway = await fanOutRun(backing, 1);
     const threeGateways = await fanOutRun(backing, 3);
     const cell = (run: AggregationRun | undefined): number => Math.round(run?.eventsPerS ?? NaN);
+    const perCore = [oneGateway, threeGateways].map((run) => run.deliveriesPerGatewayCpuS);
     log(
-      `Projected fan-out: ${Math.round(oneGateway.deliveriesPerGatewayCpuS)}–${Math.round(threeGateways.deliveriesPerGatewayCpuS)} deliveries/s per gateway core, so N gateway machines serve N × that (e.g. ${CLIENTS} displays at ${RATE} updates/s need ${((CLIENTS * RATE) / Math.min(oneGateway.deliveriesPerGatewayCpuS, threeGateways.deliveriesPerGatewayCpuS)).toFixed(1)} gateway cores)`,
+      `Projected fan-out: ${Math.round(Math.min(...perCore))}–${Math.round(Math.max(...perCore))} deliveries/s per gateway core, so N gateway cores serve N × that (${CLIENTS} displays at ${RATE} updates/s need ${((CLIENTS * RATE) / Math.min(...perCore)).toFixed(1)} gateway cores)`,
     );
     log(
       `RESULT scale single_p1=${cell(runs[0])} single_p2=${cell(runs[1])} cluster_p1=${cell(runs[2])} cluster_p2=${cell(runs[3])} cluster_p4=${cell(runs[4])} gateway1_p99_ms=${oneGateway.p99} gateway3_p99_ms=${threeGateways.p99} clients=${CLIENTS}`,
