@@ -20,11 +20,31 @@ export default tseslint.config(
     },
   },
   {
+    // Seed data (@ioc/seed, prisma/seed/src) is for the operator scripts, tests and benchmarks: the running apps never load it.
+    files: ['apps/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@ioc/*/*', '**/libs/*/src/*'], message: 'Import libs through @ioc/<lib> only.' },
+            { group: ['@ioc/seed', '**/prisma/seed/**'], message: 'Apps never import seed data; it belongs to scripts and tests.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['libs/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/apps/**', '@ioc/*/*'], message: 'Libs never import apps, and reach other libs through @ioc/<lib>.' }] },
+        {
+          patterns: [
+            { group: ['**/apps/**', '@ioc/*/*'], message: 'Libs never import apps, and reach other libs through @ioc/<lib>.' },
+            { group: ['@ioc/seed', '**/prisma/seed/**'], message: 'Libs never import seed data; it belongs to scripts and tests.' },
+          ],
+        },
       ],
     },
   },
@@ -38,7 +58,7 @@ export default tseslint.config(
           patterns: [
             { group: ['**/apps/**', '@ioc/*/*'], message: 'Libs never import apps, and reach other libs through @ioc/<lib>.' },
             {
-              group: ['@ioc/persistence', '@ioc/queues', '@ioc/platform', '@prisma/*', 'ioredis', 'bullmq', 'pg', '@nestjs/*'],
+              group: ['@ioc/persistence', '@ioc/queues', '@ioc/platform', '@ioc/seed', '@prisma/*', 'ioredis', 'bullmq', 'pg', '@nestjs/*'],
               message: 'A pure lib does no I/O: keep it in the service that calls it.',
             },
           ],

@@ -3,7 +3,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { IngestHeader, type IndicatorUpdate, SharedRedisKey, sharedRedisKey, streamKey } from '@ioc/contracts';
-import { createPrismaClient, DEFAULT_LOCAL_UNIT_CODE } from '@ioc/persistence';
+import { createPrismaClient } from '@ioc/persistence';
+import { DEFAULT_LOCAL_UNIT_CODE } from '@ioc/seed';
 import { createBenchBacking, log, percentile, REDIS_URL, ROOT, sleep, startGateway, type BenchBacking } from './support/bench-backing';
 import type { DisplayParentMessage, DisplaySetup, DisplayWorkerMessage } from './support/pipeline-display';
 

@@ -1,7 +1,8 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import pino from 'pino';
-import { createPrismaClient, ensureDatabase, migrateDeploy, seedDatabase, seedDemoSources } from '@ioc/persistence';
+import { createPrismaClient, ensureDatabase, migrateDeploy } from '@ioc/persistence';
+import { seedDatabase, seedDemoSources } from '@ioc/seed';
 import { CredentialCipher, resolveCredentialsKey } from '@ioc/security';
 import { checkRedis } from '@ioc/platform';
 import { redisTopologyOf } from '@ioc/config';

@@ -5,7 +5,8 @@ import { resolve } from 'node:path';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { type IndicatorUpdate, SharedRedisKey, sharedRedisKey, streamKey, redisKeyTag } from '@ioc/contracts';
-import { DEFAULT_LOCAL_UNIT_CODE, createPrismaClient, ensureDatabase, migrateDeploy, seedDatabase } from '@ioc/persistence';
+import { createPrismaClient, ensureDatabase, migrateDeploy } from '@ioc/persistence';
+import { DEFAULT_LOCAL_UNIT_CODE, seedDatabase } from '@ioc/seed';
 import { issueApiKey } from '@ioc/security';
 
 /** Shared by the gateway benchmarks: a seeded database and Redis prefix of their own, the compiled gateway, a publisher. */

@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import { QueueName, type EventBatchJob, type NormalizedEvent } from '@ioc/contracts';
-import { createPrismaClient, seedDatabase, type PrismaClient } from '@ioc/persistence';
+import { createPrismaClient, type PrismaClient } from '@ioc/persistence';
+import { seedDatabase } from '@ioc/seed';
 import { eventMix } from '../support/event-mix';
 import {
   createTestDatabase,

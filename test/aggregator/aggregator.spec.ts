@@ -13,7 +13,8 @@ import {
   type ResolutionScorecard,
 } from '@ioc/contracts';
 import { loadConfig } from '@ioc/config';
-import { createPrismaClient, seedDatabase, type PrismaClient } from '@ioc/persistence';
+import { createPrismaClient, type PrismaClient } from '@ioc/persistence';
+import { seedDatabase } from '@ioc/seed';
 import { AppModule } from '../../apps/aggregator/src/app.module';
 import { LiveValuesService } from '../../apps/aggregator/src/aggregation/live-values.service';
 import { TrendService } from '../../apps/aggregator/src/aggregation/trend.service';

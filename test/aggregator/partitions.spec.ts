@@ -10,7 +10,8 @@ import {
   type NormalizedEvent,
 } from '@ioc/contracts';
 import { loadConfig } from '@ioc/config';
-import { createPrismaClient, seedDatabase, type PrismaClient } from '@ioc/persistence';
+import { createPrismaClient, type PrismaClient } from '@ioc/persistence';
+import { seedDatabase } from '@ioc/seed';
 import { createRedisClient, type RedisClient } from '@ioc/platform';
 import { EventQueues } from '@ioc/queues';
 import { AppModule } from '../../apps/aggregator/src/app.module';

@@ -1,7 +1,8 @@
 import { Queue } from 'bullmq';
 import type Redis from 'ioredis';
 import { QueueName, redisKeyTag, type EventBatchJob, type NormalizedEvent } from '@ioc/contracts';
-import { createPrismaClient, seedDatabase, toSourceEventRow, type PrismaClient } from '@ioc/persistence';
+import { createPrismaClient, toSourceEventRow, type PrismaClient } from '@ioc/persistence';
+import { seedDatabase } from '@ioc/seed';
 import { eventMix } from '../support/event-mix';
 import {
   createTestDatabase,

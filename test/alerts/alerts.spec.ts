@@ -4,7 +4,8 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { AlertActions } from '../../apps/gateway/src/alerts/alert-actions';
 import { QueueName, SharedRedisKey, sharedRedisKey, type AlertNotification, type DeadLetterEntry } from '@ioc/contracts';
-import { createPrismaClient, seedDatabase, type PrismaClient } from '@ioc/persistence';
+import { createPrismaClient, type PrismaClient } from '@ioc/persistence';
+import { seedDatabase } from '@ioc/seed';
 import { FIXTURE_SEED, createTestDatabase, createTestRedis, waitFor, type TestDatabase, type TestRedis } from '../support';
 import {
   ManualClock,

@@ -1,5 +1,6 @@
 import type { AlertNotification } from '@ioc/contracts';
-import { createPrismaClient, DEFAULT_LOCAL_UNIT_CODE, seedDatabase, SEED_LEADERS, type PrismaClient } from '@ioc/persistence';
+import { createPrismaClient, type PrismaClient } from '@ioc/persistence';
+import { DEFAULT_LOCAL_UNIT_CODE, seedDatabase, SEED_LEADERS } from '@ioc/seed';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '../support';
 import { ManualClock, publishHealth, publishIndicator, startAggregator, waitForDrained, type RunningAggregator } from './alerts-harness';
 

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { IngestHeader, type NormalizedEvent, partitionKeyTag, sharedRedisKey, SharedRedisKey, streamKey } from '@ioc/contracts';
-import { createPrismaClient, seedDatabase, type PrismaClient } from '@ioc/persistence';
+import { createPrismaClient, type PrismaClient } from '@ioc/persistence';
+import { seedDatabase } from '@ioc/seed';
 import type { RedisClient } from '@ioc/platform';
 import { EventQueues } from '@ioc/queues';
 import { loadWorld, type SeededWorld } from '../aggregator/expected-values';

@@ -1,4 +1,4 @@
-import { seedEventCatalog } from '@ioc/persistence';
+import { seedEventCatalog } from '@ioc/seed';
 import { describeConnectorConformance, type Connector } from '@ioc/connector-sdk';
 import { DvcConnector } from '../../apps/connectors/src/builtin/dvc.connector';
 import { EducationSystemConnector } from '../../apps/connectors/src/builtin/education-system.connector';

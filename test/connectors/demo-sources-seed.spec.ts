@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { DEMO_SOURCES, createPrismaClient, seedDatabase, seedDemoSources, type PrismaClient } from '@ioc/persistence';
+import { createPrismaClient, type PrismaClient } from '@ioc/persistence';
+import { DEMO_SOURCES, seedDatabase, seedDemoSources } from '@ioc/seed';
 import { CredentialCipher } from '@ioc/security';
 import { createTestDatabase, type TestDatabase } from '../support';
 

@@ -1,4 +1,4 @@
-import { seedEventCatalog } from '@ioc/persistence';
+import { seedEventCatalog } from '@ioc/seed';
 import { describeConnectorConformance } from '@ioc/connector-sdk';
 import { connector } from '../../examples/connectors/pakn.connector';
 import { SIMULATOR_TOKEN, startSimulator, type RunningSimulator } from '../support';

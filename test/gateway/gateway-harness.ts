@@ -12,7 +12,8 @@ import {
   streamKey,
 } from '@ioc/contracts';
 import { loadConfig } from '@ioc/config';
-import { createPrismaClient, type PrismaClient, seedDatabase, type SeedOptions, type SeedReport } from '@ioc/persistence';
+import { createPrismaClient, type PrismaClient } from '@ioc/persistence';
+import { seedDatabase, type SeedOptions, type SeedReport } from '@ioc/seed';
 import { AppModule } from '../../apps/gateway/src/app.module';
 import { GatewayConfig } from '../../apps/gateway/src/config/gateway-config';
 import { configureGatewayApp } from '../../apps/gateway/src/gateway-app';

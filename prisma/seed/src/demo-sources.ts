@@ -1,5 +1,5 @@
 import type { CredentialCipher } from '@ioc/security';
-import type { PrismaClient } from '../generated/prisma/client';
+import type { PrismaClient } from '@ioc/persistence';
 
 export interface DemoSourcesOptions {
   /** Base URL of the simulator (apps/simulator), e.g. http://127.0.0.1:4100. */

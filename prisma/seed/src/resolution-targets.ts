@@ -1,4 +1,4 @@
-import type { TargetAppliesTo, TargetComparator, UnitTier } from '../generated/prisma/enums';
+import type { TargetAppliesTo, TargetComparator, UnitTier } from '@ioc/persistence';
 
 export interface SeedResolution {
   code: string;

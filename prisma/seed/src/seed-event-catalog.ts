@@ -1,6 +1,6 @@
 import { collectTerms, UnitTree, type EventCatalog } from '@ioc/indicators';
 import { INDICATOR_CATALOG } from './indicator-catalog';
-import { quangNgaiUnitList } from '../units/unit-list-file';
+import { quangNgaiUnitList } from '@ioc/persistence';
 
 /** What the event-validity rule knows after `npm run seed`, without a database: for connector conformance suites and tests. */
 export function seedEventCatalog(): EventCatalog {

@@ -1,13 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { DashboardLayout } from '@ioc/contracts';
 import { fromApiKey, hashPassword, issueApiKey, type IssuedApiKey } from '@ioc/security';
-import type { PrismaClient } from '../generated/prisma/client';
-import type { Role } from '../generated/prisma/enums';
+import { differs, importUnits, quangNgaiUnitList, type PrismaClient, type ResolvedUnit, type Role } from '@ioc/persistence';
 import { INDICATOR_CATALOG } from './indicator-catalog';
-import { importUnits } from '../units/unit-import';
-import type { ResolvedUnit } from '../units/unit-list';
-import { quangNgaiUnitList } from '../units/unit-list-file';
-import { differs } from './compare';
 import { RESOLUTION_TARGETS, RESOLUTIONS, SUPERSEDED_TARGETS } from './resolution-targets';
 
 export interface SeedOptions {

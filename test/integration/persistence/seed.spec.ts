@@ -1,4 +1,5 @@
-import { createPrismaClient, seedDatabase, type PrismaClient } from '@ioc/persistence';
+import { createPrismaClient, type PrismaClient } from '@ioc/persistence';
+import { seedDatabase } from '@ioc/seed';
 import { apiKeyMatches, issueApiKey, verifyPassword } from '@ioc/security';
 import { FIXTURE_SEED, createTestDatabase, dumpAllTables, type TestDatabase } from '../../support';
 

@@ -1,5 +1,5 @@
 import type { PrismaClient } from '../generated/prisma/client';
-import { differs } from '../seed/compare';
+import { differs } from './compare';
 import type { ResolvedUnit } from './unit-list';
 
 export interface MovedPrincipal {
