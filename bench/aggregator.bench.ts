@@ -13,6 +13,7 @@ import { seedDatabase } from '@ioc/seed';
 import { AppModule } from '../apps/aggregator/src/app.module';
 import { AggregatorConfig } from '../apps/aggregator/src/config/aggregator-config';
 import { eventMix } from '../test/support/event-mix';
+import { runBench } from './support/run-bench';
 
 /**
  * `npm run bench:aggregator [-- --events=N --batch=N --baseline=N]`: a realistic event mix
@@ -128,10 +129,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench('bench:aggregator', main);

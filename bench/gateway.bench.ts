@@ -15,6 +15,7 @@ import {
   startPublisher,
 } from './support/bench-backing';
 import { connectDisplays, type DisplaySocket, type Measurement, measure } from './support/display-clients';
+import { runBench } from './support/run-bench';
 
 /**
  * Gateway benchmark: N socket.io clients, each subscribed to a 20-tile dashboard, receive a
@@ -137,10 +138,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench('bench:gateway', main);

@@ -7,6 +7,7 @@ import { createPrismaClient } from '@ioc/persistence';
 import { DEFAULT_LOCAL_UNIT_CODE } from '@ioc/seed';
 import { createBenchBacking, log, percentile, REDIS_URL, ROOT, sleep, startGateway, type BenchBacking } from './support/bench-backing';
 import type { DisplayParentMessage, DisplaySetup, DisplayWorkerMessage } from './support/pipeline-display';
+import { runBench } from './support/run-bench';
 
 /**
  * The path a user cares about, end to end with real processes: signed pushes over HTTP →
@@ -327,10 +328,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench:pipeline failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench('bench:pipeline', main);

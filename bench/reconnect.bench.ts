@@ -14,6 +14,7 @@ import {
   startPublisher,
 } from './support/bench-backing';
 import type { ClientReport, ParentMessage, WorkerMessage, WorkerSetup } from './support/reconnect-worker';
+import { runBench } from './support/run-bench';
 
 /**
  * Reconnect storm: N wall displays, each subscribed to a 10-tile dashboard (10 streams) on one
@@ -188,10 +189,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench('bench:reconnect', main);

@@ -23,6 +23,7 @@ import {
   type BenchBacking,
 } from './support/bench-backing';
 import { connectDisplays, measure, type DisplaySocket } from './support/display-clients';
+import { runBench } from './support/run-bench';
 
 /**
  * `npm run bench:scale [-- --events=N --clients=N --rate=N --seconds=N]`: how the system grows
@@ -317,10 +318,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench('bench:scale', main);
