@@ -5,6 +5,7 @@ import {
   groupRecipients,
   notificationDestinations,
   notifyRoles,
+  parseDeliveryPayload,
   planNotificationGroups,
   type NotifiableAlert,
   type NotificationRecipient,
@@ -162,5 +163,16 @@ describe('notification plan', () => {
     expect(en.link).toBe('https://ioc.example/alerts?rule=rule-on-time&unit=522');
     expect(en.title).toContain('Dossiers on time');
     expect(en.alerts.map((a) => a.alertId)).toEqual(['a', 'b']);
+  });
+
+  it('reads a stored payload back as written, and names what is missing from one that is not', () => {
+    const [group] = planNotificationGroups([alert('a')], routing(), [], NOW);
+    const written = JSON.parse(JSON.stringify(deliveryPayload(group!, recipient('u1', '522'), 'https://ioc.example/alerts'))) as unknown;
+    expect(parseDeliveryPayload(written)).toEqual({ ok: true, payload: written });
+    expect(parseDeliveryPayload({ userId: 'u1', title: 7 })).toEqual({
+      ok: false,
+      invalid: ['groupKey', 'ruleId', 'title', 'body', 'link', 'alerts'],
+    });
+    expect(parseDeliveryPayload(null)).toMatchObject({ ok: false });
   });
 });

@@ -68,6 +68,25 @@ export interface NotificationGroup<A extends NotifiableAlert = NotifiableAlert> 
 /** What a notification_deliveries row carries: the rendered message and the alerts in it. */
 export type DeliveryPayload = Omit<AlertNotification, 'deliveryId' | 'sentAt'>;
 
+/**
+ * notification_deliveries.payload as stored (JSON) typed as a DeliveryPayload, or the names of the
+ * fields that are not what the notifier wrote.
+ */
+export function parseDeliveryPayload(value: unknown): { ok: true; payload: DeliveryPayload } | { ok: false; invalid: string[] } {
+  const payload = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const checks: Record<string, boolean> = {
+    userId: typeof payload.userId === 'string',
+    groupKey: typeof payload.groupKey === 'string',
+    ruleId: typeof payload.ruleId === 'string',
+    title: typeof payload.title === 'string',
+    body: typeof payload.body === 'string',
+    link: typeof payload.link === 'string',
+    alerts: Array.isArray(payload.alerts),
+  };
+  const invalid = Object.keys(checks).filter((name) => !checks[name]);
+  return invalid.length === 0 ? { ok: true, payload: payload as unknown as DeliveryPayload } : { ok: false, invalid };
+}
+
 /** Roles a rule notifies: its `notifyRoles` parameter, else leaders. */
 export function notifyRoles(alert: Pick<NotifiableAlert, 'rule'>): string[] {
   const roles = (alert.rule.params as { notifyRoles?: unknown } | null)?.notifyRoles;

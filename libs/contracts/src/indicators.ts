@@ -68,6 +68,24 @@ export interface DashboardLayout {
   tiles: DashboardTile[];
 }
 
+/**
+ * dashboards.layout as stored (JSON) typed as a DashboardLayout, or null when it is not one: the
+ * REST API validates layouts on the way in; this guards every reader against a row edited by hand.
+ */
+export function parseDashboardLayout(value: unknown): DashboardLayout | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { columns, tiles } = value as Partial<Record<keyof DashboardLayout, unknown>>;
+  if (typeof columns !== 'number' || !Array.isArray(tiles)) return null;
+  const wellFormed = tiles.every(
+    (tile: unknown) =>
+      typeof tile === 'object' &&
+      tile !== null &&
+      typeof (tile as DashboardTile).indicatorId === 'string' &&
+      typeof (tile as DashboardTile).unitCode === 'string',
+  );
+  return wellFormed ? (value as DashboardLayout) : null;
+}
+
 export type IndicatorWindow =
   | { type: 'today' }
   | { type: 'month_to_date' }

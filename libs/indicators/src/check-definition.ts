@@ -1,3 +1,5 @@
+import type { Formula, IndicatorWindow, UnitTierName } from '@ioc/contracts';
+import type { IndicatorDefinitionData } from './evaluate';
 /**
  * Validation of formulas and windows as data (they arrive as JSON from the database or an API):
  * every problem with the path where it was found, e.g. "formula.numerator[0].filter.kind: required".
@@ -118,4 +120,27 @@ export function checkDefinition(definition: { formula: unknown; window: unknown;
   const tierProblems =
     Array.isArray(tiers) && tiers.every((t) => TIERS.includes(t as string)) ? [] : [`tiers: must be a list of ${TIERS.join(', ')}`];
   return [...checkFormula(definition.formula), ...checkWindow(definition.window), ...tierProblems];
+}
+
+/** A definition as stored (its JSON columns untyped), or one parsed by parseDefinition. */
+export interface StoredDefinition {
+  id: string;
+  formula: unknown;
+  window: unknown;
+  tiers: unknown;
+}
+
+/**
+ * The one place the indicator_definitions JSON columns get their types: the row as
+ * IndicatorDefinitionData when checkDefinition finds nothing wrong, else the problems found.
+ */
+export function parseDefinition(
+  row: StoredDefinition,
+): { ok: true; definition: IndicatorDefinitionData } | { ok: false; problems: string[] } {
+  const problems = checkDefinition(row);
+  if (problems.length > 0) return { ok: false, problems };
+  return {
+    ok: true,
+    definition: { id: row.id, formula: row.formula as Formula, window: row.window as IndicatorWindow, tiers: row.tiers as UnitTierName[] },
+  };
 }

@@ -6,3 +6,4 @@ export * from './ensure-database';
 export * from './units';
 export * from './source-events';
 export * from './source-health';
+export * from './json-input';

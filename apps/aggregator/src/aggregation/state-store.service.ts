@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { runScript, type RedisClient } from '@ioc/platform';
-import type { IndicatorWindow, NormalizedEvent } from '@ioc/contracts';
+import type { NormalizedEvent } from '@ioc/contracts';
 import {
   ALL_TIME_BUCKET,
   bucketsOfWindow,
@@ -55,7 +55,7 @@ export class StateStoreService {
   async read(definitions: readonly IndicatorDefinitionData[], now: Date): Promise<IndicatorState> {
     const buckets = new Set<string>();
     for (const definition of definitions) {
-      const terms = formulaTerms(definition.formula, definition.window as IndicatorWindow);
+      const terms = formulaTerms(definition.formula, definition.window);
       if (terms.numerator.length + terms.denominator.length > 0) for (const b of bucketsOfWindow(definition.window, now)) buckets.add(b);
       // Counts also read the all-time bucket (it tells "none in the window", 0, from "no such source", N/A); standing terms live there.
       if ([...terms.numerator, ...terms.denominator].some((term) => term.granularities.includes('all'))) buckets.add(ALL_TIME_BUCKET);

@@ -19,7 +19,7 @@ import {
   type SilenceWindow,
 } from '@ioc/alerting';
 import { QueueName } from '@ioc/contracts';
-import { PrismaService, type Prisma } from '@ioc/persistence';
+import { jsonInput, PrismaService, type Prisma } from '@ioc/persistence';
 import { DEFAULT_JOB_OPTIONS, InjectTypedQueue, type TypedQueue } from '@ioc/queues';
 import { AggregatorConfig } from '../config/aggregator-config';
 import { ALERT_CLOCK } from './alert-clock';
@@ -177,7 +177,7 @@ export class AlertNotifierService {
         userId: recipient.id,
         channel,
         destination,
-        payload: payload as unknown as Prisma.InputJsonValue,
+        payload: jsonInput(payload),
       }));
     });
     if (rows.length === 0) return;

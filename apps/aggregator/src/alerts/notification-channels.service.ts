@@ -7,7 +7,7 @@ import { type AlertNotification, SharedRedisKey, sharedRedisKey, encodeStreamEnt
 import { PrismaService, type NotificationDelivery } from '@ioc/persistence';
 import { REDIS_CLIENT } from '@ioc/queues';
 import { AggregatorConfig } from '../config/aggregator-config';
-import type { DeliveryPayload } from '@ioc/alerting';
+import { parseDeliveryPayload } from '@ioc/alerting';
 
 /** A failed attempt; `statusCode` when the far end answered. */
 export class DeliveryFailedError extends Error {
@@ -52,8 +52,10 @@ export class NotificationChannelsService implements OnModuleDestroy {
   }
 
   async send(delivery: NotificationDelivery, at: Date): Promise<number | null> {
+    const parsed = parseDeliveryPayload(delivery.payload);
+    if (!parsed.ok) throw new Error(`Delivery ${delivery.id} has an unreadable payload (invalid ${parsed.invalid.join(', ')})`);
     const notification: AlertNotification = {
-      ...(delivery.payload as unknown as DeliveryPayload),
+      ...parsed.payload,
       deliveryId: delivery.id,
       sentAt: at.toISOString(),
     };

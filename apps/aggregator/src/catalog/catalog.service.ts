@@ -1,7 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InvalidRuleError, validateRule, type RuleSpec, type UnitRef } from '@ioc/alerting';
-import type { Formula, IndicatorWindow, UnitTierName } from '@ioc/contracts';
-import { checkDefinition, collectTerms, UnitTree, type IndicatorDefinitionData, type TargetData, type TermSpec } from '@ioc/indicators';
+import { parseDefinition, collectTerms, UnitTree, type IndicatorDefinitionData, type TargetData, type TermSpec } from '@ioc/indicators';
 import { PrismaService } from '@ioc/persistence';
 import { PeriodicTask } from '@ioc/platform';
 import { AggregatorConfig } from '../config/aggregator-config';
@@ -99,17 +98,12 @@ export class CatalogService implements OnModuleInit, OnModuleDestroy {
       this.loadAlerts(),
     ]);
     // A definition edited into an unusable shape is left out (and said so) rather than breaking every other one.
-    const usable = definitions.filter((d) => {
-      const problems = checkDefinition(d);
-      if (problems.length > 0) this.logger.error({ indicatorId: d.id, problems }, `Indicator ${d.id} skipped: ${problems.join('; ')}`);
-      return problems.length === 0;
+    const data: IndicatorDefinitionData[] = definitions.flatMap((d) => {
+      const parsed = parseDefinition(d);
+      if (parsed.ok) return [parsed.definition];
+      this.logger.error({ indicatorId: d.id, problems: parsed.problems }, `Indicator ${d.id} skipped: ${parsed.problems.join('; ')}`);
+      return [];
     });
-    const data: IndicatorDefinitionData[] = usable.map((d) => ({
-      id: d.id,
-      formula: d.formula as unknown as Formula,
-      window: d.window as unknown as IndicatorWindow,
-      tiers: d.tiers as UnitTierName[],
-    }));
     this.catalog = {
       definitions: data,
       terms: collectTerms(data),

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Formula, IndicatorWindow } from '@ioc/contracts';
-import { checkDefinition, collectTerms, UnitTree, type EventCatalog, type EventLimits, type EventRules } from '@ioc/indicators';
+import { parseDefinition, collectTerms, UnitTree, type EventCatalog, type EventLimits, type EventRules } from '@ioc/indicators';
 import { PrismaService } from '@ioc/persistence';
 import { ConnectorsConfig } from '../config/connectors-config';
 
@@ -37,11 +36,12 @@ export class EventRulesService {
       }),
       this.prisma.administrativeUnit.findMany({ include: { parent: { select: { code: true } } } }),
     ]);
-    const usable = definitions.filter((definition) => checkDefinition(definition).length === 0);
+    const usable = definitions.flatMap((definition) => {
+      const parsed = parseDefinition(definition);
+      return parsed.ok ? [parsed.definition] : [];
+    });
     return {
-      terms: collectTerms(
-        usable.map((d) => ({ formula: d.formula as unknown as Formula, window: d.window as unknown as IndicatorWindow })),
-      ),
+      terms: collectTerms(usable),
       tree: new UnitTree(
         units.map((u) => ({ code: u.code, parentCode: u.parent?.code ?? null, tier: u.tier, validFrom: u.validFrom, validTo: u.validTo })),
       ),

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { validateRule } from '@ioc/alerting';
-import { type AlertRule, PrismaService, type Prisma } from '@ioc/persistence';
+import { type AlertRule, jsonInput, PrismaService, type Prisma } from '@ioc/persistence';
 import { AuditService } from '../audit/audit.service';
 import { isProvinceWide, ownedWithin, ownsObject, type Principal } from '../auth/principal';
 import { ScopeService } from '../auth/scope.service';
@@ -107,9 +107,9 @@ export class AlertRulesService {
       name: input.name,
       kind: input.kind,
       indicatorId: input.indicatorId ?? null,
-      params: input.params as Prisma.InputJsonObject,
+      params: jsonInput(input.params),
       severity: input.severity,
-      scope: { ...scope } as Prisma.InputJsonObject,
+      scope: jsonInput({ ...scope }),
       forSeconds: input.forSeconds,
       keepFiringSeconds: input.keepFiringSeconds,
       enabled: input.enabled,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { parseMatchers } from '@ioc/alerting';
-import { PrismaService, type Prisma, type Silence } from '@ioc/persistence';
+import { jsonInput, PrismaService, type Silence } from '@ioc/persistence';
 import { AuditService } from '../audit/audit.service';
 import { ownedWithin, ownsObject, type Principal } from '../auth/principal';
 import { ScopeService } from '../auth/scope.service';
@@ -108,5 +108,5 @@ function checked(input: { matchers: unknown; startsAt: Date; endsAt: Date; comme
     throw new InvalidInputError(`Invalid matchers: ${(error as Error).message}`, ['matchers']);
   }
   if (input.endsAt.getTime() <= input.startsAt.getTime()) throw new InvalidInputError('endsAt must be after startsAt', ['endsAt']);
-  return { ...input, matchers: matchers as unknown as Prisma.InputJsonArray };
+  return { ...input, matchers: jsonInput(matchers) };
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type IndicatorDefinition, PrismaService, type Target } from '@ioc/persistence';
+import { type IndicatorDefinition, jsonInput, PrismaService, type Target } from '@ioc/persistence';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { ScopeService } from '../auth/scope.service';
@@ -35,7 +35,7 @@ export class CatalogService {
       throw new ConflictError(`Indicator "${input.id}" exists`, ['id']);
     return this.prisma.$transaction(async (tx) => {
       const created = await tx.indicatorDefinition.create({
-        data: { ...input, formula: input.formula as object, window: input.window as object, tiers: input.tiers ?? [] },
+        data: { ...input, formula: jsonInput(input.formula), window: jsonInput(input.window), tiers: input.tiers ?? [] },
       });
       await this.audit.record(actor, { action: 'indicator.create', entityType: 'indicator', entityId: created.id, after: created }, tx);
       return created;
@@ -52,8 +52,8 @@ export class CatalogService {
         where: { id },
         data: {
           ...rest,
-          ...(formula ? { formula: formula as object } : {}),
-          ...(window ? { window: window as object } : {}),
+          ...(formula ? { formula: jsonInput(formula) } : {}),
+          ...(window ? { window: jsonInput(window) } : {}),
           version: { increment: 1 },
         },
       });

@@ -1,12 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type DataLoader from 'dataloader';
 import { compareStreamIds } from '@ioc/platform';
-import { type DashboardLayout, dashboardRoom, type IndicatorUpdate, streamKey } from '@ioc/contracts';
+import { dashboardRoom, parseDashboardLayout, type IndicatorUpdate, streamKey } from '@ioc/contracts';
 import { type Prisma, PrismaService } from '@ioc/persistence';
 import { AuthService } from '../auth/auth.service';
 import { inScope, type Principal } from '../auth/principal';
 import { ScopeService } from '../auth/scope.service';
-import { ForbiddenError, InvalidInputError, NotFoundError, RateLimitedError, UnauthenticatedError } from '../common/domain-errors';
+import {
+  ConflictError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  RateLimitedError,
+  UnauthenticatedError,
+} from '../common/domain-errors';
 import { byKeys, sharedLoader } from '../common/shared-loader';
 import { GatewayConfig } from '../config/gateway-config';
 import { GatewayMetricsService } from '../metrics/gateway-metrics.service';
@@ -195,7 +202,8 @@ export class LiveService {
     if (!inScope(principal, dashboard.unit.path)) {
       throw new ForbiddenError(`Dashboard "${slug}" shows ${dashboard.unit.code}, outside your scope (${principal.unitCode})`);
     }
-    const layout = dashboard.layout as unknown as DashboardLayout;
+    const layout = parseDashboardLayout(dashboard.layout);
+    if (!layout) throw new ConflictError(`Dashboard "${slug}" has an unreadable layout: an admin must save it again`, ['dashboard']);
     const unitCodes = [...new Set(layout.tiles.map((tile) => tile.unitCode))];
     await this.scope.resolveUnits(principal, unitCodes);
     return [...new Set(layout.tiles.map((tile) => streamKey(tile.indicatorId, tile.unitCode)))];

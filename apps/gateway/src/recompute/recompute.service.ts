@@ -12,11 +12,12 @@ import {
   type RecomputeResult,
   redisQueuePrefix,
 } from '@ioc/contracts';
+import { parseDefinition } from '@ioc/indicators';
 import { PrismaService } from '@ioc/persistence';
 import { DEFAULT_JOB_OPTIONS, InjectTypedQueue, type TypedQueue } from '@ioc/queues';
 import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
-import { InvalidInputError, NotFoundError } from '../common/domain-errors';
+import { ConflictError, InvalidInputError, NotFoundError } from '../common/domain-errors';
 import { GatewayConfig } from '../config/gateway-config';
 import type { RecomputeRequestDto } from './dto/recompute-request.dto';
 
@@ -63,7 +64,9 @@ export class RecomputeService implements BeforeApplicationShutdown {
     if (request.indicator) {
       const indicator = await this.prisma.indicatorDefinition.findFirst({ where: { id: request.indicator, enabled: true } });
       if (!indicator) throw new NotFoundError(`No enabled indicator ${request.indicator}`, ['indicator']);
-      if ((indicator.formula as { op?: string }).op === 'freshness') {
+      const definition = parseDefinition(indicator);
+      if (!definition.ok) throw new ConflictError(`${request.indicator} is not usable: ${definition.problems.join('; ')}`, ['indicator']);
+      if (definition.definition.formula.op === 'freshness') {
         throw new InvalidInputError(
           `${request.indicator} measures when data arrived, which the stored events do not keep: it cannot be recomputed`,
           ['indicator'],

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { type Formula, type IndicatorReading, type IndicatorUpdate, streamKey } from '@ioc/contracts';
-import { combineLineageHistory } from '@ioc/indicators';
+import { type IndicatorReading, type IndicatorUpdate, streamKey } from '@ioc/contracts';
+import { combineLineageHistory, parseDefinition } from '@ioc/indicators';
 import { PrismaService } from '@ioc/persistence';
 import type { Principal } from '../auth/principal';
 import { ScopeService } from '../auth/scope.service';
-import { InvalidInputError, NotFoundError } from '../common/domain-errors';
+import { ConflictError, InvalidInputError, NotFoundError } from '../common/domain-errors';
 import { IndicatorStreamService } from '../live/indicator-stream.service';
 import type { HistoryQueryDto, ValuesQueryDto } from './dto/values-query.dto';
 
@@ -54,11 +54,14 @@ export class ValuesService {
       orderBy: { bucketStart: 'asc' },
       take: lineage.length * (MAX_HISTORY_POINTS + 1),
     });
-    const definition = await this.prisma.indicatorDefinition.findUniqueOrThrow({
-      where: { id: query.indicator },
-      select: { formula: true },
-    });
-    const rows = lineage.length === 1 ? stored : combineLineageHistory(definition.formula as unknown as Formula, stored);
+    const definition = parseDefinition(
+      await this.prisma.indicatorDefinition.findUniqueOrThrow({
+        where: { id: query.indicator },
+        select: { id: true, formula: true, window: true, tiers: true },
+      }),
+    );
+    if (!definition.ok) throw new ConflictError(`Indicator ${query.indicator} is not usable: ${definition.problems.join('; ')}`);
+    const rows = lineage.length === 1 ? stored : combineLineageHistory(definition.definition.formula, stored);
     if (rows.length > MAX_HISTORY_POINTS) {
       throw new InvalidInputError(`More than ${MAX_HISTORY_POINTS} points: narrow the range or use a coarser resolution`, [
         'from',
