@@ -1,5 +1,4 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { Queue } from 'bullmq';
 import {
   QueueName,
@@ -12,22 +11,18 @@ import {
   type NormalizedEvent,
   type ResolutionScorecard,
 } from '@ioc/contracts';
-import { loadConfig } from '@ioc/config';
-import { createPrismaClient, type PrismaClient } from '@ioc/persistence';
-import { seedDatabase } from '@ioc/seed';
-import { AppModule } from '../../apps/aggregator/src/app.module';
+import type { PrismaClient } from '@ioc/persistence';
 import { LiveValuesService } from '../../apps/aggregator/src/aggregation/live-values.service';
 import { TrendService } from '../../apps/aggregator/src/aggregation/trend.service';
 import { CatalogService } from '../../apps/aggregator/src/catalog/catalog.service';
 import { DeadLetterService } from '../../apps/aggregator/src/aggregation/dead-letter.service';
-import { CLOCK } from '../../apps/aggregator/src/clock/clock';
 import { aggregatorRedisKeys } from '../../apps/aggregator/src/redis-keys';
-import { AggregatorConfig } from '../../apps/aggregator/src/config/aggregator-config';
 import { HistoryService } from '../../apps/aggregator/src/history/history.service';
 import { PublishingService } from '../../apps/aggregator/src/publishing/publishing.service';
+import { startSeededAggregator, type SeededAggregator } from './aggregator-harness';
 import { eventMix, localIso } from '../support/event-mix';
-import { FIXTURE_SEED, createTestDatabase, createTestRedis, waitFor, type TestDatabase, type TestRedis } from '../support';
-import { distinct, expectedStatus, expectedTargetMet, expectedValue, loadWorld, nine, type SeededWorld } from './expected-values';
+import { waitFor, type TestRedis } from '../support';
+import { distinct, expectedStatus, expectedTargetMet, expectedValue, nine, type SeededWorld } from './expected-values';
 
 const at = (local: string): Date => new Date(`${local}+07:00`);
 // Events run over November into the first half hour of December 2026 and one day of December 2025.
@@ -35,7 +30,7 @@ const PROCESSED_AT = at('2026-12-01T01:00:00');
 const INSTANTS = [at('2026-11-15T12:00:00'), at('2026-11-30T23:59:59'), at('2026-12-01T00:00:30'), PROCESSED_AT];
 
 describe('aggregator (real Redis and Postgres)', () => {
-  let db: TestDatabase;
+  let stack: SeededAggregator;
   let redis: TestRedis;
   let prisma: PrismaClient;
   let app: INestApplicationContext;
@@ -62,25 +57,8 @@ describe('aggregator (real Redis and Postgres)', () => {
     );
 
   beforeAll(async () => {
-    [db, redis] = await Promise.all([createTestDatabase(), createTestRedis()]);
-    prisma = createPrismaClient(db.url);
-    await seedDatabase(prisma, { ...FIXTURE_SEED, adminPassword: 'test-password-123' });
-    world = await loadWorld(prisma);
-    const config = loadConfig(AggregatorConfig, {
-      DATABASE_URL: db.url,
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: redis.prefix,
-      LOG_LEVEL: 'warn',
-      AGGREGATOR_METRICS_PORT: '0',
-      // Timers off: the test publishes and snapshots explicitly, at instants it chooses.
-      AGGREGATOR_PUBLISH_INTERVAL_MS: '3600000',
-      AGGREGATOR_SNAPSHOT_INTERVAL_MS: '3600000',
-    });
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
-      .overrideProvider(CLOCK)
-      .useValue(clock)
-      .compile();
-    app = await moduleRef.init();
+    stack = await startSeededAggregator(clock);
+    ({ redis, world, app, prisma } = stack);
     queue = new Queue<EventBatchJob>(QueueName.Events, { connection: { url: redis.url }, prefix: redis.queuePrefix });
 
     const leaves = world.units.filter((u) => u.leaf && u.validTo === null);
@@ -108,9 +86,7 @@ describe('aggregator (real Redis and Postgres)', () => {
 
   afterAll(async () => {
     await queue?.close();
-    await app?.close();
-    await prisma?.$disconnect();
-    await Promise.all([redis?.cleanup(), db?.drop()]);
+    await stack?.close();
   });
 
   it.each(INSTANTS.map((instant) => [localIso(instant.getTime()), instant]))(

@@ -1,5 +1,4 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import {
   eventPartitionOf,
   partitionKeyTag,
@@ -9,19 +8,14 @@ import {
   type IndicatorUpdate,
   type NormalizedEvent,
 } from '@ioc/contracts';
-import { loadConfig } from '@ioc/config';
-import { createPrismaClient, type PrismaClient } from '@ioc/persistence';
-import { seedDatabase } from '@ioc/seed';
 import { createRedisClient, type RedisClient } from '@ioc/platform';
 import { EventQueues } from '@ioc/queues';
-import { AppModule } from '../../apps/aggregator/src/app.module';
 import { LiveValuesService } from '../../apps/aggregator/src/aggregation/live-values.service';
-import { CLOCK } from '../../apps/aggregator/src/clock/clock';
-import { AggregatorConfig } from '../../apps/aggregator/src/config/aggregator-config';
 import { PublishingService } from '../../apps/aggregator/src/publishing/publishing.service';
+import { startSeededAggregator, type SeededAggregator } from './aggregator-harness';
 import { eventMix } from '../support/event-mix';
-import { FIXTURE_SEED, createTestDatabase, createTestRedis, waitFor, type TestDatabase, type TestRedis } from '../support';
-import { distinct, expectedValue, loadWorld, nine, type SeededWorld } from './expected-values';
+import { waitFor, type TestRedis } from '../support';
+import { distinct, expectedValue, nine, type SeededWorld } from './expected-values';
 
 const PARTITIONS = 3;
 const at = (local: string): Date => new Date(`${local}+07:00`);
@@ -33,9 +27,8 @@ const PROCESSED_AT = at('2026-11-30T18:00:00');
  * key counted once even when a producer routes by another partition count.
  */
 describe('partitioned aggregation (real Redis and Postgres, 3 partitions)', () => {
-  let db: TestDatabase;
+  let stack: SeededAggregator;
   let redis: TestRedis;
-  let prisma: PrismaClient;
   let app: INestApplicationContext;
   let connection: RedisClient;
   let queues: EventQueues;
@@ -59,25 +52,8 @@ describe('partitioned aggregation (real Redis and Postgres, 3 partitions)', () =
     );
 
   beforeAll(async () => {
-    [db, redis] = await Promise.all([createTestDatabase(), createTestRedis()]);
-    prisma = createPrismaClient(db.url);
-    await seedDatabase(prisma, { ...FIXTURE_SEED, adminPassword: 'test-password-123' });
-    world = await loadWorld(prisma);
-    const config = loadConfig(AggregatorConfig, {
-      DATABASE_URL: db.url,
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: redis.prefix,
-      AGGREGATION_PARTITIONS: String(PARTITIONS),
-      LOG_LEVEL: 'error',
-      AGGREGATOR_METRICS_PORT: '0',
-      AGGREGATOR_PUBLISH_INTERVAL_MS: '3600000',
-      AGGREGATOR_SNAPSHOT_INTERVAL_MS: '3600000',
-    });
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] })
-      .overrideProvider(CLOCK)
-      .useValue(clock)
-      .compile();
-    app = await moduleRef.init();
+    stack = await startSeededAggregator(clock, { AGGREGATION_PARTITIONS: String(PARTITIONS), LOG_LEVEL: 'error' });
+    ({ redis, world, app } = stack);
     connection = createRedisClient({ kind: 'single', url: redis.url });
     queues = new EventQueues(connection, redis.prefix, PARTITIONS);
 
@@ -106,9 +82,7 @@ describe('partitioned aggregation (real Redis and Postgres, 3 partitions)', () =
   afterAll(async () => {
     await queues?.close();
     await connection?.quit();
-    await app?.close();
-    await prisma?.$disconnect();
-    await Promise.all([redis?.cleanup(), db?.drop()]);
+    await stack?.close();
   });
 
   it('keeps each partition’s state under its own hash tag, each idempotency key in its own partition only', async () => {
