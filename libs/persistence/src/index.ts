@@ -6,4 +6,4 @@ export * from './ensure-database';
 export * from './units';
 export * from './source-events';
 export * from './source-health';
-export * from './json-input';
+export * from './json-columns';
