@@ -15,6 +15,7 @@ import { PublishingService } from '../../apps/aggregator/src/publishing/publishi
 import { startSeededAggregator, type SeededAggregator } from './aggregator-harness';
 import { eventMix } from '../support/event-mix';
 import { waitFor, type TestRedis } from '../support';
+import { deadLetters } from '../support/event-queues';
 import { distinct, expectedValue, nine, type SeededWorld } from './expected-values';
 
 const PARTITIONS = 3;
@@ -31,6 +32,7 @@ describe('partitioned aggregation (real Redis and Postgres, 3 partitions)', () =
   let redis: TestRedis;
   let app: INestApplicationContext;
   let connection: RedisClient;
+  let badIndex = -1;
   let queues: EventQueues;
   let world: SeededWorld;
   let events: NormalizedEvent[];
@@ -75,7 +77,12 @@ describe('partitioned aggregation (real Redis and Postgres, 3 partitions)', () =
     // A producer running with another partition count: whole batches on one partition's queue,
     // new events and already-counted ones alike. They must be forwarded, and counted once.
     await queues.queue(0).add('batch', batch([...misrouted.slice(0, 300), ...routed.slice(0, 200)], 'stray-a').data, { jobId: 'stray-a' });
-    await queues.queue(2).add('batch', batch([...misrouted.slice(300), ...routed.slice(2000, 2200)], 'stray-b').data, { jobId: 'stray-b' });
+    // Last in the stray batch, an event of partition 2 for a unit that does not exist: refused where it stands.
+    const badKey = Array.from({ length: 50 }, (_, i) => `no-such-unit-${i}`).find((key) => eventPartitionOf(key, PARTITIONS) === 2)!;
+    const bad = { ...routed[0]!, idempotencyKey: badKey, unitCode: 'no-such-unit' };
+    const strayB = [...misrouted.slice(300), ...routed.slice(2000, 2200), bad];
+    badIndex = strayB.length - 1;
+    await queues.queue(2).add('batch', batch(strayB, 'stray-b').data, { jobId: 'stray-b' });
     await drained();
   }, 60_000);
 
@@ -146,5 +153,11 @@ describe('partitioned aggregation (real Redis and Postgres, 3 partitions)', () =
       streamKey('dossier.on_time_pct', '51'),
     );
     expect((JSON.parse(latest!) as IndicatorUpdate).value).toBe(province.value);
+  });
+
+  it('dead-letters an invalid event naming its place in the batch its producer queued', async () => {
+    const refused = (await deadLetters(redis)).filter((letter) => (letter.raw as { unitCode?: string }).unitCode === 'no-such-unit');
+    expect(refused).toHaveLength(1);
+    expect(refused[0]!.reason).toMatch(new RegExp(`^events\\[${badIndex}\\]: `));
   });
 });

@@ -92,9 +92,6 @@ export class AggregationProcessor implements OnApplicationBootstrap, BeforeAppli
       const result = await this.process(job, partition);
       span.setAttributes({ 'ioc.events.applied': result.applied, 'ioc.events.refused': result.refused });
       if (result.applied > 0) await this.batchTraces.note(currentTraceCarrier());
-      // Gauge readings change the state without counting as applied: any valid event may move a value.
-      const valid = (Array.isArray(job.data?.events) ? job.data.events.length : 0) - result.refused;
-      if (valid > 0) this.changes.changed();
       return result;
     });
   }
@@ -106,7 +103,8 @@ export class AggregationProcessor implements OnApplicationBootstrap, BeforeAppli
     const events = await this.ownEvents(job, partition);
     const valid: NormalizedEvent[] = [];
     const refused: DeadLetterEntry[] = [];
-    for (const [index, event] of events.entries()) {
+    // Indexes are the job's own, so a dead letter names the event where its producer put it.
+    for (const [index, event] of events) {
       const verdict = validateEvent(event, rules);
       if (verdict.ok) valid.push(verdict.event);
       else {
@@ -134,6 +132,8 @@ export class AggregationProcessor implements OnApplicationBootstrap, BeforeAppli
     }
     await this.deadLetters.refuse(refused, job.id);
     const applied = valid.length > 0 ? await this.store.apply(partition, valid, terms, now.getTime()) : 0;
+    // Gauge readings change the state without counting as applied: any valid event may move a value.
+    if (valid.length > 0) this.changes.changed();
     this.count(job, applied, valid.length - applied, refused.length);
     this.logger.debug(
       { jobId: job.id, partition, sourceId: job.data?.sourceId, events: events.length, applied, refused: refused.length },
@@ -148,13 +148,16 @@ export class AggregationProcessor implements OnApplicationBootstrap, BeforeAppli
    * queues first, under ids derived from this job's, so each idempotency key is still checked
    * in one place and a redelivery forwards nothing twice.
    */
-  private async ownEvents(job: Job<EventBatchJob>, partition: number): Promise<unknown[]> {
-    const events = Array.isArray(job.data?.events) ? (job.data.events as unknown[]) : [];
+  private async ownEvents(job: Job<EventBatchJob>, partition: number): Promise<[index: number, event: unknown][]> {
+    const events = Array.isArray(job.data?.events) ? [...(job.data.events as unknown[]).entries()] : [];
     const partitions = this.config.AGGREGATION_PARTITIONS;
     if (partitions === 1) return events;
-    const own: unknown[] = [];
+    const own: [number, unknown][] = [];
     const foreign: unknown[] = [];
-    for (const event of events) (partitionOfRaw(event, partitions) === partition ? own : foreign).push(event);
+    for (const entry of events) {
+      if (partitionOfRaw(entry[1], partitions) === partition) own.push(entry);
+      else foreign.push(entry[1]);
+    }
     if (foreign.length === 0) return own;
     this.logger.warn(
       { jobId: job.id, partition, forwarded: foreign.length },
