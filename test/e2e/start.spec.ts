@@ -4,14 +4,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { PROJECT_ROOT, createTestDatabase, createTestRedis, freePort, waitFor, type TestDatabase, type TestRedis } from '../support';
-
-const portIsFree = (port: number): Promise<boolean> =>
-  new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
-  });
+import { isPortFree } from '@ioc/platform';
+import { PROJECT_ROOT, createTestDatabase, createTestRedis, stablePort, waitFor, type TestDatabase, type TestRedis } from '../support';
 
 /** Every process below `root` in the process tree, read from /proc. */
 function descendants(root: number): number[] {
@@ -53,6 +47,20 @@ interface Started {
 }
 
 const running: Started[] = [];
+
+/** The launcher run directly until it exits: its exit code and everything it printed. */
+async function runLauncher(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const launcher = spawn(process.execPath, ['scripts/launch.js'], {
+    cwd: PROJECT_ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  launcher.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  launcher.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => launcher.on('exit', resolve));
+  return { code, output };
+}
 
 /** `npm start` as an operator types it, in the project folder, with the given environment. */
 function npmStart(env: Record<string, string>): Started {
@@ -103,7 +111,8 @@ describe('npm start as an operator runs it', () => {
     rmSync(secrets, { recursive: true, force: true });
   });
 
-  const ports = async () => ({ gateway: await freePort(), connectors: await freePort(), simulator: await freePort() });
+  // Each stack gets its ports back after a restart: none from the range outgoing connections draw on.
+  const ports = async () => ({ gateway: await stablePort(), connectors: await stablePort(), simulator: await stablePort() });
   const portEnv = (p: { gateway: number; connectors: number; simulator: number }) => ({
     PORT: String(p.gateway),
     CONNECTORS_PORT: String(p.connectors),
@@ -148,12 +157,13 @@ describe('npm start as an operator runs it', () => {
         );
         expect(started.output()).toContain(`API docs      http://localhost:${p.gateway}/docs`);
         const stack = descendants(started.npm.pid!);
-        expect(stack.length).toBeGreaterThanOrEqual(5); // launcher and four apps (and npm's shell)
+        expect(stack.length).toBeGreaterThanOrEqual(5); // launcher and four apps
 
         started.npm.kill('SIGTERM');
         await started.exited;
-        await waitFor(async () => (stack.every((pid) => !alive(pid)) ? true : undefined), 20_000, 'every process of the stack to exit');
-        for (const port of Object.values(p)) expect(await portIsFree(port)).toBe(true);
+        // npm exits after the stack, not before it: a start right after finds every port free.
+        expect(stack.filter(alive)).toEqual([]);
+        for (const port of Object.values(p)) expect(await isPortFree(port)).toBe(true);
         expect(started.output()).toContain('all apps stopped');
       },
       STACK_TEST_MS,
@@ -164,22 +174,14 @@ describe('npm start as an operator runs it', () => {
       const holder: Server = createServer();
       await new Promise<void>((resolve) => holder.listen(p.connectors, '127.0.0.1', resolve));
       try {
-        const launcher = spawn(process.execPath, ['scripts/launch.js'], {
-          cwd: PROJECT_ROOT,
-          env: {
-            PATH: process.env.PATH ?? '',
-            ...portEnv(p),
-            EMBEDDED: 'never',
-            DATABASE_URL: db.url,
-            REDIS_URL: redis.url,
-            REDIS_PREFIX: redis.prefix,
-          },
-          stdio: ['ignore', 'pipe', 'pipe'],
+        const { code, output } = await runLauncher({
+          ...portEnv(p),
+          EMBEDDED: 'never',
+          DATABASE_URL: db.url,
+          REDIS_URL: redis.url,
+          REDIS_PREFIX: redis.prefix,
         });
-        let output = '';
-        launcher.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-        launcher.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-        expect(await new Promise((resolve) => launcher.on('exit', resolve))).toBe(1);
+        expect(code).toBe(1);
         expect(output.trim().split('\n')).toHaveLength(1);
         expect(output.trim()).toMatch(
           new RegExp(
@@ -193,6 +195,38 @@ describe('npm start as an operator runs it', () => {
   });
 
   it(
+    'an embedded Redis port already in use stops the start with the port, its holder and the variable to change',
+    async () => {
+      const redisPort = await stablePort();
+      const dataDir = mkdtempSync(join(tmpdir(), 'ioc-embedded-'));
+      const holder: Server = createServer();
+      await new Promise<void>((resolve) => holder.listen(redisPort, '127.0.0.1', resolve));
+      try {
+        const { code, output } = await runLauncher({
+          ...portEnv(await ports()),
+          EMBEDDED: 'always',
+          EMBEDDED_DATA_DIR: dataDir,
+          EMBEDDED_POSTGRES_PORT: String(await stablePort()),
+          EMBEDDED_REDIS_PORT: String(redisPort),
+          EMBEDDED_POSTGRES_PASSWORD_FILE: `${secrets}/embedded-postgres-password`,
+          LOG_LEVEL: 'warn',
+        });
+        expect(code).toBe(1);
+        expect(output.trim()).toMatch(
+          new RegExp(
+            `^start: port ${redisPort} \\(embedded Redis\\) is already in use by pid ${process.pid} \\(.+\\)\\. Stop it or set EMBEDDED_REDIS_PORT to a free port\\.$`,
+            'm',
+          ),
+        );
+      } finally {
+        holder.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+    STACK_TEST_MS,
+  );
+
+  it(
     'with EMBEDDED=always runs embedded PostgreSQL and Redis, reaches /health ok, and a restart keeps the data',
     async () => {
       const p = await ports();
@@ -201,8 +235,8 @@ describe('npm start as an operator runs it', () => {
         ...portEnv(p),
         EMBEDDED: 'always',
         EMBEDDED_DATA_DIR: dataDir,
-        EMBEDDED_POSTGRES_PORT: String(await freePort()),
-        EMBEDDED_REDIS_PORT: String(await freePort()),
+        EMBEDDED_POSTGRES_PORT: String(await stablePort()),
+        EMBEDDED_REDIS_PORT: String(await stablePort()),
         EMBEDDED_POSTGRES_PASSWORD_FILE: `${secrets}/embedded-postgres-password`,
       };
       const health = async () => {
@@ -234,11 +268,19 @@ describe('npm start as an operator runs it', () => {
         const redis = new Redis(`redis://127.0.0.1:${env.EMBEDDED_REDIS_PORT}`, { lazyConnect: true, maxRetriesPerRequest: 1 });
         await redis.set('start-spec:kept', 'yes');
         await redis.quit();
+        const firstStack = descendants(first.npm.pid!);
         first.npm.kill('SIGTERM');
         await first.exited;
+        // Apps first, then the embedded services, all before npm exits: nothing of the first stack is left.
+        expect(first.output()).toMatch(/all apps stopped[\s\S]*embedded services stopped \(data kept\)/);
+        expect(firstStack.filter(alive)).toEqual([]);
 
         const second = npmStart(env);
         await ready(second);
+        // The same embedded Redis port as configured, not whichever was free.
+        expect(second.output()).toMatch(
+          new RegExp(`Redis +embedded Redis at redis://127\\.0\\.0\\.1:${env.EMBEDDED_REDIS_PORT}, data in ${dataDir}/redis`),
+        );
         // The admin created (and its password generated) by the first start is still there.
         expect(await login(adminPassword)).toBe(200);
         const again = new Redis(`redis://127.0.0.1:${env.EMBEDDED_REDIS_PORT}`, { lazyConnect: true, maxRetriesPerRequest: 1 });
