@@ -4,7 +4,7 @@ import type DataLoader from 'dataloader';
 import { type Prisma, PrismaService } from '@ioc/persistence';
 import { apiKeyMatches, apiKeyPrefix, verifyPassword } from '@ioc/security';
 import { UnauthenticatedError } from '../common/domain-errors';
-import { byKeys, sharedLoader } from '../common/shared-loader';
+import { byKeys, DATABASE_LOOKUPS, sharedLoader } from '../common/shared-loader';
 import { GatewayConfig } from '../config/gateway-config';
 import type { Principal } from './principal';
 
@@ -28,8 +28,6 @@ export interface PresentedCredentials {
 type UserWithUnit = Prisma.UserGetPayload<{ include: { unit: true } }>;
 type ApiKeyWithUnit = Prisma.ApiKeyGetPayload<{ include: { unit: true } }>;
 
-/** Lookups of credentials arriving together (a reconnecting wall) share a query. */
-const LOOKUPS = { concurrency: 2, maxBatchSize: 500 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
@@ -45,11 +43,11 @@ export class AuthService {
     this.users = sharedLoader(async (ids) => {
       const rows = await this.prisma.user.findMany({ where: { id: { in: [...ids] } }, include: { unit: true } });
       return byKeys(ids, rows, (row) => row.id, null);
-    }, LOOKUPS);
+    }, DATABASE_LOOKUPS);
     this.apiKeys = sharedLoader(async (prefixes) => {
       const rows = await this.prisma.apiKey.findMany({ where: { prefix: { in: [...prefixes] } }, include: { unit: true } });
       return byKeys(prefixes, rows, (row) => row.prefix, null);
-    }, LOOKUPS);
+    }, DATABASE_LOOKUPS);
   }
 
   async login(username: string, password: string): Promise<LoginResult> {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type DataLoader from 'dataloader';
 import { PrismaService, type AdministrativeUnit } from '@ioc/persistence';
 import { ForbiddenError, NotFoundError } from '../common/domain-errors';
-import { byKeys, sharedLoader } from '../common/shared-loader';
+import { byKeys, DATABASE_LOOKUPS, sharedLoader } from '../common/shared-loader';
 import { inScope, type Principal } from './principal';
 
 /** Resolves unit codes against the tree and the caller's scope. */
@@ -20,7 +20,7 @@ export class ScopeService {
           (unit) => unit.code,
           null,
         ),
-      { concurrency: 2, maxBatchSize: 2000 },
+      { ...DATABASE_LOOKUPS, maxBatchSize: 2000 },
     );
   }
 

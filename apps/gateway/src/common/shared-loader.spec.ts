@@ -20,7 +20,7 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 describe('sharedLoader', () => {
   it('answers requests that arrive while a batch runs with one next batch, never two batches at once', async () => {
     const manual = manualLoad();
-    const loader = sharedLoader(manual.load, { concurrency: 1, maxBatchSize: 100 });
+    const loader = sharedLoader(manual.load, { concurrency: 1, maxBatchSize: 100, spacingMs: 0 });
     const first = loader.load('a');
     await turn();
     expect(manual.batches).toEqual([['a']]);
@@ -40,7 +40,7 @@ describe('sharedLoader', () => {
 
   it('splits what gathered into batches of at most maxBatchSize, run one after the other', async () => {
     const manual = manualLoad();
-    const loader = sharedLoader(manual.load, { concurrency: 1, maxBatchSize: 2 });
+    const loader = sharedLoader(manual.load, { concurrency: 1, maxBatchSize: 2, spacingMs: 0 });
     const all = ['a', 'b', 'c', 'd', 'e'].map((key) => loader.load(key));
     await turn();
     expect(manual.batches).toEqual([['a', 'b']]);
@@ -53,6 +53,31 @@ describe('sharedLoader', () => {
     expect(await Promise.all(all)).toEqual(['a', 'b', 'c', 'd', 'e'].map((key) => `value of ${key}`));
   });
 
+  it('starts batches at least spacingMs apart under load, gathering what arrives meanwhile, and reads at once when idle', async () => {
+    const starts: number[] = [];
+    const batches: string[][] = [];
+    const loader = sharedLoader(
+      async (keys: readonly string[]) => {
+        starts.push(performance.now());
+        batches.push([...keys]);
+        return [...keys];
+      },
+      { concurrency: 1, maxBatchSize: 100, spacingMs: 100 },
+    );
+    const idleAt = performance.now();
+    await loader.load('a');
+    // The first read of an idle loader does not wait for the spacing.
+    expect(starts[0]! - idleAt).toBeLessThan(100);
+    const burst = ['b', 'c'].map((key) => loader.load(key));
+    await turn();
+    const late = loader.load('d');
+    await Promise.all([...burst, late]);
+    expect(batches).toEqual([['a'], ['b', 'c', 'd']]);
+    // The loader re-checks the monotonic clock when its timer fires (a timer may fire early); the
+    // load calls come microseconds after the loader's readings of the clock.
+    expect(starts[1]! - starts[0]!).toBeGreaterThan(99.9);
+  });
+
   it('fails every request of a failed batch and keeps serving later ones', async () => {
     let fail = true;
     const loader = sharedLoader(
@@ -60,7 +85,7 @@ describe('sharedLoader', () => {
         if (fail) throw new Error('database unreachable');
         return keys.map((key) => key.toUpperCase());
       },
-      { concurrency: 1, maxBatchSize: 10 },
+      { concurrency: 1, maxBatchSize: 10, spacingMs: 0 },
     );
     await expect(Promise.all([loader.load('a'), loader.load('b')])).rejects.toThrow('database unreachable');
     fail = false;

@@ -41,7 +41,7 @@ const RECENT_ENTRIES = 20_000;
  * Subscriptions arriving together share one read of the latest values and one backward scan of
  * the stream. While one read runs the next requests gather; a batch holds at most this many.
  */
-const RESUME_BATCH = { concurrency: 1, maxBatchSize: 500 };
+const RESUME_BATCH = { concurrency: 1, maxBatchSize: 500, spacingMs: 10 };
 
 /**
  * The aggregator's indicator-updates stream (every gateway process reads it itself, so an update

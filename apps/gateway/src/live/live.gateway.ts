@@ -42,6 +42,9 @@ export class LiveGateway implements OnGatewayInit<LiveNamespace>, OnGatewayConne
   }
 
   handleConnection(socket: LiveSocket): void {
+    // The handshake already holds what authentication reads (headers, auth, address); engine.io would
+    // otherwise keep the whole upgrade request for the socket's life (socket.io's memory guide: ~4 KB each).
+    (socket.conn as unknown as { request: unknown }).request = null;
     socket.data.tiles = new Set();
     socket.data.pending = new Map();
     socket.data.window = { startedAt: Date.now(), messages: 0 };

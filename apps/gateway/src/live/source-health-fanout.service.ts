@@ -1,8 +1,10 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import type DataLoader from 'dataloader';
 import { StreamTail } from '@ioc/platform';
 import { redisTopologyOf } from '@ioc/config';
-import { SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
+import { SharedRedisKey, type SourceHealthUpdate, sharedRedisKey } from '@ioc/contracts';
 import { PrismaService, sourceHealthOf } from '@ioc/persistence';
+import { DATABASE_LOOKUPS, sharedLoader } from '../common/shared-loader';
 import { GatewayConfig } from '../config/gateway-config';
 import type { LiveNamespace, LiveSocket } from './live-socket';
 import { entryPayload } from './stream-entries';
@@ -19,12 +21,16 @@ export const SOURCE_HEALTH_ROOM = 'source-health';
 export class SourceHealthFanoutService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SourceHealthFanoutService.name);
   private readonly reader: StreamTail;
+  /** Sockets joining together (a reconnect storm) share one read of the sources. */
+  private readonly currentHealth: DataLoader<'enabled', SourceHealthUpdate[]>;
   private namespace?: LiveNamespace;
 
-  constructor(
-    config: GatewayConfig,
-    private readonly prisma: PrismaService,
-  ) {
+  constructor(config: GatewayConfig, prisma: PrismaService) {
+    this.currentHealth = sharedLoader(async (keys) => {
+      const sources = await prisma.source.findMany({ where: { enabled: true }, orderBy: { id: 'asc' } });
+      const health = sources.map(sourceHealthOf);
+      return keys.map(() => health);
+    }, DATABASE_LOOKUPS);
     const key = sharedRedisKey(config.REDIS_PREFIX, SharedRedisKey.SourceHealth);
     this.reader = new StreamTail(redisTopologyOf(config), key, this.logger, (entries) => {
       for (const entry of entries) {
@@ -41,8 +47,7 @@ export class SourceHealthFanoutService implements OnApplicationBootstrap, Before
   /** Sends the current health of every enabled source to one socket (it joined the room just now); never rejects. */
   async sendCurrent(socket: LiveSocket): Promise<void> {
     try {
-      const sources = await this.prisma.source.findMany({ where: { enabled: true }, orderBy: { id: 'asc' } });
-      for (const source of sources) socket.emit('source-health', sourceHealthOf(source));
+      for (const health of await this.currentHealth.load('enabled')) socket.emit('source-health', health);
     } catch (error) {
       this.logger.warn({ socketId: socket.id }, `Current source health not sent: ${String(error)}`);
     }

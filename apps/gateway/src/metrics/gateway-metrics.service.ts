@@ -16,6 +16,8 @@ export class GatewayMetricsService {
   readonly resetSnapshots: Counter<'cause'>;
   readonly slowDisconnects: Counter;
   private readonly deliveries: Counter<'event'>;
+  /** One child per event name: counting a delivery is then one addition, not a label lookup per socket and message. */
+  private readonly deliveriesByEvent = new Map<string, Counter.Internal>();
   private readonly disconnects: Counter<'reason'>;
   private namespace?: LiveNamespace;
 
@@ -78,11 +80,20 @@ export class GatewayMetricsService {
     });
   }
 
+  private deliveriesOf(event: string): Counter.Internal {
+    let counter = this.deliveriesByEvent.get(event);
+    if (!counter) {
+      counter = this.deliveries.labels({ event });
+      this.deliveriesByEvent.set(event, counter);
+    }
+    return counter;
+  }
+
   /** Starts counting the namespace's sockets and what they are sent. */
   bind(namespace: LiveNamespace): void {
     this.namespace = namespace;
     namespace.on('connection', (socket: LiveSocket) => {
-      socket.onAnyOutgoing((event: string) => this.deliveries.inc({ event }));
+      socket.onAnyOutgoing((event: string) => this.deliveriesOf(event).inc());
       socket.on('disconnect', (reason) => this.disconnects.inc({ reason }));
     });
   }
