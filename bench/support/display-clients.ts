@@ -52,6 +52,7 @@ export async function connectDisplays(
       });
       sockets.push(socket);
       socket.on('update', onUpdate);
+      socket.on('updates', (updates) => updates.forEach(onUpdate));
       return new Promise<void>((resolveSubscribed, reject) => {
         socket.on('connect_error', reject);
         socket.on('error', (error) => reject(new Error(error.message)));

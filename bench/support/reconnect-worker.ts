@@ -76,6 +76,7 @@ class Display {
     this.socket.io.on('reconnect_attempt', () => (this.attempts += 1));
     this.socket.on('snapshot', (message) => message.updates.forEach((update) => this.accept(update, message.reset)));
     this.socket.on('update', (update) => this.accept(update, false));
+    this.socket.on('updates', (updates) => updates.forEach((update) => this.accept(update, false)));
     this.socket.on('error', (error) => onError(`${error.code}: ${error.message}`));
   }
 

@@ -7,6 +7,7 @@ import {
   type IndicatorUpdate,
   LIVE_NAMESPACE,
   type ServerToClientEvents,
+  type SnapshotMessage,
   SharedRedisKey,
   sharedRedisKey,
   streamKey,
@@ -131,7 +132,25 @@ export function record(client: LiveClient): { events: { type: 'snapshot' | 'upda
   const log = { events: [] as { type: 'snapshot' | 'update' | 'error' | 'dashboard'; payload: unknown }[] };
   client.on('snapshot', (payload) => log.events.push({ type: 'snapshot', payload }));
   client.on('update', (payload) => log.events.push({ type: 'update', payload }));
+  // Several updates of one stream read arrive together; the log keeps them as the updates they are.
+  client.on('updates', (updates) => updates.forEach((payload) => log.events.push({ type: 'update', payload })));
   client.on('error', (payload) => log.events.push({ type: 'error', payload }));
   client.on('dashboard', (payload) => log.events.push({ type: 'dashboard', payload }));
   return log;
+}
+
+/**
+ * Sequence numbers a client applied for one stream, in order: the updates of its snapshots (a
+ * resume's missed updates come in the snapshot) and its live updates.
+ */
+export function receivedSeqs(log: ReturnType<typeof record>, key: string): number[] {
+  return log.events.flatMap((event) => {
+    const updates =
+      event.type === 'snapshot'
+        ? (event.payload as SnapshotMessage).updates
+        : event.type === 'update'
+          ? [event.payload as IndicatorUpdate]
+          : [];
+    return updates.filter((update) => streamKey(update.indicatorId, update.unitCode) === key).map((update) => update.seq);
+  });
 }

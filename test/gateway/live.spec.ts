@@ -1,7 +1,9 @@
 import type { Socket as NetSocket } from 'node:net';
 import { JwtService } from '@nestjs/jwt';
+import { io } from 'socket.io-client';
 import {
   type IndicatorUpdate,
+  LIVE_NAMESPACE,
   SharedRedisKey,
   sharedRedisKey,
   type SnapshotMessage,
@@ -22,6 +24,7 @@ import {
   login,
   publish,
   PROVINCE_KEY,
+  receivedSeqs,
   record,
   type RunningGateway,
   startGateway,
@@ -30,7 +33,8 @@ import {
 type Ack = SubscribeAck;
 const subscribe = (client: LiveClient, request: SubscriptionRequest): Promise<Ack> =>
   new Promise((resolve) => client.emit('subscribe', request, resolve));
-const seqsOf = (log: ReturnType<typeof record>, key: string): number[] =>
+/** Sequence numbers of the live updates alone (receivedSeqs adds the snapshots'). */
+const liveSeqs = (log: ReturnType<typeof record>, key: string): number[] =>
   log.events
     .filter((event) => event.type === 'update')
     .map((event) => event.payload as IndicatorUpdate)
@@ -102,10 +106,50 @@ describe('live gateway (socket.io /live)', () => {
       range(4, 13).map((seq) => indicatorUpdate('doc.overdue', '522', seq)),
     );
     await publish(backing, [indicatorUpdate('dossier.late', '524', 4)]);
-    await waitFor(async () => (seqsOf(log, 'doc.overdue:522').length === 10 ? true : undefined), 10_000, 'ten deltas');
-    expect(seqsOf(log, 'doc.overdue:522')).toEqual(range(4, 13));
-    expect(seqsOf(log, 'dossier.late:524')).toEqual([]);
+    await waitFor(async () => (liveSeqs(log, 'doc.overdue:522').length === 10 ? true : undefined), 10_000, 'ten deltas');
+    expect(liveSeqs(log, 'doc.overdue:522')).toEqual(range(4, 13));
+    expect(liveSeqs(log, 'dossier.late:524')).toEqual([]);
     expect(log.events.filter((event) => event.type === 'snapshot')).toHaveLength(1);
+  });
+
+  it('sends the updates of one stream read as one message per socket, in stream order, only of the streams it follows', async () => {
+    const both = open(gateway, { apiKey: DISTRICT_KEY });
+    const one = open(gateway, { apiKey: DISTRICT_KEY });
+    const messages = (client: LiveClient): { event: string; seqs: string[] }[] => {
+      const seen: { event: string; seqs: string[] }[] = [];
+      const label = (update: IndicatorUpdate): string => `${update.indicatorId}:${update.unitCode}#${update.seq}`;
+      client.on('update', (update) => seen.push({ event: 'update', seqs: [label(update)] }));
+      client.on('updates', (updates) => seen.push({ event: 'updates', seqs: updates.map(label) }));
+      return seen;
+    };
+    const bothSeen = messages(both);
+    const oneSeen = messages(one);
+    await subscribe(both, { indicators: ['health.ehr_pct', 'edu.digital_records_pct'], units: ['522'] });
+    await subscribe(one, { indicators: ['health.ehr_pct'], units: ['522'] });
+
+    // One MULTI: the gateway's blocked read returns all five entries at once.
+    await publish(backing, [
+      indicatorUpdate('health.ehr_pct', '522', 1),
+      indicatorUpdate('edu.digital_records_pct', '522', 1),
+      indicatorUpdate('health.ehr_pct', '522', 2),
+      indicatorUpdate('edu.digital_records_pct', '522', 2),
+      indicatorUpdate('health.ehr_pct', '522', 3),
+    ]);
+    await waitFor(async () => (bothSeen.length > 0 && oneSeen.length > 0 ? true : undefined), 5000, 'the deliveries');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(bothSeen).toEqual([
+      {
+        event: 'updates',
+        seqs: [
+          'health.ehr_pct:522#1',
+          'edu.digital_records_pct:522#1',
+          'health.ehr_pct:522#2',
+          'edu.digital_records_pct:522#2',
+          'health.ehr_pct:522#3',
+        ],
+      },
+    ]);
+    expect(oneSeen).toEqual([{ event: 'updates', seqs: ['health.ehr_pct:522#1', 'health.ehr_pct:522#2', 'health.ehr_pct:522#3'] }]);
   });
 
   it('after a forced disconnect during a burst, delivers every update exactly once on resume', async () => {
@@ -126,15 +170,15 @@ describe('live gateway (socket.io /live)', () => {
         );
         published = next.at(-1)!;
         if (first.connected)
-          await waitFor(async () => (seqsOf(before, key).length >= published || first.disconnected ? true : undefined), 5000, 'pace');
+          await waitFor(async () => (liveSeqs(before, key).length >= published || first.disconnected ? true : undefined), 5000, 'pace');
         else await new Promise((resolve) => setTimeout(resolve, 5));
       }
     })();
-    await waitFor(async () => (seqsOf(before, key).length >= 20 ? true : undefined), 10_000, 'the burst to start');
+    await waitFor(async () => (liveSeqs(before, key).length >= 20 ? true : undefined), 10_000, 'the burst to start');
     // Network drop: the transport closes under the client.
     first.io.engine.close();
     await waitFor(async () => (first.disconnected ? true : undefined), 5000, 'the disconnect');
-    const seen = seqsOf(before, key);
+    const seen = liveSeqs(before, key);
     const last = seen.at(-1)!;
     expect(seen.length).toBeLessThan(total);
 
@@ -142,10 +186,10 @@ describe('live gateway (socket.io /live)', () => {
     const after = record(second);
     await subscribe(second, { indicators: ['dossier.online_pct'], units: ['522'], positions: { [key]: { epoch: 'epoch-1', seq: last } } });
     await burst;
-    await waitFor(async () => (seqsOf(after, key).at(-1) === total ? true : undefined), 15_000, 'the end of the burst');
+    await waitFor(async () => (receivedSeqs(after, key).at(-1) === total ? true : undefined), 15_000, 'the end of the burst');
 
-    expect(after.events[0]).toEqual({ type: 'snapshot', payload: { updates: [], reset: false } });
-    expect([...seen, ...seqsOf(after, key)]).toEqual(range(1, total));
+    expect(after.events[0]).toMatchObject({ type: 'snapshot', payload: { reset: false } });
+    expect([...seen, ...receivedSeqs(after, key)]).toEqual(range(1, total));
   });
 
   it('answers positions that are too old, or from another epoch, with a snapshot flagged reset', async () => {
@@ -162,7 +206,7 @@ describe('live gateway (socket.io /live)', () => {
     const snapshot = staleLog.events[0]!.payload as SnapshotMessage;
     expect(snapshot.reset).toBe(true);
     expect(snapshot.updates.map((update) => update.seq)).toEqual([30]);
-    expect(seqsOf(staleLog, key)).toEqual([]);
+    expect(liveSeqs(staleLog, key)).toEqual([]);
 
     const otherEpoch = open(gateway, { token: adminToken });
     const otherLog = record(otherEpoch);
@@ -182,8 +226,8 @@ describe('live gateway (socket.io /live)', () => {
 
     expect(await subscribe(client, { indicators: ['health.visits_today'], units: ['522'] })).toMatchObject({ ok: true });
     await publish(backing, [indicatorUpdate('health.visits_today', '51', 1), indicatorUpdate('health.visits_today', '522', 1)]);
-    await waitFor(async () => (seqsOf(log, 'health.visits_today:522').length === 1 ? true : undefined), 5000, 'the in-scope update');
-    expect(seqsOf(log, 'health.visits_today:51')).toEqual([]);
+    await waitFor(async () => (liveSeqs(log, 'health.visits_today:522').length === 1 ? true : undefined), 5000, 'the in-scope update');
+    expect(liveSeqs(log, 'health.visits_today:51')).toEqual([]);
   });
 
   it('expands a unit to its subtree and serves a named dashboard to a province display', async () => {
@@ -203,6 +247,17 @@ describe('live gateway (socket.io /live)', () => {
       type: 'snapshot',
       payload: { reset: false, updates: expect.arrayContaining([expect.objectContaining({ indicatorId: 'doc.on_time_pct', seq: 4 })]) },
     });
+  });
+
+  it('accepts an API key sent as the x-api-key header of the upgrade request (the socket keeps it after the request is released)', async () => {
+    const display = io(`${gateway.url}${LIVE_NAMESPACE}`, {
+      extraHeaders: { 'x-api-key': DISTRICT_KEY },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    }) as LiveClient;
+    clients.push(display);
+    expect(await subscribe(display, { indicators: ['edu.attendance_pct'], units: ['522'] })).toMatchObject({ ok: true, streams: 1 });
   });
 
   it('refuses bad, expired and unknown credentials with an error event, then disconnects', async () => {
@@ -282,7 +337,7 @@ describe('live gateway (socket.io /live)', () => {
     await subscribe(onFirst, { indicators: ['dossier.late'], units: ['51'] });
     await subscribe(onSecond, { indicators: ['dossier.late'], units: ['51'] });
     await publish(backing, [indicatorUpdate('dossier.late', '51', 1)]);
-    for (const log of logs) await waitFor(async () => (seqsOf(log, 'dossier.late:51').length === 1 ? true : undefined), 5000, 'delivery');
+    for (const log of logs) await waitFor(async () => (liveSeqs(log, 'dossier.late:51').length === 1 ? true : undefined), 5000, 'delivery');
   });
 
   it('coalesces a flood to at most N updates per tile per second, latest value winning', async () => {
@@ -293,8 +348,8 @@ describe('live gateway (socket.io /live)', () => {
       backing,
       range(1, 50).map((seq) => indicatorUpdate('doc.processed_online_pct', '51', seq)),
     );
-    await waitFor(async () => (seqsOf(log, 'doc.processed_online_pct:51').at(-1) === 50 ? true : undefined), 5000, 'the latest value');
-    const seqs = seqsOf(log, 'doc.processed_online_pct:51');
+    await waitFor(async () => (liveSeqs(log, 'doc.processed_online_pct:51').at(-1) === 50 ? true : undefined), 5000, 'the latest value');
+    const seqs = liveSeqs(log, 'doc.processed_online_pct:51');
     expect(seqs.length).toBeLessThan(50);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
   });
@@ -337,10 +392,10 @@ describe('live gateway (socket.io /live)', () => {
 
     tcp.resume();
     const lastOf = (tile: { indicatorId: string; unitCode: string }): number | undefined =>
-      seqsOf(log, `${tile.indicatorId}:${tile.unitCode}`).at(-1);
+      liveSeqs(log, `${tile.indicatorId}:${tile.unitCode}`).at(-1);
     await waitFor(async () => (keys.every((tile) => lastOf(tile) === final) ? true : undefined), 20_000, 'the latest values');
     for (const tile of keys) {
-      const seqs = seqsOf(log, `${tile.indicatorId}:${tile.unitCode}`);
+      const seqs = liveSeqs(log, `${tile.indicatorId}:${tile.unitCode}`);
       expect([...new Set(seqs)].sort((a, b) => a - b)).toEqual(seqs);
     }
     expect(log.events.filter((event) => event.type === 'update').length).toBeLessThan(keys.length * final);

@@ -86,6 +86,7 @@ describe('resolution scorecards (aggregator → Redis → gateway)', () => {
       REDIS_PREFIX: backing.redis.prefix,
       LOG_LEVEL: 'warn',
       AGGREGATOR_PUBLISH_INTERVAL_MS: '3600000',
+      AGGREGATOR_PUBLISH_ON_CHANGE: 'false',
       AGGREGATOR_SNAPSHOT_INTERVAL_MS: '3600000',
       ALERT_EVALUATION_INTERVAL_MS: '0',
       AGGREGATOR_METRICS_PORT: '0',

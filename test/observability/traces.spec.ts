@@ -131,6 +131,7 @@ describe('traces across the pipeline (OpenTelemetry, OTLP/HTTP)', () => {
     client = socket;
     let updates = 0;
     socket.on('update', () => (updates += 1));
+    socket.on('updates', (batch) => (updates += batch.length));
     const ack = await new Promise<{ ok: boolean }>((resolve) => socket.emit('subscribe', { indicators, units: ['51'] }, resolve));
     expect(ack).toMatchObject({ ok: true });
 

@@ -86,6 +86,7 @@ export class ResumingDisplay {
       for (const update of message.updates) this.accept(update, message.reset);
     });
     socket.on('update', (update) => this.accept(update, false));
+    socket.on('updates', (updates) => updates.forEach((update) => this.accept(update, false)));
   }
 
   private accept(update: IndicatorUpdate, reset: boolean): void {

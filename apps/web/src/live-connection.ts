@@ -49,6 +49,7 @@ export class LiveConnection {
     this.socket.on('connect_error', () => handlers.onConnection(false));
     this.socket.on('snapshot', (message) => message.updates.forEach((update) => this.accept(update, message.reset)));
     this.socket.on('update', (update) => this.accept(update, false));
+    this.socket.on('updates', (updates) => updates.forEach((update) => this.accept(update, false)));
     this.socket.on('dashboard', (change) => handlers.onDashboardChange(change));
     this.socket.on('source-health', (update) => handlers.onSourceHealth(update));
     this.socket.on('scorecard', (card) => handlers.onScorecard(card));

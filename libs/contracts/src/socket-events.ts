@@ -32,6 +32,10 @@ export interface SubscriptionRequest {
 }
 
 export interface SnapshotMessage {
+  /**
+   * The latest value of each newly subscribed stream that is not resumed, then, in stream order,
+   * the updates a resumed stream missed since its position: apply them in order, as updates.
+   */
   updates: IndicatorUpdate[];
   /** True when the client's positions were too old or the epoch changed. */
   reset: boolean;
@@ -50,6 +54,8 @@ export interface AlertAckRequest {
 export interface ServerToClientEvents {
   snapshot: (message: SnapshotMessage) => void;
   update: (update: IndicatorUpdate) => void;
+  /** Several updates of one read of the stream, in stream order: apply each as an `update`. */
+  updates: (updates: IndicatorUpdate[]) => void;
   'source-health': (update: SourceHealthUpdate) => void;
   dashboard: (change: DashboardChangeMessage) => void;
   /** A resolution's scorecard changed (cut to the socket's scope). */

@@ -6,7 +6,7 @@ import { GatewayMetricsService } from '../metrics/gateway-metrics.service';
 import { IndicatorStreamService, type StreamEntry } from './indicator-stream.service';
 import { type LiveNamespace, type LiveSocket, SLOW_ROOM, tileRoom } from './live-socket';
 import type { StreamPosition } from './resume-plan';
-import { slowSocketAction, throttleTile, TileRing } from './tile-fanout-plan';
+import { planReadDelivery, slowSocketAction, throttleTile, TileRing } from './tile-fanout-plan';
 
 /** Recent broadcasts kept per stream so a socket joining mid-flight can catch up without a gap. */
 const RING_SIZE = 16;
@@ -18,6 +18,12 @@ const queuedPackets = (socket: LiveSocket): number => (socket.conn as unknown as
 const bufferedBytes = (socket: LiveSocket): number =>
   (socket.conn.transport as unknown as { socket?: { bufferedAmount?: number } }).socket?.bufferedAmount ?? 0;
 const SLOW_PACKETS = 500;
+
+interface DueEntry {
+  key: string;
+  tile: TileState;
+  entry: StreamEntry;
+}
 
 interface TileState {
   ring: TileRing<StreamEntry>;
@@ -49,7 +55,7 @@ export class LiveFanoutService implements OnModuleInit, BeforeApplicationShutdow
   }
 
   onModuleInit(): void {
-    this.stream.onEntries((entries) => entries.forEach((entry) => this.accept(entry)));
+    this.stream.onEntries((entries) => this.acceptRead(entries));
     this.stream.onGap(() => void this.resendSnapshots());
   }
 
@@ -92,45 +98,84 @@ export class LiveFanoutService implements OnModuleInit, BeforeApplicationShutdow
     void socket.leave(tileRoom(key));
   }
 
-  private accept(entry: StreamEntry): void {
-    const key = streamKey(entry.update.indicatorId, entry.update.unitCode);
+  /** One read of the stream: each entry throttled per tile; what is due now goes out as one message per socket. */
+  private acceptRead(entries: StreamEntry[]): void {
+    const due: DueEntry[] = [];
+    for (const entry of entries) {
+      const key = streamKey(entry.update.indicatorId, entry.update.unitCode);
+      const tile = this.tileOf(key);
+      const now = Date.now();
+      const decision = throttleTile(now, tile.lastEmitAt, this.minIntervalMs, tile.timer !== undefined);
+      if (decision.action === 'broadcast') {
+        tile.lastEmitAt = now;
+        due.push({ key, tile, entry });
+        continue;
+      }
+      tile.pending = entry;
+      if (decision.action === 'hold') {
+        const state = tile;
+        state.timer = setTimeout(() => {
+          state.timer = undefined;
+          const latest = state.pending;
+          state.pending = undefined;
+          if (latest) {
+            state.lastEmitAt = Date.now();
+            this.deliver([{ key, tile: state, entry: latest }]);
+          }
+        }, decision.waitMs);
+      }
+    }
+    if (due.length > 0) this.deliver(due);
+  }
+
+  private tileOf(key: string): TileState {
     let tile = this.tiles.get(key);
     if (!tile) {
       tile = { ring: new TileRing<StreamEntry>(RING_SIZE, this.stream.readerStartId), lastEmitAt: 0 };
       this.tiles.set(key, tile);
     }
-    const decision = throttleTile(Date.now(), tile.lastEmitAt, this.minIntervalMs, tile.timer !== undefined);
-    if (decision.action === 'broadcast') {
-      this.broadcast(key, tile, entry);
-      return;
+    return tile;
+  }
+
+  /**
+   * Sends entries due now, synchronously (attach relies on it): each socket gets the ones on its
+   * streams in one message, `update` for one and `updates` for several; slow sockets keep the
+   * latest per stream instead. A traced entry goes out on its own, inside its span.
+   */
+  private deliver(due: DueEntry[]): void {
+    for (const { tile, entry } of due) tile.ring.push(entry);
+    const namespace = this.namespace;
+    if (!namespace) return;
+    const rooms = namespace.adapter.rooms;
+    const slow = rooms.get(SLOW_ROOM);
+    // Most of a read is often streams nobody here follows; one followed entry is a plain room broadcast.
+    const followed = due.filter(({ key }) => (rooms.get(tileRoom(key))?.size ?? 0) > 0);
+    if (due.some(({ entry }) => entry.trace)) {
+      for (const { key, entry } of due) this.broadcastOne(namespace, key, entry);
+    } else if (followed.length === 1) {
+      this.broadcastOne(namespace, followed[0]!.key, followed[0]!.entry);
+    } else if (followed.length > 1) {
+      const followers = (key: string): string[] => [...(rooms.get(tileRoom(key)) ?? [])].filter((id) => !slow?.has(id));
+      for (const group of planReadDelivery(followed, followers)) {
+        const updates = group.entries.map(({ entry }) => entry.update);
+        const to = namespace.local.to(group.members);
+        if (updates.length === 1) to.emit('update', updates[0]!);
+        else to.emit('updates', updates);
+      }
     }
-    tile.pending = entry;
-    if (decision.action === 'hold') {
-      const state = tile;
-      state.timer = setTimeout(() => {
-        state.timer = undefined;
-        const latest = state.pending;
-        state.pending = undefined;
-        if (latest) this.broadcast(key, state, latest);
-      }, decision.waitMs);
+    for (const id of slow ?? []) {
+      const socket = namespace.sockets.get(id);
+      for (const { key, entry } of due) if (socket?.data.tiles.has(key)) socket.data.pending.set(key, entry.update);
     }
   }
 
-  private broadcast(key: string, tile: TileState, entry: StreamEntry): void {
-    tile.lastEmitAt = Date.now();
-    tile.ring.push(entry);
-    const namespace = this.namespace;
-    if (!namespace) return;
+  private broadcastOne(namespace: LiveNamespace, key: string, entry: StreamEntry): void {
     const room = tileRoom(key);
     const emit = () => namespace.local.to(room).except(SLOW_ROOM).emit('update', entry.update);
     if (entry.trace) {
       const attributes = { 'ioc.stream_key': key, 'ioc.room_size': namespace.adapter.rooms.get(room)?.size ?? 0 };
       inSpanSync('live.emit', { kind: SpanKind.PRODUCER, parent: entry.trace, attributes }, emit);
     } else emit();
-    for (const id of namespace.adapter.rooms.get(SLOW_ROOM) ?? []) {
-      const socket = namespace.sockets.get(id);
-      if (socket?.rooms.has(room)) socket.data.pending.set(key, entry.update);
-    }
   }
 
   /** Sockets over the byte (or packet) bound become slow; below half of it they get their latest values and rejoin. */

@@ -14,7 +14,7 @@ import {
   RateLimitedError,
   UnauthenticatedError,
 } from '../common/domain-errors';
-import { byKeys, sharedLoader } from '../common/shared-loader';
+import { byKeys, DATABASE_LOOKUPS, sharedLoader } from '../common/shared-loader';
 import { GatewayConfig } from '../config/gateway-config';
 import { GatewayMetricsService } from '../metrics/gateway-metrics.service';
 import type { SubscriptionRequestDto, UnsubscribeRequestDto } from './dto/subscription-request.dto';
@@ -25,8 +25,6 @@ import { planResume, type StreamPosition } from './resume-plan';
 
 /** Largest delay a Node timer accepts; keys expiring later are re-checked at their next connection. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-/** Subscriptions arriving together (a wall of displays reconnecting) share their catalog queries. */
-const LOOKUPS = { concurrency: 2, maxBatchSize: 500 };
 
 type DashboardWithUnit = Prisma.DashboardGetPayload<{ include: { unit: true } }>;
 
@@ -48,7 +46,7 @@ export class LiveService {
     this.dashboards = sharedLoader(async (slugs) => {
       const rows = await this.prisma.dashboard.findMany({ where: { slug: { in: [...new Set(slugs)] } }, include: { unit: true } });
       return byKeys(slugs, rows, (row) => row.slug, null);
-    }, LOOKUPS);
+    }, DATABASE_LOOKUPS);
     this.indicators = sharedLoader(async (ids) => {
       const rows = await this.prisma.indicatorDefinition.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true } });
       return byKeys(
@@ -57,7 +55,7 @@ export class LiveService {
         (id) => id,
         null,
       );
-    }, LOOKUPS);
+    }, DATABASE_LOOKUPS);
   }
 
   /** Checks the handshake credentials; refused or expired → an "error" event, then disconnect. */
@@ -127,9 +125,14 @@ export class LiveService {
         held.set(key, plan[plan.length - 1] ?? position ?? null);
       }
     }
-    socket.emit('snapshot', { updates: snapshot, reset });
     replay.sort((a, b) => compareStreamIds(a.id, b.id));
-    for (const { update } of replay) socket.emit('update', update);
+    const missed = replay.map((entry) => entry.update);
+    // One message, not one per missed update: a storm's resumes are bounded by socket writes.
+    // A reset snapshot keeps the replay apart, so the client still checks it for gaps.
+    if (reset && missed.length > 0) {
+      socket.emit('snapshot', { updates: snapshot, reset });
+      socket.emit('snapshot', { updates: missed, reset: false });
+    } else socket.emit('snapshot', { updates: [...snapshot, ...missed], reset });
     const lateResets: IndicatorUpdate[] = [];
     for (const key of added) {
       const caughtUp = this.fanout.attach(socket, key, held.get(key) ?? null, state.position);

@@ -1,5 +1,5 @@
 import type { IndicatorUpdate } from '@ioc/contracts';
-import { slowSocketAction, throttleTile, TileRing } from './tile-fanout-plan';
+import { slowSocketAction, throttleTile, TileRing, planReadDelivery } from './tile-fanout-plan';
 
 const update = (seq: number, epoch = 'e1'): IndicatorUpdate =>
   ({ indicatorId: 'dossier.on_time_pct', unitCode: '51', value: seq, seq, epoch }) as unknown as IndicatorUpdate;
@@ -66,5 +66,29 @@ describe('tile fan-out plan', () => {
       expect(slowSocketAction({ bytes: 900_000, packets: 0, slowSince: 0 }, 30_000, limits)).toBe('keep');
       expect(slowSocketAction({ bytes: 900_000, packets: 0, slowSince: 0 }, 30_001, limits)).toBe('disconnect');
     });
+  });
+});
+
+describe('planReadDelivery', () => {
+  const read = [
+    { key: 'a', id: '1' },
+    { key: 'b', id: '2' },
+    { key: 'a', id: '3' },
+    { key: 'c', id: '4' },
+  ];
+  const rooms: Record<string, string[]> = { a: ['s1', 's2', 's3'], b: ['s1', 's2'], c: ['s3', 's4'] };
+
+  it('gives each socket every entry of the read on its streams, in stream order, grouping sockets that follow the same streams', () => {
+    const plan = planReadDelivery(read, (key) => rooms[key] ?? []);
+    const bySocket = new Map(
+      plan.flatMap((group) => group.members.map((member) => [member, group.entries.map((entry) => entry.id)] as const)),
+    );
+    expect(Object.fromEntries(bySocket)).toEqual({ s1: ['1', '2', '3'], s2: ['1', '2', '3'], s3: ['1', '3', '4'], s4: ['4'] });
+    expect(plan.map((group) => group.members)).toEqual([['s1', 's2'], ['s3'], ['s4']]);
+  });
+
+  it('leaves out sockets that follow none of the streams read, and plans nothing for an empty read', () => {
+    expect(planReadDelivery([{ key: 'z', id: '9' }], () => [])).toEqual([]);
+    expect(planReadDelivery([], (key) => rooms[key] ?? [])).toEqual([]);
   });
 });

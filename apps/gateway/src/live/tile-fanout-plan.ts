@@ -93,3 +93,39 @@ export function slowSocketAction(
   if (bytes <= limits.bytes / 2 && packets <= limits.packets / 2) return 'recover';
   return now - slowSince > limits.timeoutMs ? 'disconnect' : 'keep';
 }
+
+/** Sockets that follow the same streams of one read, and those streams' entries in stream order. */
+export interface ReadDelivery<E, S> {
+  members: S[];
+  entries: E[];
+}
+
+/**
+ * How one read of the stream reaches the sockets: each socket gets, in one message, every entry of
+ * the read on the streams it follows, in stream order. Sockets following the same of those streams
+ * (the displays of one dashboard) form one group, so each group's message is encoded once. Under
+ * load a read holds more entries and the writes per socket stay one per read instead of growing
+ * with the updates.
+ */
+export function planReadDelivery<E extends { key: string }, S>(
+  entries: readonly E[],
+  membersOf: (key: string) => Iterable<S>,
+): ReadDelivery<E, S>[] {
+  const keys = [...new Set(entries.map((entry) => entry.key))];
+  const followed = new Map<S, number[]>();
+  keys.forEach((key, index) => {
+    for (const member of membersOf(key)) {
+      const indexes = followed.get(member);
+      if (indexes) indexes.push(index);
+      else followed.set(member, [index]);
+    }
+  });
+  const groups = new Map<string, { members: S[]; keys: Set<string> }>();
+  for (const [member, indexes] of followed) {
+    const signature = indexes.join(',');
+    const group = groups.get(signature);
+    if (group) group.members.push(member);
+    else groups.set(signature, { members: [member], keys: new Set(indexes.map((index) => keys[index]!)) });
+  }
+  return [...groups.values()].map((group) => ({ members: group.members, entries: entries.filter((entry) => group.keys.has(entry.key)) }));
+}
