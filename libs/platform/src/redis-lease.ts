@@ -42,24 +42,41 @@ export class RedisLease {
     return current === null ? { lease: new RedisLease(redis, key, holder), holder } : { lease: null, holder: current };
   }
 
-  /** Waits (with backoff) for the lease, up to `waitMs`. */
-  static async acquire(redis: RedisClient, key: string, ttlMs: number, { waitMs, retryMs = 10 }: AcquireOptions): Promise<RedisLease> {
-    const deadline = Date.now() + waitMs;
-    for (let pause = retryMs; ; pause = Math.min(pause * 2, retryMs * 8)) {
-      const attempt = await RedisLease.tryAcquire(redis, key, ttlMs);
-      if (attempt.lease) return attempt.lease;
-      if (Date.now() + pause > deadline) throw new Error(`Timed out after ${waitMs} ms waiting for lease ${key}`);
-      await new Promise((resolve) => setTimeout(resolve, pause));
-    }
+  /** The lease a script of the caller's took for `holder` (SET NX PX), to release or extend it. */
+  static takenBy(redis: RedisClient, key: string, holder: string): RedisLease {
+    return new RedisLease(redis, key, holder);
   }
 
-  /** Runs `work` holding the lease (waiting for it up to `waitMs`), and releases it after. */
-  static async with<T>(redis: RedisClient, key: string, ttlMs: number, options: AcquireOptions, work: () => Promise<T>): Promise<T> {
-    const lease = await RedisLease.acquire(redis, key, ttlMs, options);
-    try {
-      return await work();
-    } finally {
-      await lease.release();
+  /** Waits (with backoff) for the lease, up to `waitMs`. */
+  static acquire(redis: RedisClient, key: string, ttlMs: number, options: AcquireOptions): Promise<RedisLease> {
+    return RedisLease.retry(key, options, async () => (await RedisLease.tryAcquire(redis, key, ttlMs)).lease);
+  }
+
+  /**
+   * Waits for the lease like acquire, but each attempt is `take(holder)`: one script that takes
+   * the key for the holder (SET NX PX) and reads what the holder's work needs in the same round
+   * trip, answering null while another holds the key.
+   */
+  static acquireReading<R>(
+    redis: RedisClient,
+    key: string,
+    options: AcquireOptions,
+    take: (holder: string) => Promise<{ read: R } | null>,
+  ): Promise<{ lease: RedisLease; read: R }> {
+    return RedisLease.retry(key, options, async () => {
+      const holder = randomUUID();
+      const taken = await take(holder);
+      return taken && { lease: RedisLease.takenBy(redis, key, holder), read: taken.read };
+    });
+  }
+
+  private static async retry<T>(key: string, { waitMs, retryMs = 10 }: AcquireOptions, attempt: () => Promise<T | null>): Promise<T> {
+    const deadline = Date.now() + waitMs;
+    for (let pause = retryMs; ; pause = Math.min(pause * 2, retryMs * 8)) {
+      const result = await attempt();
+      if (result !== null) return result;
+      if (Date.now() + pause > deadline) throw new Error(`Timed out after ${waitMs} ms waiting for lease ${key}`);
+      await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
 

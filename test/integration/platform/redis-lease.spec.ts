@@ -31,16 +31,24 @@ describe('RedisLease (real Redis)', () => {
     expect(await redis.client.pttl(key)).toBeGreaterThan(10_000);
   });
 
-  it('serialises work across waiters and gives up after the wait with the key named', async () => {
+  it('serialises work across waiters, each reading in the attempt that takes it, and gives up after the wait with the key named', async () => {
+    const counter = `${key}:counter`;
+    await redis.client.set(counter, '0');
     const order: string[] = [];
-    const work = (name: string) =>
-      RedisLease.with(redis.client, key, 5000, { waitMs: 5000, retryMs: 5 }, async () => {
-        order.push(`${name} in`);
-        await new Promise((resolve) => setTimeout(resolve, 30));
-        order.push(`${name} out`);
-      });
+    // Read-modify-write under the lease: a read taken outside it would lose an increment.
+    const work = async (name: string): Promise<void> => {
+      const { lease, read } = await RedisLease.acquireReading(redis.client, key, { waitMs: 5000, retryMs: 5 }, async (holder) =>
+        (await redis.client.set(key, holder, 'PX', 5000, 'NX')) === 'OK' ? { read: Number(await redis.client.get(counter)) } : null,
+      );
+      order.push(`${name} in`);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      await redis.client.set(counter, String(read + 1));
+      order.push(`${name} out`);
+      expect(await lease.release()).toBe(true);
+    };
     await Promise.all([work('a'), work('b'), work('c')]);
     for (let i = 0; i < order.length; i += 2) expect(order[i + 1]).toBe(order[i]!.replace(' in', ' out'));
+    expect(await redis.client.get(counter)).toBe('3');
 
     await RedisLease.tryAcquire(redis.client, key, 10_000, 'someone-else');
     await expect(RedisLease.acquire(redis.client, key, 1000, { waitMs: 100 })).rejects.toThrow(`waiting for lease ${key}`);

@@ -18,7 +18,10 @@ import { PrismaService } from '@ioc/persistence';
 import { CatalogService, type AlertCatalog } from '../catalog/catalog.service';
 import { AggregatorMetricsService } from '../metrics/aggregator-metrics.service';
 import { ALERT_CLOCK } from './alert-clock';
-import { AlertStateService, type StoredEvaluation } from './alert-state.service';
+import { AlertStateService, type EvaluationStep, type StoredEvaluation } from './alert-state.service';
+
+/** What a step observes: the new condition and history from the stored evaluation. */
+type Observe = (stored: StoredEvaluation) => { history: StoredEvaluation['history']; result: ConditionResult };
 
 /**
  * Steps every (rule × unit) and (rule × source) fingerprint through the lifecycle, on each
@@ -47,27 +50,43 @@ export class AlertEvaluatorService {
     return this.catalog.current().alerts;
   }
 
-  async onIndicatorUpdate(update: IndicatorUpdate): Promise<void> {
+  /**
+   * Steps the fingerprints of every indicator rule the updates concern, in the updates' order. The
+   * k-th step of each fingerprint goes in round k, so a fingerprint's steps stay in order while
+   * each round's locks, reads and writes go to Redis together.
+   */
+  async onIndicatorUpdates(updates: readonly IndicatorUpdate[]): Promise<void> {
     const { rules, units } = this.alerts;
-    const unit = units.get(update.unitCode);
-    if (!unit) {
-      this.logger.warn(
-        { unitCode: update.unitCode, indicatorId: update.indicatorId },
-        'Indicator update for an unknown unit; no alert rule applies',
-      );
-      return;
-    }
     const now = this.clock.now();
-    for (const rule of rules) {
-      if (!isIndicatorRule(rule) || rule.indicatorId !== update.indicatorId || !inScope(rule.scope, unit)) continue;
-      await this.advance(rule, `${rule.id}:${unit.code}`, unit.code, null, now, (stored) => {
-        const history =
-          update.value === null
-            ? stored.history
-            : appendSample(stored.history, { at: now.getTime(), value: update.value }, historySeconds(rule));
-        return { history, result: evaluateIndicator(rule, update, history, now) };
-      });
+    const rounds: { fingerprint: string; step: EvaluationStep }[][] = [];
+    const steps = new Map<string, number>();
+    for (const update of updates) {
+      const unit = units.get(update.unitCode);
+      if (!unit) {
+        this.logger.warn(
+          { unitCode: update.unitCode, indicatorId: update.indicatorId },
+          'Indicator update for an unknown unit; no alert rule applies',
+        );
+        continue;
+      }
+      for (const rule of rules) {
+        if (!isIndicatorRule(rule) || rule.indicatorId !== update.indicatorId || !inScope(rule.scope, unit)) continue;
+        const fingerprint = `${rule.id}:${unit.code}`;
+        const round = steps.get(fingerprint) ?? 0;
+        steps.set(fingerprint, round + 1);
+        (rounds[round] ??= []).push({
+          fingerprint,
+          step: this.stepper(rule, fingerprint, unit.code, null, now, (stored) => {
+            const history =
+              update.value === null
+                ? stored.history
+                : appendSample(stored.history, { at: now.getTime(), value: update.value }, historySeconds(rule));
+            return { history, result: evaluateIndicator(rule, update, history, now) };
+          }),
+        });
+      }
     }
+    for (const round of rounds) await this.state.updateEvaluations(round);
   }
 
   async onSourceHealth(update: SourceHealthUpdate): Promise<void> {
@@ -89,10 +108,14 @@ export class AlertEvaluatorService {
       const { units, rootCode } = this.alerts;
       const unitCode = rule.scope.unitCodes?.[0] ?? rule.scope.subtreeOf ?? rootCode;
       if (!unitCode || !units.has(unitCode)) continue;
-      await this.advance(rule, `${rule.id}:${source.sourceId}`, unitCode, source.sourceId, now, (stored) => ({
-        history: stored.history,
-        result: evaluateSource(rule, source, now),
-      }));
+      const fingerprint = `${rule.id}:${source.sourceId}`;
+      await this.state.updateEvaluation(
+        fingerprint,
+        this.stepper(rule, fingerprint, unitCode, source.sourceId, now, (stored) => ({
+          history: stored.history,
+          result: evaluateSource(rule, source, now),
+        })),
+      );
     }
   }
 
@@ -109,24 +132,26 @@ export class AlertEvaluatorService {
       const stored = await this.state.getEvaluation(fingerprint);
       const rule = stored && rules.get(stored.ruleId);
       if (!stored || !rule || stored.sourceId) continue;
-      await this.advance(rule, fingerprint, stored.unitCode, null, now, null);
+      await this.state.updateEvaluation(fingerprint, this.stepper(rule, fingerprint, stored.unitCode, null, now, null));
     }
     for (const source of await this.state.sources()) await this.evaluateSource(source, now);
   }
 
-  /** Steps one fingerprint under its lock; `observe` gives a new condition, null = time passing only. */
-  private async advance(
+  /**
+   * One step of a fingerprint's lifecycle from its stored evaluation (run under its lock), writing
+   * alert transitions to Postgres; `observe` gives a new condition, null = time passing only.
+   */
+  private stepper(
     rule: RuleSpec,
     fingerprint: string,
     unitCode: string,
     sourceId: string | null,
     now: Date,
-    observe: ((stored: StoredEvaluation) => { history: StoredEvaluation['history']; result: ConditionResult }) | null,
-  ): Promise<void> {
+    observe: Observe | null,
+  ): EvaluationStep {
     this.metrics.alertEvaluations.inc({ trigger: observe === null ? 'clock' : sourceId ? 'source' : 'indicator' });
-    await this.state.withLock(fingerprint, async () => {
-      let stored = (await this.state.getEvaluation(fingerprint)) ?? { ruleId: rule.id, unitCode, sourceId, state: INACTIVE, history: [] };
-      stored = await this.releaseIfClosedByHand(stored);
+    return async (found) => {
+      const stored = await this.releaseIfClosedByHand(found ?? { ruleId: rule.id, unitCode, sourceId, state: INACTIVE, history: [] });
       const observed = observe?.(stored);
       const { state, event } = step(stored.state, observed?.result ?? null, now, rule);
       const next: StoredEvaluation = { ...stored, state, history: observed?.history ?? stored.history };
@@ -144,8 +169,8 @@ export class AlertEvaluatorService {
       } else if (state.phase === 'firing' && state.alertId && observed) {
         await this.prisma.alert.updateMany({ where: { id: state.alertId }, data: { value: state.value, threshold: state.threshold } });
       }
-      await this.state.putEvaluation(fingerprint, next);
-    });
+      return next;
+    };
   }
 
   /** A firing fingerprint whose alert someone resolved by hand starts over (pending again if still breached). */

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
-import { decodeStreamEntry, QueueName, SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
+import { decodeStreamEntry, type IndicatorUpdate, QueueName, SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
 import { InjectTypedQueue, REDIS_CLIENT, type TypedQueue } from '@ioc/queues';
 import { PeriodicTask, StreamConsumerGroup, type GroupEntry, type RedisClient } from '@ioc/platform';
 import { AggregatorConfig } from '../config/aggregator-config';
@@ -34,9 +34,7 @@ export class AlertStreamsProcessor implements OnApplicationBootstrap, BeforeAppl
     this.consumer = new StreamConsumerGroup(
       redis,
       { streams: [this.streams.indicators, this.streams.health], group: ALERT_CONSUMER_GROUP, consumer: config.ALERT_CONSUMER_NAME },
-      async (entries) => {
-        for (const entry of entries) await this.handle(entry);
-      },
+      (entries) => this.handle(entries),
       this.logger,
     );
     this.ticks = new PeriodicTask('Alert tick', config.ALERT_EVALUATION_INTERVAL_MS, () => this.tickOnce(), this.logger);
@@ -64,14 +62,26 @@ export class AlertStreamsProcessor implements OnApplicationBootstrap, BeforeAppl
     await this.notifier.tick();
   }
 
-  /** Processes one entry; a malformed one goes to the dead-letter queue. The consumer group acknowledges it. */
-  private async handle({ stream, id, fields }: GroupEntry): Promise<void> {
-    if (!fields) return;
-    if (stream === this.streams.indicators) {
+  /**
+   * Processes one read: its indicator updates stepped together (in stream order), then its source
+   * health entries one by one; a malformed entry goes to the dead-letter queue. The consumer group
+   * acknowledges the read.
+   */
+  private async handle(entries: GroupEntry[]): Promise<void> {
+    const updates: IndicatorUpdate[] = [];
+    const health: { stream: string; id: string; fields: string[] }[] = [];
+    for (const { stream, id, fields } of entries) {
+      if (!fields) continue;
+      if (stream !== this.streams.indicators) {
+        health.push({ stream, id, fields });
+        continue;
+      }
       const decoded = decodeStreamEntry(SharedRedisKey.IndicatorUpdates, fields);
-      if (decoded.ok) await this.evaluator.onIndicatorUpdate(decoded.payload);
+      if (decoded.ok) updates.push(decoded.payload);
       else await this.deadLetter(stream, id, fields, decoded);
-    } else {
+    }
+    if (updates.length > 0) await this.evaluator.onIndicatorUpdates(updates);
+    for (const { stream, id, fields } of health) {
       const decoded = decodeStreamEntry(SharedRedisKey.SourceHealth, fields);
       if (decoded.ok) await this.evaluator.onSourceHealth(decoded.payload);
       else await this.deadLetter(stream, id, fields, decoded);
