@@ -105,7 +105,7 @@ async function main(): Promise<void> {
       return jobs;
     };
     say(
-      `aggregator bench: ${EVENTS} events in batches of ${BATCH}; baseline: ${BASELINE} of them one job per event; concurrency ${config.AGGREGATOR_CONCURRENCY}`,
+      `aggregator bench: ${EVENTS} events in batches of ${BATCH}; baseline: ${BASELINE} of them one job per event; concurrency ${config.AGGREGATOR_CONCURRENCY}; node ${process.execArgv.join(' ') || '(no options)'}`,
     );
     const batched = await timed(queue, asJobs(events, BATCH), 'batched');
     // Baseline on a fresh prefix of idempotency keys, so it does the same work rather than deduplicating.

@@ -17,6 +17,7 @@ import {
   rssKb,
   sleep,
   spawnCompiled,
+  AGGREGATOR_NODE_OPTIONS,
   startGateway,
   startPublisher,
   stopChild,
@@ -131,15 +132,19 @@ async function aggregationRun(backing: BenchBacking, engine: Engine, partitions:
   try {
     for (let p = 0; p < partitions; p += 1) {
       aggregators.push(
-        spawnCompiled('apps/aggregator/src/main.js', {
-          DATABASE_URL: backing.databaseUrl,
-          REDIS_URL,
-          REDIS_PREFIX: prefix,
-          AGGREGATION_PARTITIONS: String(partitions),
-          AGGREGATOR_PARTITIONS: String(p),
-          AGGREGATOR_METRICS_PORT: '0',
-          ...engine.env,
-        }),
+        spawnCompiled(
+          'apps/aggregator/src/main.js',
+          {
+            DATABASE_URL: backing.databaseUrl,
+            REDIS_URL,
+            REDIS_PREFIX: prefix,
+            AGGREGATION_PARTITIONS: String(partitions),
+            AGGREGATOR_PARTITIONS: String(p),
+            AGGREGATOR_METRICS_PORT: '0',
+            ...engine.env,
+          },
+          AGGREGATOR_NODE_OPTIONS,
+        ),
       );
     }
     for (let tries = 0; (await queues.minWorkersCount()) === 0; tries += 1) {

@@ -67,7 +67,8 @@ describe('docker-compose.yml against the apps', () => {
       const env = environmentOf(service!);
       expect(env.APP_ENTRY).toBe(app.entry);
       expect(() => loadConfig(app.schema, env)).not.toThrow();
-      const known = new Set([...variablesOf(app.schema), ...variablesOf(HealthcheckConfig), 'APP_ENTRY']);
+      // NODE_OPTIONS is read by node itself (the aggregator's V8 options).
+      const known = new Set([...variablesOf(app.schema), ...variablesOf(HealthcheckConfig), 'APP_ENTRY', 'NODE_OPTIONS']);
       expect(Object.keys(env).filter((variable) => !known.has(variable))).toEqual([]);
       expect(service!.depends_on).toEqual({ migrate: { condition: 'service_completed_successfully' } });
     },

@@ -35,22 +35,50 @@ export function termsByKind(terms: readonly TermSpec[]): Map<string, TermSpec[]>
   return byKind;
 }
 
-const BUCKET_SLICE: Record<Granularity, [string, number]> = {
-  minute: ['n:', 16],
-  day: ['d:', 10],
-  month: ['m:', 7],
-  year: ['y:', 4],
-  all: ['a:', 0],
-};
+/** The bucket id of each granularity for one local minute (every bucket is at least a minute long). */
+export type BucketIds = Readonly<Record<Granularity, string>> & { localDay: string };
 
-export function contributionsOf(event: NormalizedEvent, terms: readonly TermSpec[]): Contribution[] {
-  const candidates = termsByKind(terms).get(event.kind);
-  if (!candidates) return [];
-  const at = Date.parse(event.occurredAt);
-  // One ISO rendering of the local time serves every bucket of the event.
+/** The bucket ids of the minute that contains `at`. */
+export function bucketIdsAt(at: number): BucketIds {
   const local = new Date(at + LOCAL_OFFSET_MS).toISOString();
-  const order = readingOrder(at, event.idempotencyKey);
-  const result: Contribution[] = [];
+  return {
+    minute: `n:${local.slice(0, 16)}`,
+    day: `d:${local.slice(0, 10)}`,
+    month: `m:${local.slice(0, 7)}`,
+    year: `y:${local.slice(0, 4)}`,
+    all: 'a:',
+    localDay: local.slice(0, 10),
+  };
+}
+
+/**
+ * bucketIdsAt, remembered per minute for one batch: events of a batch mostly share minutes, and
+ * one string per bucket makes the batch's map lookups cheap.
+ */
+export class BucketIdCache {
+  private readonly byMinute = new Map<number, BucketIds>();
+
+  at(at: number): BucketIds {
+    // The local offset is whole hours, so local minutes start at UTC minutes.
+    const minute = Math.floor(at / 60_000);
+    let ids = this.byMinute.get(minute);
+    if (!ids) this.byMinute.set(minute, (ids = bucketIdsAt(at)));
+    return ids;
+  }
+}
+
+/** Receives one contribution of an event (its order, for gauges, comes from the event: readingOrder). */
+export type ContributionVisitor = (term: TermSpec, unitCode: string, bucket: string, amount: number) => void;
+
+/** Calls `visit` for each contribution of the event, without building objects: the per-event path of planStateBatch. */
+export function forEachContribution(
+  event: NormalizedEvent,
+  terms: readonly TermSpec[],
+  buckets: BucketIds,
+  visit: ContributionVisitor,
+): void {
+  const candidates = termsByKind(terms).get(event.kind);
+  if (!candidates) return;
   for (const term of candidates) {
     if (!matchesFilter(term.filter, event)) continue;
     const amount = term.field === undefined ? 1 : event.values[term.field];
@@ -58,10 +86,16 @@ export function contributionsOf(event: NormalizedEvent, terms: readonly TermSpec
     const value = term.distinct === undefined ? undefined : event.attributes[term.distinct];
     if (term.distinct !== undefined && (value === undefined || value === null)) continue;
     const unitCode = value === undefined ? event.unitCode : `${event.unitCode}${DISTINCT_SEPARATOR}${String(value)}`;
-    for (const granularity of term.granularities) {
-      const [tag, length] = BUCKET_SLICE[granularity];
-      result.push({ termId: term.id, op: term.kind, unitCode, bucket: tag + local.slice(0, length), amount, order });
-    }
+    for (const granularity of term.granularities) visit(term, unitCode, buckets[granularity], amount);
   }
+}
+
+export function contributionsOf(event: NormalizedEvent, terms: readonly TermSpec[]): Contribution[] {
+  const at = Date.parse(event.occurredAt);
+  const order = readingOrder(at, event.idempotencyKey);
+  const result: Contribution[] = [];
+  forEachContribution(event, terms, bucketIdsAt(at), (term, unitCode, bucket, amount) =>
+    result.push({ termId: term.id, op: term.kind, unitCode, bucket, amount, order }),
+  );
   return result;
 }

@@ -1,6 +1,5 @@
 import type { NormalizedEvent } from '@ioc/contracts';
-import { contributionsOf } from './contributions';
-import { localDay } from './local-time';
+import { BucketIdCache, forEachContribution, readingOrder } from './contributions';
 import type { TermSpec } from './terms';
 
 const DAY_S = 86_400;
@@ -33,34 +32,50 @@ export interface StateBatch {
 }
 
 export function planStateBatch(events: readonly NormalizedEvent[], terms: readonly TermSpec[], receivedAt: number): StateBatch {
-  const counters = new Map<string, number>();
+  // Counter index by field, then bucket; field names by term, then unit: lookups of strings already made, not new keys per event.
+  const counters = new Map<string, Map<string, number>>();
+  const fieldNames = new Map<string, Map<string, string>>();
   const counterArgs: string[] = [];
-  const groups = new Map<string, { day: string; keys: string[]; refs: (number | string)[] }>();
+  const groups = new Map<string, { day: string; keys: string[]; refs: number[] }>();
   const gauges = new Map<string, { bucket: string; field: string; value: number; order: string }>();
   const fresh = new Map<string, number>();
   const buckets = new Set<string>();
+  const bucketIds = new BucketIdCache();
+  const fieldOf = (termId: string, unitCode: string): string => {
+    let byUnit = fieldNames.get(termId);
+    if (!byUnit) fieldNames.set(termId, (byUnit = new Map()));
+    let field = byUnit.get(unitCode);
+    if (field === undefined) byUnit.set(unitCode, (field = `${termId}|${unitCode}`));
+    return field;
+  };
   for (const event of events) {
     fresh.set(`${event.unitCode}|${event.sourceId}`, receivedAt);
-    const refs: (number | string)[] = [];
-    for (const c of contributionsOf(event, terms)) {
-      const field = `${c.termId}|${c.unitCode}`;
-      const key = `${c.bucket}|${field}`;
-      buckets.add(c.bucket);
-      if (c.op === 'add') {
-        let index = counters.get(key);
+    const at = Date.parse(event.occurredAt);
+    const ids = bucketIds.at(at);
+    const refs: number[] = [];
+    let order: string | undefined;
+    forEachContribution(event, terms, ids, (term, unitCode, bucket, amount) => {
+      const field = fieldOf(term.id, unitCode);
+      buckets.add(bucket);
+      if (term.kind === 'add') {
+        let byBucket = counters.get(field);
+        if (!byBucket) counters.set(field, (byBucket = new Map()));
+        let index = byBucket.get(bucket);
         if (index === undefined) {
-          index = counters.size;
-          counters.set(key, index);
-          counterArgs.push(c.bucket, field);
+          index = counterArgs.length / 2;
+          byBucket.set(bucket, index);
+          counterArgs.push(bucket, field);
         }
-        refs.push(index, c.amount);
+        refs.push(index, amount);
       } else {
+        order ??= readingOrder(at, event.idempotencyKey);
+        const key = `${bucket}|${field}`;
         const current = gauges.get(key);
-        if (!current || current.order < c.order) gauges.set(key, { bucket: c.bucket, field, value: c.amount, order: c.order });
+        if (!current || current.order < order) gauges.set(key, { bucket, field, value: amount, order });
       }
-    }
+    });
     if (refs.length === 0) continue;
-    const day = localDay(Date.parse(event.occurredAt));
+    const day = ids.localDay;
     const signature = `${day}|${refs.join(',')}`;
     const group = groups.get(signature);
     if (group) group.keys.push(event.idempotencyKey);

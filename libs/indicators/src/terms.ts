@@ -133,9 +133,14 @@ export function mergeTerms(terms: readonly TermSpec[]): TermSpec[] {
   return [...byId.values()];
 }
 
+const whereEntries = new WeakMap<EventFilter, [string, unknown][]>();
+
 export function matchesFilter(filter: EventFilter, event: Pick<NormalizedEvent, 'kind' | 'attributes'>): boolean {
   if (filter.kind !== event.kind) return false;
-  for (const [key, expected] of Object.entries(filter.where ?? {})) {
+  // Runs for every term of every event: the filter's entries are listed once per filter object.
+  let entries = whereEntries.get(filter);
+  if (!entries) whereEntries.set(filter, (entries = Object.entries(filter.where ?? {})));
+  for (const [key, expected] of entries) {
     if ((event.attributes[key] ?? null) !== expected) return false;
   }
   return true;

@@ -13,11 +13,16 @@ export interface UnitNode {
 /** The administrative tree as data, of any depth; rollups walk it bottom-up. */
 export class UnitTree {
   private readonly byCode = new Map<string, UnitNode>();
+  /** Units keyed apart from their list code, by that code (resolveCode runs for every event). */
+  private readonly byOfficialCode = new Map<string, UnitNode[]>();
   /** Codes ordered deepest first, so a child is always folded into its parent before the parent moves up. */
   private readonly bottomUp: string[];
 
   constructor(units: UnitNode[]) {
-    for (const unit of units) this.byCode.set(unit.code, unit);
+    for (const unit of units) {
+      this.byCode.set(unit.code, unit);
+      if (unit.officialCode) this.byOfficialCode.set(unit.officialCode, [...(this.byOfficialCode.get(unit.officialCode) ?? []), unit]);
+    }
     const depth = new Map<string, number>();
     const depthOf = (code: string, seen = new Set<string>()): number => {
       const known = depth.get(code);
@@ -49,7 +54,7 @@ export class UnitTree {
     const inForce = (unit: UnitNode): boolean => unit.validFrom <= at && (unit.validTo === null || unit.validTo > at);
     const keyed = this.byCode.get(code);
     if (keyed && inForce(keyed)) return code;
-    return this.units.find((unit) => unit.officialCode === code && inForce(unit))?.code ?? code;
+    return this.byOfficialCode.get(code)?.find(inForce)?.code ?? code;
   }
 
   /** Units in existence at `at` (merged or abolished ones keep their rows but drop out). */

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { collectTerms } from './terms';
 import { UnitTree, type UnitNode } from './unit-tree';
 import { DEFAULT_EVENT_LIMITS, validateEvent, type EventRules } from './validate-event';
@@ -96,5 +97,23 @@ describe('validateEvent: the one event-validity rule (push, pull and aggregator)
     const big = validateEvent({ ...valid, attributes: { note: 'x'.repeat(20_000) } }, rules);
     expect(big).toMatchObject({ ok: false, fields: ['(root)'] });
     expect((big as { reason: string }).reason).toMatch(/over the 16384-byte limit/);
+  });
+
+  it('refuses for size exactly when the event serialises to more bytes than the limit (escapes, multi-byte text, nesting)', () => {
+    const maxBytes = 600;
+    const sized: EventRules = { ...rules, limits: { ...rules.limits, maxBytes } };
+    const text = fc.string({ unit: fc.constantFrom('a', 'é', '\u4e2d', '"', '\\', '\n', '\u0001', '\ud83d\ude00'), maxLength: 120 });
+    const attribute = fc.oneof(text, fc.double(), fc.boolean(), fc.constant(null));
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ maxLength: 12 }), attribute, { maxKeys: 8 }), (attributes) => {
+        const event = { ...valid, attributes };
+        const bytes = Buffer.byteLength(JSON.stringify(event));
+        const verdict = validateEvent(event, sized);
+        const refusedForSize = !verdict.ok && verdict.reason.includes(`over the ${maxBytes}-byte limit`);
+        expect(refusedForSize).toBe(bytes > maxBytes);
+        if (refusedForSize) expect(verdict.reason).toContain(`event is ${bytes} bytes`);
+      }),
+      { numRuns: 400 },
+    );
   });
 });

@@ -56,6 +56,72 @@ export function valueLimit(limits: ValueLimits, kind: string, field: string): nu
   return limits[`${kind}:${field}`] ?? limits[field] ?? limits['*'] ?? Number.MAX_VALUE;
 }
 
+/** What the rule checks for an event kind beyond the shape: the terms that read it and what they need of it. */
+interface KindRule {
+  terms: readonly TermSpec[];
+  /** Attributes a distinct term keeps its readings under. */
+  distinctAttributes: readonly string[];
+  /** Measures a term sums or reads. */
+  requiredValues: readonly string[];
+}
+
+const kindRulesCache = new WeakMap<readonly TermSpec[], Map<string, KindRule>>();
+
+/** The rule of each event kind (cached per term list: this runs once per event). */
+function kindRules(terms: readonly TermSpec[]): Map<string, KindRule> {
+  let rules = kindRulesCache.get(terms);
+  if (!rules) {
+    rules = new Map();
+    for (const [kind, ofKind] of termsByKind(terms)) {
+      rules.set(kind, {
+        terms: ofKind,
+        distinctAttributes: [...new Set(ofKind.flatMap((term) => (term.distinct ? [term.distinct] : [])))],
+        requiredValues: [...new Set(ofKind.flatMap((term) => (term.field === undefined ? [] : [term.field])))],
+      });
+    }
+    kindRulesCache.set(terms, rules);
+  }
+  return rules;
+}
+
+/** occurredAt in ms when it is an ISO-8601 instant with an offset, else NaN. */
+const instantOf = (value: unknown): number => (typeof value === 'string' && OFFSET_INSTANT.test(value) ? Date.parse(value) : NaN);
+
+/**
+ * An upper bound of Buffer.byteLength(JSON.stringify(value)), or Infinity once it passes `limit`:
+ * 6 bytes per UTF-16 unit of a string (a \u escape, the longest form), 24 per number. It settles
+ * the usual event without serialising it.
+ */
+function jsonBytesBound(value: unknown, limit: number): number {
+  let bound = 0;
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const item = pending.pop();
+    if (typeof item === 'string') bound += 2 + 6 * item.length;
+    else if (Array.isArray(item)) {
+      bound += 2 + 25 * item.length;
+      if (bound <= limit) for (const element of item) pending.push(element);
+    } else if (typeof item === 'object' && item !== null) {
+      // toJSON may write anything: only serialising tells.
+      if (typeof (item as { toJSON?: unknown }).toJSON === 'function') return Infinity;
+      bound += 2;
+      for (const key of Object.keys(item)) {
+        bound += 4 + 6 * key.length;
+        pending.push((item as Record<string, unknown>)[key]);
+      }
+    } else bound += 24;
+    if (bound > limit) return Infinity;
+  }
+  return bound;
+}
+
+/** The event's size as JSON when it is over `limit` bytes, else 0. */
+function bytesOver(event: unknown, limit: number): number {
+  if (jsonBytesBound(event, limit) <= limit) return 0;
+  const size = Buffer.byteLength(JSON.stringify(event) ?? '');
+  return size > limit ? size : 0;
+}
+
 /**
  * THE event-validity rule, applied identically at push ingest, at pull and in the aggregator, so a
  * source is told at once the verdict the aggregator will reach. An event is refused for: a shape
@@ -69,11 +135,11 @@ export function valueLimit(limits: ValueLimits, kind: string, field: string): nu
  */
 export function validateEvent(received: unknown, rules: EventRules): EventVerdict {
   if (!isRecord(received)) return { ok: false, reason: 'event must be a JSON object', fields: ['(root)'] };
-  const candidate = withUnitKey(received, rules.tree);
+  const atMs = instantOf(received.occurredAt);
+  const candidate = resolveUnitKey(received, atMs, rules.tree);
   const { limits, now } = rules;
-  const size = Buffer.byteLength(JSON.stringify(candidate) ?? '');
-  if (size > limits.maxBytes)
-    return { ok: false, reason: `event is ${size} bytes, over the ${limits.maxBytes}-byte limit`, fields: ['(root)'] };
+  const size = bytesOver(candidate, limits.maxBytes);
+  if (size > 0) return { ok: false, reason: `event is ${size} bytes, over the ${limits.maxBytes}-byte limit`, fields: ['(root)'] };
   const e = candidate as Partial<Record<keyof NormalizedEvent, unknown>>;
   const problems: string[] = [];
   const fields: string[] = [];
@@ -85,11 +151,10 @@ export function validateEvent(received: unknown, rules: EventRules): EventVerdic
   if (!isText(e.idempotencyKey, 1, 255)) fail('idempotencyKey', 'must be a string of 1-255 characters');
   if (!isText(e.sourceId, 1, 64)) fail('sourceId', 'must be a string of 1-64 characters');
   if (!isText(e.stream, 1, 64)) fail('stream', 'must be a string of 1-64 characters');
-  const at = typeof e.occurredAt === 'string' && OFFSET_INSTANT.test(e.occurredAt) ? new Date(e.occurredAt) : null;
-  if (!at || Number.isNaN(at.getTime())) fail('occurredAt', 'must be an ISO-8601 instant with an offset, e.g. 2026-11-20T09:00:00+07:00');
-  else if (at.getTime() > now.getTime() + limits.maxFutureMs) {
+  if (Number.isNaN(atMs)) fail('occurredAt', 'must be an ISO-8601 instant with an offset, e.g. 2026-11-20T09:00:00+07:00');
+  else if (atMs > now.getTime() + limits.maxFutureMs) {
     fail('occurredAt', `is in the future (${String(e.occurredAt)}; at most ${Math.round(limits.maxFutureMs / 1000)} s of clock skew)`);
-  } else if (at.getTime() < now.getTime() - limits.maxAgeMs) {
+  } else if (atMs < now.getTime() - limits.maxAgeMs) {
     fail(
       'occurredAt',
       `is older than the deduplication horizon of ${Math.round(limits.maxAgeMs / 86_400_000)} days (${String(e.occurredAt)}); recompute that period from stored events instead`,
@@ -97,25 +162,27 @@ export function validateEvent(received: unknown, rules: EventRules): EventVerdic
   }
   const unit = isText(e.unitCode, 1, 32) ? rules.tree.get(e.unitCode) : undefined;
   if (!unit) fail('unitCode', `unknown unit ${JSON.stringify(e.unitCode) ?? 'undefined'}`);
-  else if (at && !Number.isNaN(at.getTime()) && (at < unit.validFrom || (unit.validTo !== null && at >= unit.validTo))) {
+  else if (!Number.isNaN(atMs) && (atMs < unit.validFrom.getTime() || (unit.validTo !== null && atMs >= unit.validTo.getTime()))) {
     fail('unitCode', `unit ${unit.code} did not exist at ${String(e.occurredAt)}`);
   }
   const kind = typeof e.kind === 'string' && KIND.test(e.kind) ? e.kind : null;
-  const termsOfKind = kind ? (termsByKind(rules.terms).get(kind) ?? []) : [];
+  const kindRule = kind ? kindRules(rules.terms).get(kind) : undefined;
   if (!kind) fail('kind', 'must look like "dossier.resolved"');
-  else if (termsOfKind.length === 0) fail('kind', `unknown event kind ${JSON.stringify(kind)}: no indicator reads it`);
+  else if (!kindRule) fail('kind', `unknown event kind ${JSON.stringify(kind)}: no indicator reads it`);
   if (!KIND_CLASSES.includes(e.kindClass as EventKindClass)) fail('kindClass', 'must be "fact" or "gauge"');
 
   if (!isRecord(e.attributes)) fail('attributes', 'must be an object');
   else {
-    for (const [name, value] of Object.entries(e.attributes)) {
+    const attributes = e.attributes;
+    for (const name of Object.keys(attributes)) {
+      const value = attributes[name];
       if (PROTOTYPE_KEYS.has(name)) fail(`attributes.${name}`, 'is a reserved name (prototype pollution)');
-      else if (value !== null && !['string', 'number', 'boolean'].includes(typeof value))
+      else if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
         fail(`attributes.${name}`, 'must be a string, number, boolean or null');
       else if (typeof value === 'number' && !Number.isFinite(value)) fail(`attributes.${name}`, 'must be a finite number');
     }
     // A distinct term keeps a reading per value of its attribute (a procedure code): without it the reading would belong to nothing.
-    for (const name of new Set(termsOfKind.flatMap((term) => (term.distinct ? [term.distinct] : [])))) {
+    for (const name of kindRule?.distinctAttributes ?? []) {
       const value = e.attributes[name];
       if (
         !fields.includes(`attributes.${name}`) &&
@@ -127,17 +194,17 @@ export function validateEvent(received: unknown, rules: EventRules): EventVerdic
   }
   if (!isRecord(e.values)) fail('values', 'must be an object');
   else {
-    for (const [name, amount] of Object.entries(e.values)) {
+    const values = e.values;
+    for (const name of Object.keys(values)) {
+      const amount = values[name];
       const limit = valueLimit(limits.values, kind ?? '', name);
       if (PROTOTYPE_KEYS.has(name)) fail(`values.${name}`, 'is a reserved name (prototype pollution)');
       else if (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0 || amount > limit) {
         fail(`values.${name}`, `must be a finite number from 0 to ${limit}, got ${JSON.stringify(amount) ?? 'undefined'}`);
       }
     }
-    for (const term of termsOfKind) {
-      const field = term.field;
-      if (field !== undefined && !Object.hasOwn(e.values, field) && !fields.includes(`values.${field}`))
-        fail(`values.${field}`, `is required for ${kind} events`);
+    for (const field of kindRule?.requiredValues ?? []) {
+      if (!Object.hasOwn(values, field) && !fields.includes(`values.${field}`)) fail(`values.${field}`, `is required for ${kind} events`);
     }
   }
   if (problems.length > 0) return { ok: false, reason: problems.join('; '), fields };
@@ -158,10 +225,13 @@ export function validateEvent(received: unknown, rules: EventRules): EventVerdic
 /** The event with its unitCode resolved to the key of the unit in force when it occurred (see UnitTree.resolveCode). */
 export function withUnitKey(event: unknown, tree: UnitTree): unknown {
   if (typeof event !== 'object' || event === null) return event;
-  const { unitCode, occurredAt } = event as Partial<NormalizedEvent>;
-  if (typeof unitCode !== 'string' || typeof occurredAt !== 'string' || !OFFSET_INSTANT.test(occurredAt)) return event;
-  const at = new Date(occurredAt);
-  if (Number.isNaN(at.getTime())) return event;
-  const key = tree.resolveCode(unitCode, at);
+  return resolveUnitKey(event, instantOf((event as Partial<NormalizedEvent>).occurredAt), tree);
+}
+
+/** withUnitKey with occurredAt already read (NaN when it is not an instant). */
+function resolveUnitKey(event: object, atMs: number, tree: UnitTree): object {
+  const { unitCode } = event as Partial<NormalizedEvent>;
+  if (typeof unitCode !== 'string' || Number.isNaN(atMs)) return event;
+  const key = tree.resolveCode(unitCode, new Date(atMs));
   return key === unitCode ? event : { ...event, unitCode: key };
 }

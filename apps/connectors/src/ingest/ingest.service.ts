@@ -59,7 +59,7 @@ export class IngestService {
     const { hmacSecret } = validateAgainstSchema(PushCredentials, this.sources.decryptCredentials(source), 'credentials');
     await this.authenticate(sourceId, hmacSecret, request);
 
-    const payload = validateAgainstSchema(IngestRequestDto, request.body, 'ingest request');
+    const payload = validateAgainstSchema(IngestRequestDto, request.body, 'ingest request', { shallow: true });
     const rules = await this.eventRules.rules();
     const accepted: NormalizedEvent[] = [];
     const refused: RefusedRecord[] = [];
