@@ -35,6 +35,7 @@ export async function startSeededAggregator(clock: Clock, env: Record<string, st
     LOG_LEVEL: 'warn',
     AGGREGATOR_METRICS_PORT: '0',
     AGGREGATOR_PUBLISH_INTERVAL_MS: '3600000',
+    AGGREGATOR_PUBLISH_ON_CHANGE: 'false',
     AGGREGATOR_SNAPSHOT_INTERVAL_MS: '3600000',
     ...env,
   });

@@ -96,6 +96,7 @@ describe('recomputing a past period from source_events (CLI and REST) gives the 
       AGGREGATOR_METRICS_PORT: '0',
       // Timers off: the test snapshots at the instants it chooses.
       AGGREGATOR_PUBLISH_INTERVAL_MS: '3600000',
+      AGGREGATOR_PUBLISH_ON_CHANGE: 'false',
       AGGREGATOR_SNAPSHOT_INTERVAL_MS: '3600000',
     });
     const moduleRef = await Test.createTestingModule({ imports: [AggregatorModule.forRoot(config)] })

@@ -61,6 +61,7 @@ describe('alerts for leaders (real Redis, Postgres, HTTP)', () => {
     // These tests write the indicator stream themselves; the aggregator's own publisher (on the
     // real clock, with no events: N/A everywhere) would race them and overwrite their values.
     AGGREGATOR_PUBLISH_INTERVAL_MS: String(24 * 3600 * 1000),
+    AGGREGATOR_PUBLISH_ON_CHANGE: 'false',
   });
 
   const drained = () => waitForDrained(redis.client, redis.prefix);

@@ -64,6 +64,7 @@ describe('alerts out of the box on the merged province (real Redis, Postgres)', 
     // These tests write the indicator stream themselves; the aggregator's own publisher (on the real
     // clock, with no events: N/A everywhere) would race them and could clear the breach before it escalates.
     AGGREGATOR_PUBLISH_INTERVAL_MS: String(24 * 3600 * 1000),
+    AGGREGATOR_PUBLISH_ON_CHANGE: 'false',
   });
 
   it('seeds a province leader and a commune leader of the new tree', async () => {

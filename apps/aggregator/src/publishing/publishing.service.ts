@@ -21,30 +21,13 @@ import {
 import { REDIS_CLIENT } from '@ioc/queues';
 import { BatchTracesService } from '../aggregation/batch-traces.service';
 import { StateChangesService } from '../aggregation/state-changes.service';
-import { LiveValuesService, type LiveValue } from '../aggregation/live-values.service';
+import { LiveValuesService } from '../aggregation/live-values.service';
 import { CLOCK, type Clock } from '../clock/clock';
 import { aggregatorRedisKeys } from '../redis-keys';
 import { AggregatorConfig } from '../config/aggregator-config';
 import { AggregatorMetricsService } from '../metrics/aggregator-metrics.service';
 import { PUBLISH_UPDATES } from '../aggregation/state-scripts';
-
-/**
- * What makes an update worth sending: everything but the as-of time and ages that grow by
- * themselves (lags, the freshness indicator), which displays derive from lastSuccessAt.
- */
-const signatureOf = (v: LiveValue): string =>
-  JSON.stringify([
-    v.ageSeconds ? null : v.value,
-    v.numerator,
-    v.denominator,
-    v.ageSeconds ? null : v.own.value,
-    v.own.numerator,
-    v.own.denominator,
-    v.target,
-    v.judged && { ...v.judged, value: v.ageSeconds ? null : v.judged.value },
-    v.status,
-    v.freshness.map((f) => [f.sourceId, f.lastSuccessAt]),
-  ]);
+import { updateSignature } from './update-signature';
 
 /** A scorecard without its as-of times: what makes a change worth announcing. */
 const scorecardSignature = (card: ResolutionScorecard): string =>
@@ -201,7 +184,7 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
     const pending = new Map<string, string>();
     for (const value of values) {
       const key = streamKey(value.indicatorId, value.unitCode);
-      const signature = signatureOf(value);
+      const signature = updateSignature(value, this.config.AGGREGATOR_DELIVERY_RESEND_MS);
       if (this.sent.get(key) === signature) continue;
       const update: Omit<IndicatorUpdate, 'seq' | 'epoch'> = {
         indicatorId: value.indicatorId,
