@@ -30,8 +30,9 @@ async function dumpPrefix(client: Redis, prefix: string): Promise<KeyDump[]> {
     const [next, keys] = await client.scan(cursor, 'MATCH', `${redisKeyTag(prefix)}*`, 'COUNT', 1000);
     cursor = next;
     for (const key of keys) {
-      const value = await client.dumpBuffer(key);
-      if (value) dumps.push({ key, pttl: await client.pttl(key), value });
+      // Read together: a key that expires between two separate reads would come back without its expiry (the publish gate, held forever).
+      const [[, pttl], [, value]] = (await client.multi().pttl(key).dumpBuffer(key).exec()) as [[null, number], [null, Buffer | null]];
+      if (value) dumps.push({ key, pttl, value });
     }
   } while (cursor !== '0');
   return dumps;
@@ -71,7 +72,10 @@ describe('reconciliation after a Redis failover that lost the last writes (compi
   const publishedEqual = async (events: NormalizedEvent[], what: string): Promise<void> => {
     const mismatches = () => publishedMismatches(redis.client, redis.prefix, world, events);
     await waitFor(async () => ((await mismatches()).length === 0 ? true : undefined), 30_000, what).catch(async (error: unknown) => {
-      throw new Error(`${String(error)}\n${(await mismatches()).slice(0, 5).join('\n')}`);
+      // The aggregator's own warnings say why it stopped publishing, when it did.
+      throw new Error(
+        `${String(error)}\n${(await mismatches()).slice(0, 5).join('\n')}\naggregator output:\n${aggregator?.output().slice(-3000) ?? ''}`,
+      );
     });
   };
   const reconcile = async (since: Date): Promise<Record<string, unknown>> => {

@@ -1,5 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
 import { Queue } from 'bullmq';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -7,6 +7,7 @@ import { type EventBatchJob, QueueName, streamKey } from '@ioc/contracts';
 import { loadConfig } from '@ioc/config';
 import { MetricsServer } from '@ioc/platform';
 import { AppModule as AggregatorModule } from '../../apps/aggregator/src/app.module';
+import { CLOCK, type Clock } from '../../apps/aggregator/src/clock/clock';
 import { AggregatorConfig } from '../../apps/aggregator/src/config/aggregator-config';
 import {
   connect,
@@ -19,6 +20,7 @@ import {
 } from '../gateway/gateway-harness';
 import {
   PROJECT_ROOT,
+  SIMULATED_NOW,
   SIMULATOR_TOKEN,
   connectorsEnv,
   createSource,
@@ -69,19 +71,27 @@ describe('Prometheus metrics of every app, and the Grafana dashboard over them',
     });
     simulator = await startSimulator();
     connectors = await startConnectors(connectorsEnv(backing.db, backing.redis));
-    aggregator = await NestFactory.createApplicationContext(
-      AggregatorModule.forRoot(
-        loadConfig(AggregatorConfig, {
-          DATABASE_URL: backing.db.url,
-          REDIS_URL: backing.redis.url,
-          REDIS_PREFIX: backing.redis.prefix,
-          LOG_LEVEL: 'silent',
-          AGGREGATOR_METRICS_PORT: '0',
-          AGGREGATOR_PUBLISH_INTERVAL_MS: '100',
-        }),
-      ),
-      { logger: false },
-    );
+    // The simulator serves its world as of SIMULATED_NOW: the aggregator's clock runs from there, so
+    // this month's indicators (doc.signed_pct) hold the simulator's documents whatever today's date is.
+    const startedAt = Date.now();
+    const simulatedClock: Clock = { now: () => new Date(SIMULATED_NOW.getTime() + Date.now() - startedAt) };
+    aggregator = await Test.createTestingModule({
+      imports: [
+        AggregatorModule.forRoot(
+          loadConfig(AggregatorConfig, {
+            DATABASE_URL: backing.db.url,
+            REDIS_URL: backing.redis.url,
+            REDIS_PREFIX: backing.redis.prefix,
+            LOG_LEVEL: 'silent',
+            AGGREGATOR_METRICS_PORT: '0',
+            AGGREGATOR_PUBLISH_INTERVAL_MS: '100',
+          }),
+        ),
+      ],
+    })
+      .overrideProvider(CLOCK)
+      .useValue(simulatedClock)
+      .compile();
     await aggregator.init();
     gateway = await startGateway(backing);
     urls = {
