@@ -1,7 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import WebSocket from 'ws';
-import type { IndicatorUpdate } from '@ioc/contracts';
 import {
   REDIS_URL,
   ROOT,
@@ -14,7 +12,8 @@ import {
   startGateway,
   startPublisher,
 } from './support/bench-backing';
-import { connectDisplays, type DisplaySocket, type Measurement, measure } from './support/display-clients';
+import type { Measurement } from './support/display-clients';
+import { startDisplayFleet } from './support/display-fleet';
 import { runBench } from './support/run-bench';
 
 /**
@@ -22,17 +21,22 @@ import { runBench } from './support/run-bench';
  * steady stream of indicator updates written to Redis as the aggregator writes them; then the
  * same messages go through a plain Redis pub/sub → `ws` broadcast as the baseline.
  *
- *   npm run bench:gateway -- <clients> [updates per second, default 20] [seconds, default 10]
+ *   npm run bench:gateway -- <clients> [updates per second per display, default 20] [seconds, default 10]
  *
- * Needs Postgres and Redis (DATABASE_SERVER_URL / REDIS_URL, defaults local) and about
- * 2 × clients file descriptors: `ulimit -n 25000` before 10,000 clients.
+ * The clients live in worker processes (10,000 each), and one server process holds at most
+ * 10,000 of them (a process may open 20,000 descriptors here): 20,000 clients run against two
+ * gateway processes, and against two baseline processes. Needs Postgres and Redis
+ * (DATABASE_SERVER_URL / REDIS_URL, defaults local). GATEWAY_NODE_OPTIONS (e.g. "--cpu-prof
+ * --cpu-prof-dir=/tmp/prof") is passed to the gateways.
  */
 const clients = Number(process.argv[2] ?? 1000);
 const rate = Number(process.argv[3] ?? 20);
 const seconds = Number(process.argv[4] ?? 10);
 const WARMUP_S = 2;
 const TILES = 20;
-
+const CLIENTS_PER_SERVER = 10_000;
+const servers = Math.ceil(clients / CLIENTS_PER_SERVER);
+const nodeOptions = (process.env.GATEWAY_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
 function spawnChild(entry: string, args: string[], env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, [resolve(ROOT, 'dist', entry), ...args], {
     env: { PATH: process.env.PATH ?? '', ...env },
@@ -61,57 +65,54 @@ function startChild(
 }
 
 async function main(): Promise<void> {
-  log(`# gateway benchmark: ${clients} clients × ${TILES} tiles, ${rate} updates/s for ${seconds} s (warm-up ${WARMUP_S} s)`);
+  log(
+    `# gateway benchmark: ${clients} clients × ${TILES} tiles on ${servers} server process(es), ${rate} updates/s for ${seconds} s (warm-up ${WARMUP_S} s)`,
+  );
   const backing = await createBenchBacking('bench-20', TILES);
   const { redis, prefix, tiles, displayKey } = backing;
   const children: ChildProcess[] = [];
-  const sockets: DisplaySocket[] = [];
+  const totalRssKb = (pids: number[]): number => pids.reduce((sum, pid) => sum + rssKb(pid), 0);
   try {
     // --- gateway -------------------------------------------------------------------------
-    const { child: gateway, port } = await startGateway(backing, { GATEWAY_METRICS_PORT: '0', LIVE_MAX_MESSAGES_PER_10S: '1000' });
-    children.push(gateway);
+    const gateways = await Promise.all(
+      Array.from({ length: servers }, () =>
+        startGateway(backing, { GATEWAY_METRICS_PORT: '0', LIVE_MAX_MESSAGES_PER_10S: '1000' }, nodeOptions),
+      ),
+    );
+    children.push(...gateways.map((gateway) => gateway.child));
+    const gatewayPids = gateways.map((gateway) => gateway.child.pid!);
     await sleep(500);
-    const idleKb = rssKb(gateway.pid!);
-    const gatewayStats = measure();
-    sockets.push(...(await connectDisplays([port], clients, displayKey, 'bench-20', gatewayStats.onUpdate)));
+    const idleKb = totalRssKb(gatewayPids);
+    const displays = await startDisplayFleet(
+      { kind: 'socket.io', ports: gateways.map((gateway) => gateway.port), apiKey: displayKey, dashboard: 'bench-20' },
+      clients,
+    );
     await sleep(1000);
-    const connectedKb = rssKb(gateway.pid!);
+    const connectedKb = totalRssKb(gatewayPids);
     const gatewayPublisher = startPublisher((update) => publishUpdate(backing, update), tiles, rate);
     await sleep(WARMUP_S * 1000);
-    gatewayStats.start();
+    displays.start();
     await sleep(seconds * 1000);
-    const gatewayResult = gatewayStats.result();
+    const gatewayResult = await displays.stop();
     await gatewayPublisher.stop();
-    const loadedKb = rssKb(gateway.pid!);
-    for (const socket of sockets.splice(0)) socket.disconnect();
-    gateway.kill('SIGTERM');
+    const loadedKb = totalRssKb(gatewayPids);
+    await displays.close();
+    for (const gateway of gateways) gateway.child.kill('SIGTERM');
 
     // --- baseline: Redis pub/sub → ws ----------------------------------------------------------
     const channel = `${prefix}:baseline`;
-    const { child: baseline, match } = await startChild('bench/baseline-server.js', [REDIS_URL, channel], {}, /PORT (\d+)/);
-    children.push(baseline);
-    const baselineStats = measure();
-    const wsClients: WebSocket[] = [];
-    for (let i = 0; i < clients; i += 200) {
-      await Promise.all(
-        Array.from({ length: Math.min(200, clients - i) }, () => {
-          const ws = new WebSocket(`ws://127.0.0.1:${match[1]}`);
-          wsClients.push(ws);
-          ws.on('message', (data: Buffer) => baselineStats.onUpdate(JSON.parse(data.toString()) as IndicatorUpdate));
-          return new Promise<void>((resolveOpen, reject) => {
-            ws.on('open', () => resolveOpen());
-            ws.on('error', reject);
-          });
-        }),
-      );
-    }
+    const baselines = await Promise.all(
+      Array.from({ length: servers }, () => startChild('bench/baseline-server.js', [REDIS_URL, channel], {}, /PORT (\d+)/)),
+    );
+    children.push(...baselines.map((baseline) => baseline.child));
+    const baselineClients = await startDisplayFleet({ kind: 'ws', ports: baselines.map(({ match }) => Number(match[1])) }, clients);
     const baselinePublisher = startPublisher((update) => redis.publish(channel, JSON.stringify(update)), tiles, rate);
     await sleep(WARMUP_S * 1000);
-    baselineStats.start();
+    baselineClients.start();
     await sleep(seconds * 1000);
-    const baselineResult = baselineStats.result();
+    const baselineResult = await baselineClients.stop();
     await baselinePublisher.stop();
-    for (const ws of wsClients) ws.terminate();
+    await baselineClients.close();
 
     const expected = clients * rate;
     const row = (name: string, m: Measurement): string =>
@@ -126,13 +127,12 @@ async function main(): Promise<void> {
     log(row('redis pub/sub → ws', baselineResult));
     const kbPerConn = (connectedKb - idleKb) / clients;
     log(
-      `gateway RSS: idle ${(idleKb / 1024).toFixed(1)} MB, ${clients} subscribed ${(connectedKb / 1024).toFixed(1)} MB, under load ${(loadedKb / 1024).toFixed(1)} MB`,
+      `gateway RSS (${servers} process(es)): idle ${(idleKb / 1024).toFixed(1)} MB, ${clients} subscribed ${(connectedKb / 1024).toFixed(1)} MB, under load ${(loadedKb / 1024).toFixed(1)} MB`,
     );
     log(
       `RESULT gateway clients=${clients} p50_ms=${percentile(gatewayResult.latencies, 50).toFixed(0)} p99_ms=${percentile(gatewayResult.latencies, 99).toFixed(0)} delivered_per_s=${Math.round(gatewayResult.delivered / seconds)} kb_per_conn=${kbPerConn.toFixed(1)} baseline_p99_ms=${percentile(baselineResult.latencies, 99).toFixed(0)}`,
     );
   } finally {
-    for (const socket of sockets) socket.disconnect();
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
     await backing.cleanup();
   }

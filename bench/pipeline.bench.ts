@@ -5,7 +5,17 @@ import { resolve } from 'node:path';
 import { IngestHeader, type IndicatorUpdate, SharedRedisKey, sharedRedisKey, streamKey } from '@ioc/contracts';
 import { createPrismaClient } from '@ioc/persistence';
 import { DEFAULT_LOCAL_UNIT_CODE } from '@ioc/seed';
-import { createBenchBacking, log, percentile, REDIS_URL, ROOT, sleep, startGateway, type BenchBacking } from './support/bench-backing';
+import {
+  AGGREGATOR_NODE_OPTIONS,
+  createBenchBacking,
+  log,
+  percentile,
+  REDIS_URL,
+  ROOT,
+  sleep,
+  startGateway,
+  type BenchBacking,
+} from './support/bench-backing';
 import type { DisplayParentMessage, DisplaySetup, DisplayWorkerMessage } from './support/pipeline-display';
 import { runBench } from './support/run-bench';
 
@@ -16,6 +26,7 @@ import { runBench } from './support/run-bench';
  *
  *   npm run bench:pipeline -- nominal [events/s, default 1000] [displays, default 1000] [seconds, default 30] [connectors processes, default 1]
  *   npm run bench:pipeline -- saturation [events, default 200000] [displays, default 100] [connectors processes, default 2]
+ *   AGGREGATOR_* variables in the environment (e.g. AGGREGATOR_PUBLISH_INTERVAL_MS) configure the aggregator.
  *   BENCH_CPU_PROF=<dir> writes a CPU profile of every app process (open it in Chrome DevTools).
  *
  * Background events (patient visits, one each) go to every commune but the probe's; ten times a
@@ -33,6 +44,12 @@ const displays = arg(4, mode === 'nominal' ? 1000 : 100);
 const seconds = mode === 'nominal' ? arg(5, 30) : 0;
 const connectorsCount = arg(mode === 'nominal' ? 6 : 5, mode === 'nominal' ? 1 : 2);
 
+// AGGREGATOR_* settings in the bench's environment go to the aggregator (e.g. AGGREGATOR_PUBLISH_ON_CHANGE=false
+// for timer-only publishing, AGGREGATOR_PUBLISH_INTERVAL_MS, AGGREGATOR_DELIVERY_RESEND_MS), and are printed.
+const aggregatorSettings = Object.fromEntries(
+  Object.entries(process.env).filter((entry): entry is [string, string] => entry[0].startsWith('AGGREGATOR_') && entry[1] !== undefined),
+);
+
 const SECRET = randomBytes(24).toString('hex');
 const ADMIN_TOKEN = randomBytes(24).toString('hex');
 const INDICATOR = 'health.visits_today';
@@ -49,17 +66,18 @@ interface Running {
 /** BENCH_CPU_PROF=<dir>: each app process writes a V8 CPU profile there when the bench stops it. */
 const profileDir = process.env.BENCH_CPU_PROF;
 
-function spawnApp(entry: string, env: Record<string, string>): ChildProcess {
+function spawnApp(entry: string, env: Record<string, string>, nodeOptions: string[] = []): ChildProcess {
   const path = resolve(ROOT, 'dist', entry);
   // A profile is written on a normal exit only; the apps re-raise SIGTERM after their shutdown hooks.
   const args = profileDir
     ? [
+        ...nodeOptions,
         '--cpu-prof',
         `--cpu-prof-dir=${profileDir}`,
         '-e',
         `process.once('SIGTERM', () => process.exit(0)); require(${JSON.stringify(path)})`,
       ]
-    : [path];
+    : [...nodeOptions, path];
   const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -110,12 +128,23 @@ interface DisplayWorker {
 
 function startDisplayWorker(): DisplayWorker {
   const child = fork(resolve(__dirname, 'support', 'pipeline-display.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const waiting = new Map<string, (message: DisplayWorkerMessage) => void>();
-  child.on('message', (message: DisplayWorkerMessage) => waiting.get(message.type)?.(message));
+  const waiting = new Map<string, { resolve: (message: DisplayWorkerMessage) => void; reject: (error: Error) => void }>();
+  child.on('message', (message: DisplayWorkerMessage) => waiting.get(message.type)?.resolve(message));
+  // A worker that ends without answering fails the bench instead of leaving it waiting.
+  child.on('exit', (code, signal) => {
+    for (const [type, { reject }] of waiting) reject(new Error(`display worker exited (${signal ?? code}) before its ${type} message`));
+  });
   return {
     child,
     send: (message) => child.send(message),
-    next: (type) => new Promise((resolveNext) => waiting.set(type, resolveNext as (message: DisplayWorkerMessage) => void)),
+    next: (type) =>
+      new Promise((resolveNext, reject) => {
+        const resolveOnce = (message: DisplayWorkerMessage): void => {
+          waiting.delete(type);
+          (resolveNext as (message: DisplayWorkerMessage) => void)(message);
+        };
+        waiting.set(type, { resolve: resolveOnce, reject });
+      }),
   };
 }
 
@@ -156,7 +185,11 @@ async function main(): Promise<void> {
       ? `${rate} events/s for ${seconds} s, ${displays} displays`
       : `${totalEvents} events in requests of ${EVENTS_PER_REQUEST}, ${displays} displays`;
   log(
-    `# bench:pipeline ${mode}: ${conditions}, ${connectorsCount} connectors process(es), 1 aggregator (publish on change: ${process.env.AGGREGATOR_PUBLISH_ON_CHANGE ?? 'false'}), 1 gateway; ${availableParallelism()} cores, load ${loadavg()[0]!.toFixed(1)}`,
+    `# bench:pipeline ${mode}: ${conditions}, ${connectorsCount} connectors process(es), 1 aggregator (${
+      Object.entries(aggregatorSettings)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ') || 'default settings'
+    }), 1 gateway; ${availableParallelism()} cores, load ${loadavg()[0]!.toFixed(1)}`,
   );
   const backing = await createBenchBacking('pipeline', 1);
   const children: ChildProcess[] = [];
@@ -166,16 +199,18 @@ async function main(): Promise<void> {
     const connectors: Running[] = [];
     for (let i = 0; i < connectorsCount; i += 1) connectors.push(await startConnectors(backing, credentialsKey));
     children.push(...connectors.map((c) => c.child));
-    // AGGREGATOR_PUBLISH_ON_CHANGE=true in the bench's environment measures leading-edge publishing.
-    const publishOnChange = process.env.AGGREGATOR_PUBLISH_ON_CHANGE ?? 'false';
     children.push(
-      spawnApp('apps/aggregator/src/main.js', {
-        DATABASE_URL: backing.databaseUrl,
-        REDIS_URL,
-        REDIS_PREFIX: backing.prefix,
-        AGGREGATOR_METRICS_PORT: '0',
-        AGGREGATOR_PUBLISH_ON_CHANGE: publishOnChange,
-      }),
+      spawnApp(
+        'apps/aggregator/src/main.js',
+        {
+          DATABASE_URL: backing.databaseUrl,
+          REDIS_URL,
+          REDIS_PREFIX: backing.prefix,
+          AGGREGATOR_METRICS_PORT: '0',
+          ...aggregatorSettings,
+        },
+        AGGREGATOR_NODE_OPTIONS,
+      ),
     );
     const gateway = await startGateway(backing, { GATEWAY_METRICS_PORT: '0', LIVE_MAX_UPDATES_PER_TILE_PER_S: '0' });
     children.push(gateway.child);

@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import { type ClientToServerEvents, LIVE_NAMESPACE, type ServerToClientEvents, streamKey } from '@ioc/contracts';
+import { type ClientToServerEvents, type IndicatorUpdate, LIVE_NAMESPACE, type ServerToClientEvents, streamKey } from '@ioc/contracts';
 
 /**
  * One worker process of bench:pipeline: holds a share of the wall displays, each a socket.io
@@ -49,13 +49,15 @@ async function connect(setup: DisplaySetup): Promise<void> {
       });
       sockets.push(socket);
       let shown = 0;
-      socket.on('update', (update) => {
+      const show = (update: IndicatorUpdate): void => {
         updates += 1;
         if (streamKey(update.indicatorId, update.unitCode) !== probeKey || update.value === null) return;
         // Coalesced updates skip counts: the latest probe shown is the one whose latency counts.
         if (update.value > shown) record(update.value, Date.now());
         shown = Math.max(shown, update.value);
-      });
+      };
+      socket.on('update', show);
+      socket.on('updates', (batch) => batch.forEach(show));
       socket.on('connect_error', (error) => (errors[error.message] = (errors[error.message] ?? 0) + 1));
       await new Promise<void>((resolve, reject) => {
         socket.once('connect', () =>
@@ -91,7 +93,7 @@ process.on('message', (message: DisplayParentMessage) => {
     }
   } else {
     for (const socket of sockets) socket.disconnect();
-    send({ type: 'report', latenciesMs, updates, errors });
-    setTimeout(() => process.exit(0), 100);
+    // Exit once the report is written to the channel: a large one on a busy machine takes longer than a fixed delay.
+    process.send!({ type: 'report', latenciesMs, updates, errors } satisfies DisplayWorkerMessage, () => process.exit(0));
   }
 });
