@@ -1,4 +1,4 @@
-import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
@@ -11,12 +11,12 @@ import {
   log,
   percentile,
   REDIS_URL,
-  ROOT,
   sleep,
+  spawnCompiled,
   startGateway,
   type BenchBacking,
 } from './support/bench-backing';
-import type { DisplayParentMessage, DisplaySetup, DisplayWorkerMessage } from './support/pipeline-display';
+import type { DisplayParentMessage, DisplaySetup, DisplayWorkerMessage, ProbeReceipt } from './support/pipeline-display';
 import { runBench } from './support/run-bench';
 
 /**
@@ -27,7 +27,7 @@ import { runBench } from './support/run-bench';
  *   npm run bench:pipeline -- nominal [events/s, default 1000] [displays, default 1000] [seconds, default 30] [connectors processes, default 1]
  *   npm run bench:pipeline -- saturation [events, default 200000] [displays, default 100] [connectors processes, default 2]
  *   AGGREGATOR_* variables in the environment (e.g. AGGREGATOR_PUBLISH_INTERVAL_MS) configure the aggregator.
- *   BENCH_CPU_PROF=<dir> writes a CPU profile of every app process (open it in Chrome DevTools).
+ *   BENCH_CPU_PROF=<dir> writes a CPU profile of every app and display worker process (open it in Chrome DevTools).
  *
  * Background events (patient visits, one each) go to every commune but the probe's; ten times a
  * second a probe event goes to the probe commune, whose visit count the displays show: when a
@@ -63,30 +63,6 @@ interface Running {
   url?: string;
 }
 
-/** BENCH_CPU_PROF=<dir>: each app process writes a V8 CPU profile there when the bench stops it. */
-const profileDir = process.env.BENCH_CPU_PROF;
-
-function spawnApp(entry: string, env: Record<string, string>, nodeOptions: string[] = []): ChildProcess {
-  const path = resolve(ROOT, 'dist', entry);
-  // A profile is written on a normal exit only; the apps re-raise SIGTERM after their shutdown hooks.
-  const args = profileDir
-    ? [
-        ...nodeOptions,
-        '--cpu-prof',
-        `--cpu-prof-dir=${profileDir}`,
-        '-e',
-        `process.once('SIGTERM', () => process.exit(0)); require(${JSON.stringify(path)})`,
-      ]
-    : [...nodeOptions, path];
-  const child = spawn(process.execPath, args, {
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stderr!.pipe(process.stderr);
-  child.stdout!.pipe(process.stderr);
-  return child;
-}
-
 /** Until the server answers at all (the connectors have no /health route of their own). */
 async function waitForAnswer(url: string): Promise<void> {
   for (let attempt = 0; attempt < 150; attempt += 1) {
@@ -105,7 +81,7 @@ async function waitForAnswer(url: string): Promise<void> {
 /** A connectors process on a port of its own, sharing the database, Redis prefix and credentials key. */
 async function startConnectors(backing: BenchBacking, credentialsKey: string): Promise<Running> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const child = spawnApp('apps/connectors/src/main.js', {
+  const child = spawnCompiled('apps/connectors/src/main.js', {
     DATABASE_URL: backing.databaseUrl,
     REDIS_URL,
     REDIS_PREFIX: backing.prefix,
@@ -127,7 +103,12 @@ interface DisplayWorker {
 }
 
 function startDisplayWorker(): DisplayWorker {
-  const child = fork(resolve(__dirname, 'support', 'pipeline-display.js'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const profileDir = process.env.BENCH_CPU_PROF;
+  const child = fork(resolve(__dirname, 'support', 'pipeline-display.js'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // A worker exits by itself once it has reported, which writes its profile.
+    execArgv: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+  });
   const waiting = new Map<string, { resolve: (message: DisplayWorkerMessage) => void; reject: (error: Error) => void }>();
   child.on('message', (message: DisplayWorkerMessage) => waiting.get(message.type)?.resolve(message));
   // A worker that ends without answering fails the bench instead of leaving it waiting.
@@ -200,7 +181,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < connectorsCount; i += 1) connectors.push(await startConnectors(backing, credentialsKey));
     children.push(...connectors.map((c) => c.child));
     children.push(
-      spawnApp(
+      spawnCompiled(
         'apps/aggregator/src/main.js',
         {
           DATABASE_URL: backing.databaseUrl,
@@ -333,7 +314,10 @@ async function main(): Promise<void> {
     const endToEndS = (countedAt - started) / 1000;
     for (const worker of workers) worker.send({ type: 'finish' });
     const reports = await Promise.all(workers.map((worker) => worker.next('report')));
-    const latencies = reports.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
+    const receipts = reports.flatMap((r) => r.receipts);
+    const sorted = (stage: keyof ProbeReceipt): number[] => receipts.map((r) => r[stage]).sort((a, b) => a - b);
+    const latencies = sorted('totalMs');
+    const stage = (values: number[]): string => `p50 ${percentile(values, 50).toFixed(0)} / p99 ${percentile(values, 99).toFixed(0)} ms`;
     const errors = reports.reduce<Record<string, number>>((all, r) => {
       for (const [message, n] of Object.entries(r.errors)) all[message] = (all[message] ?? 0) + n;
       return all;
@@ -344,6 +328,9 @@ async function main(): Promise<void> {
     );
     log(
       `# probe event → screen: ${latencies.length} receipts, p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms, max ${(latencies.at(-1) ?? NaN).toFixed(0)} ms`,
+    );
+    log(
+      `# of which send → publish round start (connectors, queue, aggregation, waiting for a round): ${stage(sorted('toPublishMs'))}; round start → screen (the round, stream, gateway, socket): ${stage(sorted('publishToScreenMs'))}`,
     );
     probeRoundTrips.sort((a, b) => a - b);
     log(

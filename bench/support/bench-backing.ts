@@ -98,9 +98,24 @@ export function cpuSeconds(pid: number): number {
  */
 export const AGGREGATOR_NODE_OPTIONS = ['--max-semi-space-size=64'];
 
-/** A compiled app (`dist/<entry>`) with the bench's environment; its output goes to stderr. */
+/**
+ * A compiled app (`dist/<entry>`) with the bench's environment; its output goes to stderr.
+ * BENCH_CPU_PROF=<dir>: the app writes a V8 CPU profile there when the bench stops it.
+ */
 export function spawnCompiled(entry: string, env: Record<string, string>, nodeOptions: string[] = []): ChildProcess {
-  const child = spawn(process.execPath, [...nodeOptions, resolve(ROOT, 'dist', entry)], {
+  const path = resolve(ROOT, 'dist', entry);
+  const profileDir = process.env.BENCH_CPU_PROF;
+  // A profile is written on a normal exit only; the apps re-raise SIGTERM after their shutdown hooks.
+  const args = profileDir
+    ? [
+        ...nodeOptions,
+        '--cpu-prof',
+        `--cpu-prof-dir=${profileDir}`,
+        '-e',
+        `process.once('SIGTERM', () => process.exit(0)); require(${JSON.stringify(path)})`,
+      ]
+    : [...nodeOptions, path];
+  const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

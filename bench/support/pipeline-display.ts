@@ -5,7 +5,8 @@ import { type ClientToServerEvents, type IndicatorUpdate, LIVE_NAMESPACE, type S
  * One worker process of bench:pipeline: holds a share of the wall displays, each a socket.io
  * client subscribed to the probe tile and the other tiles of the bench. The probe tile counts
  * the probe events; when it shows n, the n-th probe event has reached the screen, and its
- * latency is receipt time minus the send time the parent announces. Driven over IPC.
+ * latency is receipt time minus the send time the parent announces, split at the update's asOf
+ * (when the aggregator's publish round began). Driven over IPC.
  */
 export interface DisplaySetup {
   url: string;
@@ -19,21 +20,41 @@ export type DisplayParentMessage =
   { type: 'connect'; setup: DisplaySetup } | { type: 'probe-sent'; n: number; at: number } | { type: 'finish' };
 
 export type DisplayWorkerMessage =
-  { type: 'connected'; displays: number } | { type: 'report'; latenciesMs: number[]; updates: number; errors: Record<string, number> };
+  { type: 'connected'; displays: number } | { type: 'report'; receipts: ProbeReceipt[]; updates: number; errors: Record<string, number> };
+
+/** One probe shown on a display: event → screen, and its two stages either side of the publish round's start. */
+export interface ProbeReceipt {
+  totalMs: number;
+  /** Send → the start of the publish round that carried it (connectors, queue, aggregation, the wait for a round). */
+  toPublishMs: number;
+  /** That start → the screen (the round's work, the stream, the gateway's fan-out, the socket). */
+  publishToScreenMs: number;
+}
 
 const send = (message: DisplayWorkerMessage): void => void process.send!(message);
 const sentAt = new Map<number, number>();
+interface Shown {
+  n: number;
+  receivedAt: number;
+  asOf: number;
+}
 /** Probe counts a display showed before the parent's send time for them arrived. */
-const early: { n: number; receivedAt: number }[] = [];
-const latenciesMs: number[] = [];
+const early: Shown[] = [];
+const receipts: ProbeReceipt[] = [];
 const errors: Record<string, number> = {};
 const sockets: Socket<ServerToClientEvents, ClientToServerEvents>[] = [];
 let updates = 0;
 
-function record(n: number, receivedAt: number): void {
-  const at = sentAt.get(n);
-  if (at === undefined) early.push({ n, receivedAt });
-  else latenciesMs.push(receivedAt - at);
+const receipt = ({ receivedAt, asOf }: Shown, at: number): ProbeReceipt => ({
+  totalMs: receivedAt - at,
+  toPublishMs: asOf - at,
+  publishToScreenMs: receivedAt - asOf,
+});
+
+function record(shown: Shown): void {
+  const at = sentAt.get(shown.n);
+  if (at === undefined) early.push(shown);
+  else receipts.push(receipt(shown, at));
 }
 
 async function connect(setup: DisplaySetup): Promise<void> {
@@ -53,7 +74,7 @@ async function connect(setup: DisplaySetup): Promise<void> {
         updates += 1;
         if (streamKey(update.indicatorId, update.unitCode) !== probeKey || update.value === null) return;
         // Coalesced updates skip counts: the latest probe shown is the one whose latency counts.
-        if (update.value > shown) record(update.value, Date.now());
+        if (update.value > shown) record({ n: update.value, receivedAt: Date.now(), asOf: Date.parse(update.asOf) });
         shown = Math.max(shown, update.value);
       };
       socket.on('update', show);
@@ -85,15 +106,14 @@ process.on('message', (message: DisplayParentMessage) => {
   } else if (message.type === 'probe-sent') {
     sentAt.set(message.n, message.at);
     for (let i = early.length - 1; i >= 0; i -= 1) {
-      const { n, receivedAt } = early[i]!;
-      if (n === message.n) {
-        latenciesMs.push(receivedAt - message.at);
+      if (early[i]!.n === message.n) {
+        receipts.push(receipt(early[i]!, message.at));
         early.splice(i, 1);
       }
     }
   } else {
     for (const socket of sockets) socket.disconnect();
     // Exit once the report is written to the channel: a large one on a busy machine takes longer than a fixed delay.
-    process.send!({ type: 'report', latenciesMs, updates, errors } satisfies DisplayWorkerMessage, () => process.exit(0));
+    process.send!({ type: 'report', receipts, updates, errors } satisfies DisplayWorkerMessage, () => process.exit(0));
   }
 });
