@@ -48,13 +48,14 @@ const sumOver = (terms: TermAmounts[], codes: readonly string[]): { total: numbe
   let total = 0;
   let present = false;
   for (const term of terms) {
-    const values = new Set<string>();
+    // A distinct term counts each value once over all the codes.
+    const values = term.values && new Set<string>();
     for (const code of codes) {
-      if (term.values) for (const value of term.values.get(code) ?? []) values.add(value);
+      if (values) for (const value of term.values!.get(code) ?? []) values.add(value);
       else total += term.amount.get(code) ?? 0;
       present ||= term.present.has(code);
     }
-    total += values.size;
+    total += values?.size ?? 0;
   }
   return { total, present };
 };

@@ -81,6 +81,19 @@ const isTopOfTier = (tree: UnitTree, code: string): boolean => {
  * one for its tier taken unit by unit (LEVEL_EACH), which wins over a level aggregate (shown on
  * the top unit of the tier); within each, the current period's.
  */
+const indexedTargets = new WeakMap<readonly TargetData[], ReadonlyMap<string, TargetData[]>>();
+
+/** The targets grouped by indicator, once per list (targetFor runs for every stream of every publish). */
+function targetsByIndicator(targets: readonly TargetData[]): ReadonlyMap<string, TargetData[]> {
+  let index = indexedTargets.get(targets);
+  if (!index) {
+    const grouped = new Map<string, TargetData[]>();
+    for (const target of targets) grouped.set(target.indicatorId, [...(grouped.get(target.indicatorId) ?? []), target]);
+    indexedTargets.set(targets, (index = grouped));
+  }
+  return index;
+}
+
 export function targetFor(
   targets: readonly TargetData[],
   indicatorId: string,
@@ -88,7 +101,8 @@ export function targetFor(
   tree: UnitTree,
   now: Date,
 ): TargetData | null {
-  const forIndicator = targets.filter((t) => t.indicatorId === indicatorId);
+  const forIndicator = targetsByIndicator(targets).get(indicatorId);
+  if (!forIndicator) return null;
   const own = forIndicator.filter((t) => (t.appliesTo === 'UNIT_OWN' || t.appliesTo === 'UNIT_SUBTREE') && t.unitCode === unit.code);
   const each = forIndicator.filter((t) => t.appliesTo === 'LEVEL_EACH' && t.tier === unit.tier);
   const level = isTopOfTier(tree, unit.code) ? forIndicator.filter((t) => t.appliesTo === 'LEVEL_AGGREGATE' && t.tier === unit.tier) : [];

@@ -15,6 +15,8 @@ export class UnitTree {
   private readonly byCode = new Map<string, UnitNode>();
   /** Units keyed apart from their list code, by that code (resolveCode runs for every event). */
   private readonly byOfficialCode = new Map<string, UnitNode[]>();
+  /** The last activeAt answer. */
+  private active?: { at: number; units: readonly UnitNode[] };
   /** Codes ordered deepest first, so a child is always folded into its parent before the parent moves up. */
   private readonly bottomUp: string[];
 
@@ -58,8 +60,14 @@ export class UnitTree {
   }
 
   /** Units in existence at `at` (merged or abolished ones keep their rows but drop out). */
-  activeAt(at: Date): UnitNode[] {
-    return this.units.filter((unit) => unit.validFrom <= at && (unit.validTo === null || unit.validTo > at));
+  activeAt(at: Date): readonly UnitNode[] {
+    // Every indicator of a publish asks for the same instant.
+    const ms = at.getTime();
+    if (this.active?.at !== ms) {
+      const units = this.units.filter((unit) => unit.validFrom.getTime() <= ms && (unit.validTo === null || unit.validTo.getTime() > ms));
+      this.active = { at: ms, units };
+    }
+    return this.active.units;
   }
 
   /** Codes from the unit up to the root, the unit first. */
