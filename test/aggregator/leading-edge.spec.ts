@@ -20,7 +20,7 @@ describe('leading-edge publishing (real Redis and Postgres)', () => {
   let sequence = 0;
 
   /** An aggregator on a Redis prefix of its own (the previous one's publish gate may hold for an hour). */
-  const start = async (intervalMs: number): Promise<void> => {
+  const start = async (intervalMs: number, env: Record<string, string> = {}): Promise<void> => {
     redis = await createTestRedis();
     queue = new Queue<EventBatchJob>(QueueName.Events, { connection: { url: redis.url }, prefix: redis.queuePrefix });
     const config = loadConfig(AggregatorConfig, {
@@ -31,6 +31,7 @@ describe('leading-edge publishing (real Redis and Postgres)', () => {
       AGGREGATOR_METRICS_PORT: '0',
       AGGREGATOR_PUBLISH_INTERVAL_MS: String(intervalMs),
       AGGREGATOR_PUBLISH_ON_CHANGE: 'true',
+      ...env,
     });
     app = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: false });
     await app.init();
@@ -50,9 +51,12 @@ describe('leading-edge publishing (real Redis and Postgres)', () => {
   const send = (events: NormalizedEvent[]) => queue.add('batch', { sourceId: 'his', stream: 'visits', events }, { jobId: `b-${sequence}` });
   /** The commune's visit counts as published on the updates stream, in stream order. */
   const published = async (): Promise<IndicatorUpdate[]> =>
-    (await redis.client.xrange(sharedRedisKey(redis.prefix, SharedRedisKey.IndicatorUpdates), '-', '+'))
-      .map(([, fields]) => JSON.parse(fields[fields.indexOf('u') + 1]!) as IndicatorUpdate)
-      .filter((update) => update.indicatorId === INDICATOR && update.unitCode === DEFAULT_LOCAL_UNIT_CODE);
+    (await everything()).filter((update) => update.indicatorId === INDICATOR && update.unitCode === DEFAULT_LOCAL_UNIT_CODE);
+  /** Every update on the stream, in stream order. */
+  const everything = async (): Promise<IndicatorUpdate[]> =>
+    (await redis.client.xrange(sharedRedisKey(redis.prefix, SharedRedisKey.IndicatorUpdates), '-', '+')).map(
+      ([, fields]) => JSON.parse(fields[fields.indexOf('u') + 1]!) as IndicatorUpdate,
+    );
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -102,5 +106,28 @@ describe('leading-edge publishing (real Redis and Postgres)', () => {
     expect(after.map((u) => u.seq)).toEqual(after.map((_, i) => before.seq + 1 + i));
     for (const [i, update] of after.entries()) expect(update.value!).toBeGreaterThan(i === 0 ? before.value! : after[i - 1]!.value!);
     expect(after.length).toBeLessThan(5);
+  });
+
+  it('between full recomputes, publishes at once only the indicators the events move (their kind read, and source freshness)', async () => {
+    // The first round recomputes every stream; the next full one would come in an hour. Every
+    // delivery re-sends: a full round would publish every stream of the commune and its ancestors
+    // for the source's new delivery time alone.
+    await start(200, { AGGREGATOR_RECOMPUTE_INTERVAL_MS: '3600000', AGGREGATOR_DELIVERY_RESEND_MS: '0' });
+    await send(visits(3));
+    const first = await waitFor(async () => (await published()).at(-1), 15_000, 'the first, full round');
+    const fullRound = (await everything()).length;
+    expect(fullRound).toBeGreaterThan(100);
+
+    await send(visits(2));
+    await waitFor(async () => ((await published()).at(-1)!.value === first.value! + 2 ? true : undefined), 15_000, 'the change round');
+    const changeRound = (await everything()).slice(fullRound);
+    // Visits are read by the visit count and by the share of visits with a health record (its denominator).
+    const movedByVisits = ['health.visits_today', 'health.ehr_pct', 'source.freshness'];
+    const indicatorsIn = (updates: IndicatorUpdate[]): string[] => [...new Set(updates.map((update) => update.indicatorId))];
+    expect(indicatorsIn((await everything()).slice(0, fullRound)).filter((id) => !movedByVisits.includes(id)).length).toBeGreaterThan(5);
+    expect(indicatorsIn(changeRound).filter((id) => !movedByVisits.includes(id))).toEqual([]);
+    expect(changeRound.filter((update) => update.indicatorId === INDICATOR).map((update) => update.unitCode)).toContain(
+      DEFAULT_LOCAL_UNIT_CODE,
+    );
   });
 });

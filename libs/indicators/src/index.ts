@@ -11,3 +11,4 @@ export * from './validate-event';
 export * from './history-lineage';
 export * from './history-buckets';
 export * from './state-batch';
+export * from './moved-by';

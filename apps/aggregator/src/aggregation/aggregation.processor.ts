@@ -133,7 +133,7 @@ export class AggregationProcessor implements OnApplicationBootstrap, BeforeAppli
     await this.deadLetters.refuse(refused, job.id);
     const applied = valid.length > 0 ? await this.store.apply(partition, valid, terms, now.getTime()) : 0;
     // Gauge readings change the state without counting as applied: any valid event may move a value.
-    if (valid.length > 0) this.changes.changed();
+    if (valid.length > 0) this.changes.changed(new Set(valid.map((event) => event.kind)));
     this.count(job, applied, valid.length - applied, refused.length);
     this.logger.debug(
       { jobId: job.id, partition, sourceId: job.data?.sourceId, events: events.length, applied, refused: refused.length },

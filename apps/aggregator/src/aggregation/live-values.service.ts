@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { streamKey, type IndicatorUpdate, type ResolutionScorecard, type SourceFreshness, type TargetStatus } from '@ioc/contracts';
 import {
+  definitionsMovedBy,
   evaluateAll,
   evaluateOwnAggregate,
   judgedReading,
@@ -9,13 +10,15 @@ import {
   sourceFreshnessByUnit,
   targetFor,
   targetStatus,
+  type IndicatorDefinitionData,
   type IndicatorState,
   type IndicatorValue,
   type TargetData,
   type TargetInputs,
   type TrendPoint,
+  type UnitTree,
 } from '@ioc/indicators';
-import { CatalogService } from '../catalog/catalog.service';
+import { type Catalog, CatalogService } from '../catalog/catalog.service';
 import { DeadlineResultsService } from './deadline-results.service';
 import { TrendService } from './trend.service';
 import { StateStoreService } from './state-store.service';
@@ -32,7 +35,10 @@ export interface LiveComputation {
   scorecards: ResolutionScorecard[];
 }
 
-/** Every indicator for every unit as of `now`, with its target, status and source freshness, and the resolution scorecards. */
+/**
+ * Every indicator for every unit as of `now`, with its target, status and source freshness, and
+ * the resolution scorecards; or only the indicators events of some kinds can move.
+ */
 @Injectable()
 export class LiveValuesService {
   constructor(
@@ -47,11 +53,31 @@ export class LiveValuesService {
   }
 
   async computeWithScorecards(now: Date): Promise<LiveComputation> {
-    const { definitions, tree, targets, resolutionTitles } = this.catalog.current();
+    const catalog = this.catalog.current();
+    const { values, inputs } = await this.evaluate(catalog, catalog.definitions, now);
+    const { targets, resolutionTitles } = catalog;
+    return { values, scorecards: scorecards(targets, inputs, resolutionTitles, this.deadlines.resultsAt(now)) };
+  }
+
+  /**
+   * The values of the indicators that events of these kinds can move (definitionsMovedBy), all
+   * their units, read from only the buckets they need: what a change publishes, a fraction of the
+   * full recompute. A target judges its own indicator, so each value is exact.
+   */
+  async computeMovedBy(kinds: ReadonlySet<string>, now: Date): Promise<LiveValue[]> {
+    const catalog = this.catalog.current();
+    return (await this.evaluate(catalog, definitionsMovedBy(catalog.definitions, kinds), now)).values;
+  }
+
+  private async evaluate(
+    { tree, targets, definitions: catalogued }: Catalog,
+    definitions: IndicatorDefinitionData[],
+    now: Date,
+  ): Promise<{ values: LiveValue[]; inputs: TargetInputs }> {
     const state = await this.store.read(definitions, now);
     const freshness = sourceFreshnessByUnit(tree, state, now);
     const evaluated = evaluateAll(definitions, tree, state, now);
-    const inputs = this.targetInputs(evaluated, state, now);
+    const inputs = this.targetInputs(catalogued, tree, evaluated, state, now);
     const values = evaluated.map((value): LiveValue => {
       const unit = tree.get(value.unitCode)!;
       const target = targetFor(targets, value.indicatorId, unit, tree, now);
@@ -68,7 +94,7 @@ export class LiveValuesService {
         freshness: freshness.get(value.unitCode) ?? [],
       };
     });
-    return { values, scorecards: scorecards(targets, inputs, resolutionTitles, this.deadlines.resultsAt(now)) };
+    return { values, inputs };
   }
 
   /** The daily history of the reading a target judges (none is kept for level aggregates). */
@@ -78,8 +104,13 @@ export class LiveValuesService {
     return this.trend.points(target.appliesTo === 'UNIT_SUBTREE' ? key : `${key}:own`);
   }
 
-  private targetInputs(values: readonly IndicatorValue[], state: IndicatorState, now: Date): TargetInputs {
-    const { definitions, tree } = this.catalog.current();
+  private targetInputs(
+    definitions: readonly IndicatorDefinitionData[],
+    tree: UnitTree,
+    values: readonly IndicatorValue[],
+    state: IndicatorState,
+    now: Date,
+  ): TargetInputs {
     const byStream = new Map(values.map((v) => [streamKey(v.indicatorId, v.unitCode), v]));
     return {
       tree,

@@ -73,6 +73,16 @@ export class AggregatorConfig extends EventRulesConfig {
   AGGREGATOR_PUBLISH_ON_CHANGE: boolean = true;
 
   /**
+   * With AGGREGATOR_PUBLISH_ON_CHANGE, every stream is recomputed this often (or every
+   * AGGREGATOR_PUBLISH_INTERVAL_MS when that is longer): what time alone moves (windows rolling
+   * over, deadlines, source freshness) and the scorecards. Between, a change recomputes only the
+   * indicators its events' kinds move, so the publish interval can be short.
+   */
+  @IsInt()
+  @Min(100)
+  AGGREGATOR_RECOMPUTE_INTERVAL_MS: number = 1000;
+
+  /**
    * A source's new delivery alone (its lastSuccessAt, listed on every unit above where it
    * delivered) re-sends a stream at most once per this many milliseconds; value changes go out at
    * once, and the freshness indicator on every delivery. 0: every delivery re-sends.

@@ -21,7 +21,7 @@ import {
 import { REDIS_CLIENT } from '@ioc/queues';
 import { BatchTracesService } from '../aggregation/batch-traces.service';
 import { StateChangesService } from '../aggregation/state-changes.service';
-import { LiveValuesService } from '../aggregation/live-values.service';
+import { type LiveValue, LiveValuesService } from '../aggregation/live-values.service';
 import { CLOCK, type Clock } from '../clock/clock';
 import { aggregatorRedisKeys } from '../redis-keys';
 import { AggregatorConfig } from '../config/aggregator-config';
@@ -37,12 +37,19 @@ const scorecardSignature = (card: ResolutionScorecard): string =>
     entries: card.entries.map((e) => ({ ...e, at: null, atDeadline: e.atDeadline && { ...e.atDeadline, at: null } })),
   });
 
+/** What a publish round recomputes: every stream, or the indicators events of these kinds move. */
+type RoundScope = 'all' | ReadonlySet<string>;
+
 /**
- * Publishes IndicatorUpdates for the gateways. On a state change (leading edge) and on each tick
- * (AGGREGATOR_PUBLISH_INTERVAL_MS) one aggregator process, the holder of a Redis gate that expires
- * with the interval, recomputes every stream and sends those whose value changed: a change goes out
- * at once when nothing went out within the interval, bursts coalesce to one update per stream per
- * interval, unchanged values are not re-sent, and the sequence numbers are assigned inside one script.
+ * Publishes IndicatorUpdates for the gateways. Each round is run by one aggregator process, the
+ * holder of a Redis gate that expires with AGGREGATOR_PUBLISH_INTERVAL_MS, and sends the streams
+ * whose value changed; unchanged values are not re-sent, and the sequence numbers are assigned
+ * inside one script. On a state change (leading edge) a round recomputes only the indicators the
+ * batch's event kinds move; it goes out at once when nothing went out within the interval, and
+ * bursts coalesce to one round per interval. A full recompute of every stream (what time alone
+ * moves: windows rolling over, deadlines, freshness; and the scorecards) runs at most every
+ * AGGREGATOR_RECOMPUTE_INTERVAL_MS on its own timer. Without leading edge every round is full,
+ * on the interval's timer.
  */
 @Injectable()
 export class PublishingService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -63,7 +70,11 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
   /** The timer's publishes and the requested ones, never two at once. */
   private readonly publishes: PeriodicTask;
   private trailing?: NodeJS.Timeout;
-  private requested = false;
+  /** Event kinds of the batches applied here since a round took them: the next change round's scope. */
+  private dirty = new Set<string>();
+  /** When this process last completed a full round (Date.now()). */
+  private lastFullAt = -Infinity;
+  private readonly fullEveryMs: number;
   private stopped = false;
   /** Signatures this process last published; dropped when another process may have published since. */
   private sent = new Map<string, string>();
@@ -89,8 +100,15 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
       scorecards: sharedRedisKey(prefix, SharedRedisKey.Scorecards),
       scorecardUpdates: sharedRedisKey(prefix, SharedRedisKey.ScorecardUpdates),
     };
-    this.publishes = new PeriodicTask('Publishing', config.AGGREGATOR_PUBLISH_INTERVAL_MS, () => this.publishRound(), this.logger);
-    if (config.AGGREGATOR_PUBLISH_ON_CHANGE) changes.onChange(() => this.requestPublish());
+    const onChange = config.AGGREGATOR_PUBLISH_ON_CHANGE;
+    this.fullEveryMs = onChange ? Math.max(config.AGGREGATOR_PUBLISH_INTERVAL_MS, config.AGGREGATOR_RECOMPUTE_INTERVAL_MS) : 0;
+    this.publishes = new PeriodicTask(
+      'Publishing',
+      onChange ? this.fullEveryMs : config.AGGREGATOR_PUBLISH_INTERVAL_MS,
+      () => this.publishRound(),
+      this.logger,
+    );
+    if (onChange) changes.onChange((kinds) => this.requestPublish(kinds));
   }
 
   onApplicationBootstrap(): void {
@@ -105,26 +123,30 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
 
   /**
    * Leading-edge publishing: a state change goes out at once when no process published within
-   * the interval; otherwise it is coalesced into one publish as soon as the interval ends. The
-   * timer still ticks for what changes with time alone (windows rolling over, freshness).
+   * the interval; otherwise it is coalesced into one round as soon as the interval ends.
    */
-  requestPublish(): void {
-    this.requested = true;
+  requestPublish(kinds: ReadonlySet<string>): void {
+    for (const kind of kinds) this.dirty.add(kind);
     if (!this.publishes.isRunning && !this.trailing && !this.stopped) void this.publishes.runNow();
   }
 
   private async publishRound(): Promise<void> {
-    // A change after this point may miss this publish's reading: it asks for the next one.
-    const wanted = this.requested;
-    this.requested = false;
+    // A change after this point may miss this round's reading: it asks for the next one.
+    const kinds = this.dirty;
+    this.dirty = new Set();
+    const full = Date.now() - this.lastFullAt >= this.fullEveryMs;
+    if (!full && kinds.size === 0) return;
+    const startedAt = Date.now();
+    const putBack = (): void => kinds.forEach((kind) => this.dirty.add(kind));
     try {
       // Another process published within the interval, perhaps before the change: publish again when it ends.
-      if (!(await this.publishIfGateHeld()) && wanted) this.requested = true;
+      if (!(await this.publishIfGateHeld(full ? 'all' : kinds))) putBack();
+      else if (full) this.lastFullAt = startedAt;
     } catch (error) {
-      this.requested ||= wanted;
+      putBack();
       throw error;
     } finally {
-      if (this.requested && !this.trailing && !this.stopped) await this.scheduleTrailing();
+      if (this.dirty.size > 0 && !this.trailing && !this.stopped) await this.scheduleTrailing();
     }
   }
 
@@ -140,8 +162,8 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
     );
   }
 
-  /** Publishes changed streams when this process holds the gate for the current interval; false when another holds it. */
-  private async publishIfGateHeld(): Promise<boolean> {
+  /** Publishes changed streams of the scope when this process holds the gate for the current interval; false when another holds it. */
+  private async publishIfGateHeld(scope: RoundScope): Promise<boolean> {
     // Never released: the gate is this interval's, and expires with it.
     const { lease, holder } = await RedisLease.tryAcquire(
       this.redis,
@@ -154,7 +176,7 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
       if (holder !== this.instance) this.sent.clear();
       return false;
     }
-    await this.publish();
+    await this.publish(scope);
     return true;
   }
 
@@ -162,22 +184,26 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
    * publishChanges, in a span that continues the oldest batch applied since the last publish and
    * links the others; its context rides on each stream entry so the gateways' emit joins the trace.
    */
-  async publish(): Promise<number> {
+  async publish(scope: RoundScope = 'all'): Promise<number> {
     const batches = tracingEnabled() ? await this.batchTraces.take() : [];
-    if (batches.length === 0) return this.publishChanges();
+    if (batches.length === 0) return this.publishChanges(scope);
     const [parent, ...links] = batches;
     return inSpan('indicators.publish', { kind: SpanKind.PRODUCER, parent, links }, async (span) => {
-      const published = await this.publishChanges();
+      const published = await this.publishChanges(scope);
       span.setAttribute('ioc.updates.published', published);
       return published;
     });
   }
 
-  /** Recomputes every stream, publishes those whose signature changed, and rewrites the resolution scorecards. */
-  private async publishChanges(): Promise<number> {
+  /** Recomputes the scope's streams and publishes those whose signature changed; a full round also rewrites the resolution scorecards. */
+  private async publishChanges(scope: RoundScope): Promise<number> {
     const now = this.clock.now();
-    const { values, scorecards: cards } = await this.values.computeWithScorecards(now);
-    await this.publishScorecards(cards);
+    let values: LiveValue[];
+    if (scope === 'all') {
+      const computed = await this.values.computeWithScorecards(now);
+      await this.publishScorecards(computed.scorecards);
+      values = computed.values;
+    } else values = await this.values.computeMovedBy(scope, now);
     const asOf = now.toISOString();
     // A fresh epoch is offered each time; the script keeps the existing one unless Redis lost it.
     const args: (string | number)[] = [randomUUID(), this.config.AGGREGATOR_UPDATES_MAXLEN, currentTraceCarrier()?.traceparent ?? ''];
@@ -207,10 +233,10 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
     // Called even with nothing pending: the script is also what notices a lost epoch.
     const { updates, latest, signatures, seqs, epoch } = this.keys;
     const [published, renewed] = await runScript(this.redis, PUBLISH_UPDATES, [updates, latest, signatures, seqs, epoch], args);
-    if (renewed && pending.size < values.length) {
-      // New epoch: the streams skipped on this process's memory must go out again too.
+    if (renewed && (scope !== 'all' || pending.size < values.length)) {
+      // New epoch: every stream must go out again, those skipped on this process's memory and those out of the round's scope too.
       this.sent.clear();
-      return published + (await this.publishChanges());
+      return published + (await this.publishChanges('all'));
     }
     for (const [key, signature] of pending) this.sent.set(key, signature);
     this.metrics.published(published, Date.now());
