@@ -332,6 +332,11 @@ async function main(): Promise<void> {
     log(
       `# of which send → publish round start (connectors, queue, aggregation, waiting for a round): ${stage(sorted('toPublishMs'))}; round start → screen (the round, stream, gateway, socket): ${stage(sorted('publishToScreenMs'))}`,
     );
+    log(
+      `# display workers' event-loop delay (a client busy is a receipt late): ${reports
+        .map((r) => `p99 ${r.loopDelay.p99.toFixed(0)} / max ${r.loopDelay.max.toFixed(0)} ms`)
+        .join(', ')}`,
+    );
     probeRoundTrips.sort((a, b) => a - b);
     log(
       `# probe push round trip (signed POST → 202): p50 ${percentile(probeRoundTrips, 50)} ms, p99 ${percentile(probeRoundTrips, 99)} ms`,

@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 import { type ClientToServerEvents, type IndicatorUpdate, LIVE_NAMESPACE, type ServerToClientEvents, streamKey } from '@ioc/contracts';
 
@@ -20,7 +21,15 @@ export type DisplayParentMessage =
   { type: 'connect'; setup: DisplaySetup } | { type: 'probe-sent'; n: number; at: number } | { type: 'finish' };
 
 export type DisplayWorkerMessage =
-  { type: 'connected'; displays: number } | { type: 'report'; receipts: ProbeReceipt[]; updates: number; errors: Record<string, number> };
+  | { type: 'connected'; displays: number }
+  | {
+      type: 'report';
+      receipts: ProbeReceipt[];
+      updates: number;
+      errors: Record<string, number>;
+      /** This worker's event-loop delay once connected (ms): a receipt is late by this much when the client itself was busy. */
+      loopDelay: { p99: number; max: number };
+    };
 
 /** One probe shown on a display: event → screen, and its two stages either side of the publish round's start. */
 export interface ProbeReceipt {
@@ -44,6 +53,8 @@ const receipts: ProbeReceipt[] = [];
 const errors: Record<string, number> = {};
 const sockets: Socket<ServerToClientEvents, ClientToServerEvents>[] = [];
 let updates = 0;
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 
 const receipt = ({ receivedAt, asOf }: Shown, at: number): ProbeReceipt => ({
   totalMs: receivedAt - at,
@@ -97,7 +108,11 @@ async function connect(setup: DisplaySetup): Promise<void> {
 process.on('message', (message: DisplayParentMessage) => {
   if (message.type === 'connect') {
     connect(message.setup).then(
-      () => send({ type: 'connected', displays: sockets.length }),
+      () => {
+        // The delay that matters is while updates flow, not while 500 sockets connect.
+        loopDelay.reset();
+        send({ type: 'connected', displays: sockets.length });
+      },
       (error: Error) => {
         process.stderr.write(`display worker: ${error.message}\n`);
         process.exit(1);
@@ -114,6 +129,7 @@ process.on('message', (message: DisplayParentMessage) => {
   } else {
     for (const socket of sockets) socket.disconnect();
     // Exit once the report is written to the channel: a large one on a busy machine takes longer than a fixed delay.
-    process.send!({ type: 'report', receipts, updates, errors } satisfies DisplayWorkerMessage, () => process.exit(0));
+    const delay = { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
+    process.send!({ type: 'report', receipts, updates, errors, loopDelay: delay } satisfies DisplayWorkerMessage, () => process.exit(0));
   }
 });
