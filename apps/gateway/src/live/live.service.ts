@@ -64,6 +64,8 @@ export class LiveService {
     const bearer = typeof auth.token === 'string' ? auth.token : undefined;
     const apiKey =
       typeof auth.apiKey === 'string' ? auth.apiKey : typeof headers['x-api-key'] === 'string' ? headers['x-api-key'] : undefined;
+    // Nothing else reads the upgrade's headers: they would stay with the socket for its life.
+    socket.handshake.headers = {};
     try {
       const principal = await this.auth.authenticate({ bearer, apiKey });
       if (principal.expiresAt !== null && principal.expiresAt - Date.now() < MAX_TIMER_MS) {
