@@ -7,6 +7,7 @@ import { createPrismaClient } from '@ioc/persistence';
 import { DEFAULT_LOCAL_UNIT_CODE, seedDatabase } from '@ioc/seed';
 import { AppModule } from '../../apps/aggregator/src/app.module';
 import { AggregatorConfig } from '../../apps/aggregator/src/config/aggregator-config';
+import { aggregatorRedisKeys } from '../../apps/aggregator/src/redis-keys';
 import { createTestDatabase, createTestRedis, waitFor, type TestDatabase, type TestRedis } from '../support';
 
 const INDICATOR = 'health.visits_today';
@@ -129,5 +130,23 @@ describe('leading-edge publishing (real Redis and Postgres)', () => {
     expect(changeRound.filter((update) => update.indicatorId === INDICATOR).map((update) => update.unitCode)).toContain(
       DEFAULT_LOCAL_UNIT_CODE,
     );
+  });
+
+  it('leaves the kinds it could not publish (another process held the gate) for the next round, whichever process runs it', async () => {
+    await start(200, { AGGREGATOR_RECOMPUTE_INTERVAL_MS: '3600000' });
+    await send(visits(1));
+    const first = await waitFor(async () => (await published()).at(-1), 15_000, 'the first round');
+    const { publishGate, pendingKinds } = aggregatorRedisKeys(redis.prefix);
+    // Another process publishes for the next 1.5 s.
+    await redis.client.set(publishGate, 'another-process', 'PX', 1500);
+    await send(visits(2));
+    await waitFor(
+      async () => ((await redis.client.smembers(pendingKinds)).includes('visits.recorded') ? true : undefined),
+      10_000,
+      'the kind left for the gate holder',
+    );
+    // Here the holder does nothing with it; the next round (this process's, once the gate expires) takes it.
+    await waitFor(async () => ((await published()).at(-1)!.value === first.value! + 2 ? true : undefined), 15_000, 'the change published');
+    expect(await redis.client.smembers(pendingKinds)).toEqual([]);
   });
 });

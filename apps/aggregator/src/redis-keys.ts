@@ -15,6 +15,8 @@ export function aggregatorRedisKeys(prefix: string) {
     sequences: `${tag}:agg:seq`,
     /** String with a TTL: held by the process publishing this interval. */
     publishGate: `${tag}:agg:publish-gate`,
+    /** Set: event kinds a process's batches changed while another held the publish gate; the next round takes them. */
+    pendingKinds: `${tag}:agg:pending-kinds`,
     /** List of trace carriers of recent batches (tracing only). */
     batchTraces: `${tag}:agg:batch-traces`,
     /** Hash: dead-lettered events per source, and `total`. */

@@ -61,6 +61,7 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
     signatures: string;
     seqs: string;
     gate: string;
+    pendingKinds: string;
     scorecards: string;
     scorecardUpdates: string;
   };
@@ -97,6 +98,7 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
       signatures: own.publishedSignatures,
       seqs: own.sequences,
       gate: own.publishGate,
+      pendingKinds: own.pendingKinds,
       scorecards: sharedRedisKey(prefix, SharedRedisKey.Scorecards),
       scorecardUpdates: sharedRedisKey(prefix, SharedRedisKey.ScorecardUpdates),
     };
@@ -139,9 +141,12 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
     const startedAt = Date.now();
     const putBack = (): void => kinds.forEach((kind) => this.dirty.add(kind));
     try {
-      // Another process published within the interval, perhaps before the change: publish again when it ends.
-      if (!(await this.publishIfGateHeld(full ? 'all' : kinds))) putBack();
-      else if (full) this.lastFullAt = startedAt;
+      // Another process published within the interval, perhaps before the change: its next round
+      // takes these kinds too, and this process tries again when the interval ends (whichever comes first).
+      if (!(await this.publishIfGateHeld(full ? 'all' : kinds))) {
+        putBack();
+        if (kinds.size > 0) await this.redis.sadd(this.keys.pendingKinds, ...kinds);
+      } else if (full) this.lastFullAt = startedAt;
     } catch (error) {
       putBack();
       throw error;
@@ -176,7 +181,11 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
       if (holder !== this.instance) this.sent.clear();
       return false;
     }
-    await this.publish(scope);
+    // Kinds other processes changed while this one held the gate: read after the gate, so before the state.
+    const [[, shared]] = (await this.redis.multi().smembers(this.keys.pendingKinds).del(this.keys.pendingKinds).exec()) as [
+      [Error | null, string[]],
+    ];
+    await this.publish(scope === 'all' || shared.length === 0 ? scope : new Set([...scope, ...shared]));
     return true;
   }
 
