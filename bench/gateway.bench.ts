@@ -14,6 +14,7 @@ import {
 } from './support/bench-backing';
 import type { Measurement } from './support/display-clients';
 import { startDisplayFleet } from './support/display-fleet';
+import { INSPECT_OPTION, memoryAfterGc } from './support/inspector-memory';
 import { runBench } from './support/run-bench';
 
 /**
@@ -76,19 +77,27 @@ async function main(): Promise<void> {
     // --- gateway -------------------------------------------------------------------------
     const gateways = await Promise.all(
       Array.from({ length: servers }, () =>
-        startGateway(backing, { GATEWAY_METRICS_PORT: '0', LIVE_MAX_MESSAGES_PER_10S: '1000' }, nodeOptions),
+        startGateway(backing, { GATEWAY_METRICS_PORT: '0', LIVE_MAX_MESSAGES_PER_10S: '1000' }, [...nodeOptions, INSPECT_OPTION]),
       ),
     );
     children.push(...gateways.map((gateway) => gateway.child));
     const gatewayPids = gateways.map((gateway) => gateway.child.pid!);
+    const inspectors = await Promise.all(gateways.map((gateway) => gateway.inspector!));
+    /** Heap and RSS of the gateways after a full garbage collection in each, in KB. */
+    const afterGcKb = async (): Promise<{ heap: number; rss: number }> => {
+      const all = await Promise.all(inspectors.map(memoryAfterGc));
+      return { heap: all.reduce((sum, m) => sum + m.heapUsed, 0) / 1024, rss: all.reduce((sum, m) => sum + m.rss, 0) / 1024 };
+    };
     await sleep(500);
     const idleKb = totalRssKb(gatewayPids);
+    const idleAfterGc = await afterGcKb();
     const displays = await startDisplayFleet(
       { kind: 'socket.io', ports: gateways.map((gateway) => gateway.port), apiKey: displayKey, dashboard: 'bench-20' },
       clients,
     );
     await sleep(1000);
     const connectedKb = totalRssKb(gatewayPids);
+    const connectedAfterGc = await afterGcKb();
     const gatewayPublisher = startPublisher((update) => publishUpdate(backing, update), tiles, rate);
     await sleep(WARMUP_S * 1000);
     displays.start();
@@ -127,10 +136,16 @@ async function main(): Promise<void> {
     log(row('redis pub/sub → ws', baselineResult));
     const kbPerConn = (connectedKb - idleKb) / clients;
     log(
+      `after a full GC: ${((connectedAfterGc.rss - idleAfterGc.rss) / clients).toFixed(1)} KB RSS and ${(
+        (connectedAfterGc.heap - idleAfterGc.heap) /
+        clients
+      ).toFixed(1)} KB of JS heap per connection`,
+    );
+    log(
       `gateway RSS (${servers} process(es)): idle ${(idleKb / 1024).toFixed(1)} MB, ${clients} subscribed ${(connectedKb / 1024).toFixed(1)} MB, under load ${(loadedKb / 1024).toFixed(1)} MB`,
     );
     log(
-      `RESULT gateway clients=${clients} p50_ms=${percentile(gatewayResult.latencies, 50).toFixed(0)} p99_ms=${percentile(gatewayResult.latencies, 99).toFixed(0)} delivered_per_s=${Math.round(gatewayResult.delivered / seconds)} kb_per_conn=${kbPerConn.toFixed(1)} baseline_p99_ms=${percentile(baselineResult.latencies, 99).toFixed(0)}`,
+      `RESULT gateway clients=${clients} p50_ms=${percentile(gatewayResult.latencies, 50).toFixed(0)} p99_ms=${percentile(gatewayResult.latencies, 99).toFixed(0)} delivered_per_s=${Math.round(gatewayResult.delivered / seconds)} kb_per_conn=${kbPerConn.toFixed(1)} kb_per_conn_after_gc=${((connectedAfterGc.rss - idleAfterGc.rss) / clients).toFixed(1)} baseline_p99_ms=${percentile(baselineResult.latencies, 99).toFixed(0)}`,
     );
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');

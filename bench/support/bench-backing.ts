@@ -8,6 +8,7 @@ import { type IndicatorUpdate, SharedRedisKey, sharedRedisKey, streamKey, redisK
 import { createPrismaClient, ensureDatabase, migrateDeploy } from '@ioc/persistence';
 import { DEFAULT_LOCAL_UNIT_CODE, seedDatabase } from '@ioc/seed';
 import { issueApiKey } from '@ioc/security';
+import { INSPECT_OPTION, inspectorUrl } from './inspector-memory';
 
 /** Shared by the gateway benchmarks: a seeded database and Redis prefix of their own, the compiled gateway, a publisher. */
 export const ROOT = resolve(__dirname, '..', '..', '..');
@@ -137,7 +138,7 @@ export async function startGateway(
   backing: BenchBacking,
   env: Record<string, string>,
   nodeOptions: string[] = [],
-): Promise<{ child: ChildProcess; port: number; url: string }> {
+): Promise<{ child: ChildProcess; port: number; url: string; inspector?: Promise<string> }> {
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const child = spawnCompiled(
     'apps/gateway/src/main.js',
@@ -152,9 +153,11 @@ export async function startGateway(
     },
     nodeOptions,
   );
+  // Listened for before the app starts logging (INSPECT_OPTION): the inspector's address.
+  const inspector = nodeOptions.includes(INSPECT_OPTION) ? inspectorUrl(child) : undefined;
   const url = `http://127.0.0.1:${port}`;
   await waitForHealth(`${url}/health`);
-  return { child, port, url };
+  return { child, port, url, inspector };
 }
 
 async function waitForHealth(url: string): Promise<void> {
