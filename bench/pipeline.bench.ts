@@ -4,6 +4,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { IngestHeader, type IndicatorUpdate, SharedRedisKey, sharedRedisKey, streamKey } from '@ioc/contracts';
 import { createPrismaClient } from '@ioc/persistence';
+import { stablePort } from '@ioc/platform';
 import { DEFAULT_LOCAL_UNIT_CODE } from '@ioc/seed';
 import {
   AGGREGATOR_NODE_OPTIONS,
@@ -13,6 +14,7 @@ import {
   REDIS_URL,
   sleep,
   spawnCompiled,
+  waitForServer,
   startGateway,
   type BenchBacking,
 } from './support/bench-backing';
@@ -63,24 +65,9 @@ interface Running {
   url?: string;
 }
 
-/** Until the server answers at all (the connectors have no /health route of their own). */
-async function waitForAnswer(url: string): Promise<void> {
-  for (let attempt = 0; attempt < 150; attempt += 1) {
-    if (
-      await fetch(url).then(
-        () => true,
-        () => false,
-      )
-    )
-      return;
-    await sleep(200);
-  }
-  throw new Error(`${url} never answered`);
-}
-
 /** A connectors process on a port of its own, sharing the database, Redis prefix and credentials key. */
 async function startConnectors(backing: BenchBacking, credentialsKey: string): Promise<Running> {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const port = await stablePort();
   const child = spawnCompiled('apps/connectors/src/main.js', {
     DATABASE_URL: backing.databaseUrl,
     REDIS_URL,
@@ -92,7 +79,8 @@ async function startConnectors(backing: BenchBacking, credentialsKey: string): P
     CONNECTORS_ADMIN_TOKEN: ADMIN_TOKEN,
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitForAnswer(`${url}/sources`);
+  // The connectors have no /health route of their own: any answer will do.
+  await waitForServer(`${url}/sources`, child, true);
   return { child, url };
 }
 

@@ -7,6 +7,7 @@ import { Client } from 'pg';
 import { type IndicatorUpdate, SharedRedisKey, sharedRedisKey, streamKey, redisKeyTag } from '@ioc/contracts';
 import { createPrismaClient, ensureDatabase, migrateDeploy } from '@ioc/persistence';
 import { DEFAULT_LOCAL_UNIT_CODE, seedDatabase } from '@ioc/seed';
+import { stablePort } from '@ioc/platform';
 import { issueApiKey } from '@ioc/security';
 import { INSPECT_OPTION, inspectorUrl } from './inspector-memory';
 
@@ -139,7 +140,7 @@ export async function startGateway(
   env: Record<string, string>,
   nodeOptions: string[] = [],
 ): Promise<{ child: ChildProcess; port: number; url: string; inspector?: Promise<string> }> {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const port = await stablePort();
   const child = spawnCompiled(
     'apps/gateway/src/main.js',
     {
@@ -156,14 +157,17 @@ export async function startGateway(
   // Listened for before the app starts logging (INSPECT_OPTION): the inspector's address.
   const inspector = nodeOptions.includes(INSPECT_OPTION) ? inspectorUrl(child) : undefined;
   const url = `http://127.0.0.1:${port}`;
-  await waitForHealth(`${url}/health`);
+  await waitForServer(`${url}/health`, child);
   return { child, port, url, inspector };
 }
 
-async function waitForHealth(url: string): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
+/** Until `url` answers (with any status when `anyAnswer`, else a 2xx); fails at once when the server exits. */
+export async function waitForServer(url: string, child: ChildProcess, anyAnswer = false): Promise<void> {
+  for (let attempt = 0; attempt < 150; attempt += 1) {
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`${url}: the server exited (${child.exitCode ?? child.signalCode})`);
     const ok = await fetch(url).then(
-      (response) => response.ok,
+      (response) => anyAnswer || response.ok,
       () => false,
     );
     if (ok) return;

@@ -23,6 +23,27 @@ export function isPortFree(port: number, host = '0.0.0.0'): Promise<boolean> {
   });
 }
 
+/**
+ * A free port below the kernel's ephemeral range, for a server started on a port chosen for it:
+ * a port inside that range may be given to any outgoing connection on the machine between the
+ * check and the listen (or between a stop and a restart), and the server would find it taken.
+ */
+export async function stablePort(host = '127.0.0.1'): Promise<number> {
+  let ephemeralLow = 32768;
+  try {
+    ephemeralLow = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]) || ephemeralLow;
+  } catch {
+    // Not Linux: the IANA range starts at 49152, Linux's default at 32768; stay below both.
+  }
+  const high = Math.min(ephemeralLow, 32768) - 1;
+  const low = 20_000;
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (await isPortFree(port, host)) return port;
+  }
+  throw new Error(`no free port between ${low} and ${high} in 100 tries`);
+}
+
 /** Inodes of the sockets listening on `port` (state 0A = LISTEN), read from /proc/net/tcp{,6}. */
 function listeningInodes(port: number): Set<string> {
   const inodes = new Set<string>();
