@@ -173,6 +173,7 @@ describe('Prometheus metrics of every app, and the Grafana dashboard over them',
       sampleValue(aggregatorScrape, 'ioc_aggregator_batches_total'),
     );
     expect(sampleValue(aggregatorScrape, 'ioc_aggregator_published_updates_total')).toBeGreaterThan(0);
+    expect(sampleValue(aggregatorScrape, 'ioc_aggregator_publish_round_seconds_count', { scope: 'full' })).toBeGreaterThan(0);
     await waitFor(
       async () => {
         const text = await scrape(urls.aggregator);

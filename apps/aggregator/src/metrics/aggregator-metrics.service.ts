@@ -3,6 +3,7 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 import { METRICS_REGISTRY } from '@ioc/platform';
 
 const LAG_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300];
+const ROUND_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
 
 /** Prometheus metrics of the aggregator: batches, events, dead letters, lags, alerts (served on AGGREGATOR_METRICS_PORT). */
 @Injectable()
@@ -14,6 +15,7 @@ export class AggregatorMetricsService {
   readonly queueWait: Histogram;
   readonly publishLag: Histogram;
   readonly publishedUpdates: Counter;
+  readonly publishRounds: Histogram<'scope'>;
   readonly alertEvaluations: Counter<'trigger'>;
   readonly alertTransitions: Counter<'event'>;
   readonly notifications: Counter<'channel' | 'outcome'>;
@@ -50,6 +52,13 @@ export class AggregatorMetricsService {
     this.publishedUpdates = new Counter({
       name: 'ioc_aggregator_published_updates_total',
       help: 'Indicator updates written to the stream',
+      registers,
+    });
+    this.publishRounds = new Histogram({
+      name: 'ioc_aggregator_publish_round_seconds',
+      help: 'Duration of a publish round (recompute, signatures, stream write), by scope: full recompute or change round',
+      labelNames: ['scope'],
+      buckets: ROUND_BUCKETS,
       registers,
     });
     this.alertEvaluations = new Counter({

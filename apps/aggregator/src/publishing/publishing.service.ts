@@ -206,6 +206,15 @@ export class PublishingService implements OnApplicationBootstrap, OnModuleDestro
 
   /** Recomputes the scope's streams and publishes those whose signature changed; a full round also rewrites the resolution scorecards. */
   private async publishChanges(scope: RoundScope): Promise<number> {
+    const endRound = this.metrics.publishRounds.startTimer({ scope: scope === 'all' ? 'full' : 'change' });
+    try {
+      return await this.recomputeAndPublish(scope);
+    } finally {
+      endRound();
+    }
+  }
+
+  private async recomputeAndPublish(scope: RoundScope): Promise<number> {
     const now = this.clock.now();
     let values: LiveValue[];
     if (scope === 'all') {
