@@ -47,9 +47,9 @@ type RoundScope = 'all' | ReadonlySet<string>;
  * inside one script. On a state change (leading edge) a round recomputes only the indicators the
  * batch's event kinds move; it goes out at once when nothing went out within the interval, and
  * bursts coalesce to one round per interval. A full recompute of every stream (what time alone
- * moves: windows rolling over, deadlines, freshness; and the scorecards) runs at most every
- * AGGREGATOR_RECOMPUTE_INTERVAL_MS on its own timer. Without leading edge every round is full,
- * on the interval's timer.
+ * moves: windows rolling over, deadlines, freshness; and the scorecards) runs every
+ * AGGREGATOR_RECOMPUTE_INTERVAL_MS (or the publish interval, when longer) on its own timer.
+ * Without leading edge every round is full, on the interval's timer.
  */
 @Injectable()
 export class PublishingService implements OnApplicationBootstrap, OnModuleDestroy {
