@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import {
+  cpuSeconds,
   REDIS_URL,
   ROOT,
   createBenchBacking,
@@ -13,7 +14,7 @@ import {
   startPublisher,
 } from './support/bench-backing';
 import type { Measurement } from './support/display-clients';
-import { startDisplayFleet } from './support/display-fleet';
+import { type FleetMeasurement, startDisplayFleet } from './support/display-fleet';
 import { INSPECT_OPTION, memoryAfterGc } from './support/inspector-memory';
 import { runBench } from './support/run-bench';
 
@@ -73,6 +74,8 @@ async function main(): Promise<void> {
   const { redis, prefix, tiles, displayKey } = backing;
   const children: ChildProcess[] = [];
   const totalRssKb = (pids: number[]): number => pids.reduce((sum, pid) => sum + rssKb(pid), 0);
+  const cpuOf = (pids: number[]): { pid: number; at: number }[] => pids.map((pid) => ({ pid, at: cpuSeconds(pid) }));
+  const cpuSince = (start: { pid: number; at: number }[]): number[] => start.map(({ pid, at }) => cpuSeconds(pid) - at);
   try {
     // --- gateway -------------------------------------------------------------------------
     const gateways = await Promise.all(
@@ -100,9 +103,11 @@ async function main(): Promise<void> {
     const connectedAfterGc = await afterGcKb();
     const gatewayPublisher = startPublisher((update) => publishUpdate(backing, update), tiles, rate);
     await sleep(WARMUP_S * 1000);
+    const cpuAtStart = cpuOf([...gatewayPids, ...displays.pids]);
     displays.start();
     await sleep(seconds * 1000);
     const gatewayResult = await displays.stop();
+    const gatewayCpu = cpuSince(cpuAtStart);
     await gatewayPublisher.stop();
     const loadedKb = totalRssKb(gatewayPids);
     await displays.close();
@@ -117,9 +122,11 @@ async function main(): Promise<void> {
     const baselineClients = await startDisplayFleet({ kind: 'ws', ports: baselines.map(({ match }) => Number(match[1])) }, clients);
     const baselinePublisher = startPublisher((update) => redis.publish(channel, JSON.stringify(update)), tiles, rate);
     await sleep(WARMUP_S * 1000);
+    const baselineCpuAtStart = cpuOf([...baselines.map(({ child }) => child.pid!), ...baselineClients.pids]);
     baselineClients.start();
     await sleep(seconds * 1000);
     const baselineResult = await baselineClients.stop();
+    const baselineCpu = cpuSince(baselineCpuAtStart);
     await baselinePublisher.stop();
     await baselineClients.close();
 
@@ -135,6 +142,18 @@ async function main(): Promise<void> {
     log(row('socket.io gateway', gatewayResult));
     log(row('redis pub/sub → ws', baselineResult));
     const kbPerConn = (connectedKb - idleKb) / clients;
+    // Who was busy: a server at a full core, or a client process too busy to read (every latency then grows).
+    const busy = (name: string, cpu: number[], servers: number, m: FleetMeasurement): string =>
+      `${name}: server${servers > 1 ? 's' : ''} ${cpu
+        .slice(0, servers)
+        .map((s) => `${Math.round((100 * s) / seconds)}%`)
+        .join(' + ')} of a core, clients ${cpu
+        .slice(servers)
+        .map((s) => `${Math.round((100 * s) / seconds)}%`)
+        .join(' + ')} (event-loop delay p99 ${m.clientLoopDelayMs.p99.toFixed(0)} ms, max ${m.clientLoopDelayMs.max.toFixed(0)} ms)`;
+    log(
+      `CPU while measuring — ${busy('gateway', gatewayCpu, servers, gatewayResult)}; ${busy('baseline', baselineCpu, servers, baselineResult)}`,
+    );
     log(
       `after a full GC: ${((connectedAfterGc.rss - idleAfterGc.rss) / clients).toFixed(1)} KB RSS and ${(
         (connectedAfterGc.heap - idleAfterGc.heap) /

@@ -1,10 +1,10 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { LIVE_RECONNECTION } from '@ioc/contracts';
 import {
   type BenchBacking,
+  cpuSeconds,
   createBenchBacking,
   log,
   percentile,
@@ -67,12 +67,6 @@ function startWorker(): Worker {
 }
 
 const seconds = (ms: number): string => (ms / 1000).toFixed(2);
-
-/** CPU seconds (user + system) a process has used so far. */
-function cpuSeconds(pid: number): number {
-  const fields = (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1] ?? '').split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
 
 async function main(): Promise<void> {
   log(

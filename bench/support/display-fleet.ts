@@ -6,11 +6,16 @@ import type { FleetCommand, FleetReport, FleetTarget } from './display-worker';
 /** Clients per worker process: well under the 20,000 descriptors one process may open here; one process per 10,000 also leaves the servers a core on this 2-core machine. */
 export const CLIENTS_PER_WORKER = 10_000;
 
+export interface FleetMeasurement extends Measurement {
+  /** The busiest worker's event-loop delay while measuring (ms). */
+  clientLoopDelayMs: { p99: number; max: number };
+}
+
 export interface DisplayFleet {
   /** Starts counting deliveries (after the warm-up). */
   start(): void;
-  /** Stops counting; every worker's deliveries and latencies together. */
-  stop(): Promise<Measurement>;
+  /** Stops counting; every worker's deliveries and latencies together, and the worst of their event-loop delays. */
+  stop(): Promise<FleetMeasurement>;
   close(): Promise<void>;
   readonly pids: number[];
 }
@@ -76,7 +81,14 @@ export async function startDisplayFleet(target: FleetTarget, clients: number): P
       for (const [latency, count] of results.flatMap((result) => result.histogram)) {
         for (let i = 0; i < count; i += 1) latencies.push(latency);
       }
-      return { latencies: latencies.sort((a, b) => a - b), delivered: results.reduce((sum, result) => sum + result.delivered, 0) };
+      return {
+        latencies: latencies.sort((a, b) => a - b),
+        delivered: results.reduce((sum, result) => sum + result.delivered, 0),
+        clientLoopDelayMs: {
+          p99: Math.max(...results.map((result) => result.loopDelayMs.p99)),
+          max: Math.max(...results.map((result) => result.loopDelayMs.max)),
+        },
+      };
     },
     close,
   };

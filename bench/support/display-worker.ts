@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import type { IndicatorUpdate } from '@ioc/contracts';
 import { connectDisplays, type DisplaySocket, measure } from './display-clients';
@@ -19,8 +20,11 @@ export type FleetCommand =
 export type FleetReport =
   | { type: 'connected' }
   | { type: 'failed'; message: string }
-  /** `histogram[i]` = [latency in ms, how many deliveries had it]. */
-  | { type: 'result'; delivered: number; histogram: [number, number][] };
+  /**
+   * `histogram[i]` = [latency in ms, how many deliveries had it]; `loopDelayMs`: this worker's own
+   * event-loop delay while measuring (a client too busy to read makes every latency longer).
+   */
+  | { type: 'result'; delivered: number; histogram: [number, number][]; loopDelayMs: { p99: number; max: number } };
 
 const report = (message: FleetReport): void => void process.send!(message);
 
@@ -43,6 +47,7 @@ async function connectWs(ports: number[], count: number, onUpdate: (update: Indi
 }
 
 const measurement = measure();
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 let close: () => void = () => undefined;
 
 process.on('message', (command: FleetCommand) => {
@@ -66,12 +71,15 @@ process.on('message', (command: FleetCommand) => {
     }
     case 'start':
       measurement.start();
+      loopDelay.enable();
       break;
     case 'stop': {
       const { latencies, delivered } = measurement.result();
       const counts = new Map<number, number>();
       for (const latency of latencies) counts.set(latency, (counts.get(latency) ?? 0) + 1);
-      report({ type: 'result', delivered, histogram: [...counts] });
+      loopDelay.disable();
+      const loopDelayMs = { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 };
+      report({ type: 'result', delivered, histogram: [...counts], loopDelayMs });
       break;
     }
     case 'close':
