@@ -1,5 +1,5 @@
 import { readFileSync, rmSync } from 'node:fs';
-import { createTestDatabase, createTestRedis, freePort, runCompiled, waitFor, type TestDatabase, type TestRedis } from '../support';
+import { createTestDatabase, createTestRedis, startStack, type TestDatabase, type TestRedis } from '../support';
 import { describeInBrowser, launchBrowser } from './browser-harness';
 
 // A real clock: the default rule holds a missed target for 2 minutes before it fires.
@@ -24,36 +24,17 @@ describeInBrowser('leader page of a fresh install', () => {
   });
 
   it('shows the seeded province leader a real alert from the simulated sources within 5 minutes, with no push button while Web Push is off', async () => {
-    const [port, simulatorPort, connectorsPort] = [await freePort(), await freePort(), await freePort()];
-    const secrets = `/tmp/${redis.prefix}`;
     const started = Date.now();
-    const stack = runCompiled('scripts/start.js', {
-      DATABASE_URL: db.url,
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: redis.prefix,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SIMULATOR_PORT: String(simulatorPort),
-      SEED_SIMULATOR_URL: `http://127.0.0.1:${simulatorPort}`,
-      CONNECTORS_PORT: String(connectorsPort),
-      SEED_CREDENTIALS_FILE: `${secrets}/credentials.json`,
-      CREDENTIALS_KEY_FILE: `${secrets}/credentials-key`,
-      JWT_SECRET_FILE: `${secrets}/jwt-secret`,
-      LOG_LEVEL: 'warn',
-    });
+    const { process: stack, url, secrets, waitForGateway } = await startStack(db, redis, { LOG_LEVEL: 'warn' });
     const browser = await launchBrowser({ width: 1280, height: 800 });
     try {
-      await waitFor(
-        async () => ((await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined))?.status === 200 ? true : undefined),
-        90_000,
-        'the gateway',
-      );
+      await waitForGateway(90_000);
       const { provinceLeaderPassword } = JSON.parse(readFileSync(`${secrets}/credentials.json`, 'utf8')) as {
         provinceLeaderPassword: string;
       };
 
       const page = await browser.context.newPage();
-      await page.goto(`http://127.0.0.1:${port}/leader`);
+      await page.goto(`${url}/leader`);
       await page.fill('input[name="username"]', 'lanhdao.tinh');
       await page.fill('input[name="password"]', provinceLeaderPassword);
       await page.click('button[type="submit"]');

@@ -1,7 +1,16 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { SharedRedisKey, sharedRedisKey } from '@ioc/contracts';
-import { createTestDatabase, createTestRedis, freePort, runCompiled, waitFor, type TestDatabase, type TestRedis } from '../support';
+import {
+  createTestDatabase,
+  createTestRedis,
+  runCompiled,
+  stablePort,
+  startStack,
+  waitFor,
+  type TestDatabase,
+  type TestRedis,
+} from '../support';
 
 async function getJson(url: string): Promise<{ status: number; body: unknown } | undefined> {
   const response = await fetch(url).catch(() => undefined);
@@ -22,26 +31,11 @@ describe('the stack as an operator runs it', () => {
   });
 
   it('start migrates, seeds and runs every app, the simulator feeding the connectors through to live values; SIGTERM stops them all', async () => {
-    const [port, simulatorPort, connectorsPort] = [await freePort(), await freePort(), await freePort()];
-    const secrets = `/tmp/${redis.prefix}`;
-    const stack = runCompiled('scripts/start.js', {
-      DATABASE_URL: db.url,
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: redis.prefix,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SIMULATOR_PORT: String(simulatorPort),
-      SEED_SIMULATOR_URL: `http://127.0.0.1:${simulatorPort}`,
-      CONNECTORS_PORT: String(connectorsPort),
-      SEED_ADMIN_PASSWORD: 'e2e admin password',
-      SEED_CREDENTIALS_FILE: `${secrets}/credentials.json`,
-      CREDENTIALS_KEY_FILE: `${secrets}/credentials-key`,
-      JWT_SECRET_FILE: `${secrets}/jwt-secret`,
-    });
+    const { process: stack, url, simulatorPort, secrets } = await startStack(db, redis, { SEED_ADMIN_PASSWORD: 'e2e admin password' });
     try {
       const health = await waitFor(
         async () => {
-          const result = await getJson(`http://127.0.0.1:${port}/health`);
+          const result = await getJson(`${url}/health`);
           return result?.status === 200 ? result : undefined;
         },
         60_000,
@@ -73,7 +67,7 @@ describe('the stack as an operator runs it', () => {
   });
 
   it('/health answers 503 naming Redis when Redis goes away, and ok again when it is back', async () => {
-    const [port, redisPort] = [await freePort(), await freePort()];
+    const [port, redisPort] = [await stablePort(), await stablePort()];
     const startRedis = () =>
       spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     let privateRedis = startRedis();

@@ -4,8 +4,7 @@ import { io, type Socket } from 'socket.io-client';
 import {
   createTestDatabase,
   createTestRedis,
-  freePort,
-  runCompiled,
+  startStack,
   waitFor,
   type RunningProcess,
   type TestDatabase,
@@ -88,28 +87,16 @@ describe('traces across the pipeline (OpenTelemetry, OTLP/HTTP)', () => {
   });
 
   it("follows one simulated record from the connector's pull through the queue, the aggregator's batch and publish, to the gateway's emit", async () => {
-    const [port, simulatorPort, connectorsPort] = [await freePort(), await freePort(), await freePort()];
-    const secrets = `/tmp/${redis.prefix}`;
     const password = 'traces admin password';
-    stack = runCompiled('scripts/start.js', {
-      DATABASE_URL: db.url,
-      REDIS_URL: redis.url,
-      REDIS_PREFIX: redis.prefix,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SIMULATOR_PORT: String(simulatorPort),
-      SEED_SIMULATOR_URL: `http://127.0.0.1:${simulatorPort}`,
-      CONNECTORS_PORT: String(connectorsPort),
+    const started = await startStack(db, redis, {
       GATEWAY_METRICS_PORT: '0',
       AGGREGATOR_METRICS_PORT: '0',
       CONNECTORS_METRICS_PORT: '0',
       SEED_ADMIN_PASSWORD: password,
-      SEED_CREDENTIALS_FILE: `${secrets}/credentials.json`,
-      CREDENTIALS_KEY_FILE: `${secrets}/credentials-key`,
-      JWT_SECRET_FILE: `${secrets}/jwt-secret`,
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
     });
-    const base = `http://127.0.0.1:${port}`;
+    stack = started.process;
+    const base = started.url;
     const token = await waitFor(
       async () => {
         const response = await fetch(`${base}/auth/login`, {

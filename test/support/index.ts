@@ -9,3 +9,4 @@ export * from './fixture-units';
 export * from './dump-tables';
 export * from './redis-engines';
 export * from './resuming-display';
+export * from './stack';
