@@ -136,7 +136,7 @@ function bytesOver(event: unknown, limit: number): number {
 export function validateEvent(received: unknown, rules: EventRules): EventVerdict {
   if (!isRecord(received)) return { ok: false, reason: 'event must be a JSON object', fields: ['(root)'] };
   const atMs = instantOf(received.occurredAt);
-  const candidate = resolveUnitKey(received, atMs, rules.tree);
+  const candidate = withUnitKey(received, rules.tree, atMs);
   const { limits, now } = rules;
   const size = bytesOver(candidate, limits.maxBytes);
   if (size > 0) return { ok: false, reason: `event is ${size} bytes, over the ${limits.maxBytes}-byte limit`, fields: ['(root)'] };
@@ -222,16 +222,15 @@ export function validateEvent(received: unknown, rules: EventRules): EventVerdic
   return { ok: true, event };
 }
 
-/** The event with its unitCode resolved to the key of the unit in force when it occurred (see UnitTree.resolveCode). */
-export function withUnitKey(event: unknown, tree: UnitTree): unknown {
+/**
+ * The event with its unitCode resolved to the key of the unit in force when it occurred (see
+ * UnitTree.resolveCode). `atMs`: occurredAt already read by the caller (NaN when not an instant).
+ */
+export function withUnitKey(event: unknown, tree: UnitTree, atMs?: number): unknown {
   if (typeof event !== 'object' || event === null) return event;
-  return resolveUnitKey(event, instantOf((event as Partial<NormalizedEvent>).occurredAt), tree);
-}
-
-/** withUnitKey with occurredAt already read (NaN when it is not an instant). */
-function resolveUnitKey(event: object, atMs: number, tree: UnitTree): object {
-  const { unitCode } = event as Partial<NormalizedEvent>;
-  if (typeof unitCode !== 'string' || Number.isNaN(atMs)) return event;
-  const key = tree.resolveCode(unitCode, new Date(atMs));
+  const { unitCode, occurredAt } = event as Partial<NormalizedEvent>;
+  const at = atMs ?? instantOf(occurredAt);
+  if (typeof unitCode !== 'string' || Number.isNaN(at)) return event;
+  const key = tree.resolveCode(unitCode, new Date(at));
   return key === unitCode ? event : { ...event, unitCode: key };
 }
